@@ -1,0 +1,266 @@
+"""Geocoding against the offline index: names to ranked places.
+
+Ranking is a small linear model over features that a reader would use: how big the
+place is, whether the name is its own name or an alternate, what kind of place it is,
+and whether the document (or the query's ", Texas" part) points to its country,
+state or neighbourhood. The weights live in `data/weights.json` (learned on LGL by
+`benchmarks/learn_geoparse_weights.py`); `DEFAULT_WEIGHTS` is the fallback.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+from importlib import resources
+
+from .build import PRIMARY, IndexData
+from .index import default_index
+from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION, GeocodeResult, Match, Place
+from .normalize import norm
+from .us_states import state_for
+
+DEFAULT_WEIGHTS = {
+    "log_pop": 1.0,
+    "primary": 1.5,
+    "kind_country": 4.0,
+    "kind_admin1": 0.5,
+    "admin1_shadowed": -5.0,
+    "alt_name_of_container": -6.0,
+    "kind_border": 3.0,
+    "kind_admin2": -0.5,
+    "kind_region": 3.0,
+    "country_in_context": 2.5,
+    "admin1_in_context": 3.0,
+    "near_context": 2.0,
+}
+NEAR_KM = 150.0
+
+
+# Rules that LGL has too few cases of to learn; the learner keeps them as they are.
+FIXED = ("admin1_shadowed", "alt_name_of_container", "kind_border", "kind_region")
+
+
+@lru_cache(maxsize=1)
+def load_weights() -> dict[str, float]:
+    try:
+        text = resources.files("gazetteer").joinpath("data/weights.json").read_text("utf-8")
+        learned = json.loads(text).get("resolution", {})
+    except (FileNotFoundError, ValueError):
+        learned = {}
+    return {**DEFAULT_WEIGHTS, **{k: v for k, v in learned.items() if k not in FIXED}}
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class Qualifier(NamedTuple):
+    """The unit a name is said to lie in: "Del Rio, Texas" -> Qualifier("US", "Texas")."""
+
+    country: str | None = None
+    admin1: str | None = None
+    admin2: str | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.country, self.admin1, self.admin2))
+
+
+NO_QUALIFIER = Qualifier()
+# Generic words after a unit's name: "Tapachula municipality", "Chiapas state".
+_UNIT_WORDS = re.compile(r"\b(?:municipality|municipio|state|province|department|county|parish|region)$")
+
+
+@dataclass
+class Context:
+    """What the surrounding document says about where we are."""
+
+    countries: set[str] = field(default_factory=set)  # ISO2 codes
+    admin1s: set[tuple[str, str]] = field(default_factory=set)  # (ISO2, admin1 name)
+    points: list[tuple[float, float]] = field(default_factory=list)
+
+    def add(self, p: Place) -> None:
+        if not p.country_code:  # a continent or region says nothing about the country
+            return
+        self.countries.add(p.country_code)
+        if p.admin1:
+            self.admin1s.add((p.country_code, p.admin1))
+        if p.kind in (CITY, BORDER):
+            self.points.append((p.lat, p.lon))
+
+
+class Gazetteer:
+    """The offline gazetteer. `Gazetteer()` uses the cached default index."""
+
+    def __init__(self, index: IndexData | None = None, weights: dict[str, float] | None = None):
+        self.index = index if index is not None else default_index()
+        self.weights = weights or load_weights()
+
+    # -- rows and places ---------------------------------------------------------------
+    def place(self, row: int) -> Place:
+        d = self.index
+        return Place(
+            name=d.name[row], lat=d.lat[row], lon=d.lon[row], country_code=d.country_code[row],
+            admin1=d.admin1[row], kind=d.kind[row], population=d.population[row],
+            geonameid=d.geonameid[row] or None, source=d.source[row],
+        )
+
+    def refs(self, name: str) -> tuple[int, ...]:
+        """Raw (row << 1 | flags) references for a name, normalised."""
+        return self.index.names.get(norm(name), ())
+
+    def has_name(self, key: str) -> bool:
+        """`key` must already be normalised (the geoparser's hot path)."""
+        return key in self.index.names
+
+    def country(self, code: str) -> Place | None:
+        row = self.index.country_row.get(code.upper())
+        return None if row is None else self.place(row)
+
+    def demonym(self, word: str) -> Place | None:
+        row = self.index.demonyms.get(norm(word))
+        return None if row is None else self.place(row)
+
+    def qualifier(self, text: str) -> Qualifier:
+        """Resolve the ', Texas' / ', Mexico' / ', TX' / ', Tapachula municipality' part
+        of a name to the unit it must lie in."""
+        state = state_for(text)  # "Del Rio, TX" / "Charleston, W.Va."
+        if state:
+            return Qualifier("US", state)
+        d, key = self.index, _UNIT_WORDS.sub("", norm(text)).strip()
+        best: tuple[float, Qualifier] | None = None
+        for ref in d.names.get(key, ()):
+            row = ref >> 1
+            kind, cc = d.kind[row], d.country_code[row]
+            if kind == COUNTRY:
+                cand = (3.0, Qualifier(cc))
+            elif kind == ADMIN1:
+                cand = (2.0 + math.log10(d.population[row] + 10) / 10, Qualifier(cc, d.name[row]))
+            elif kind == ADMIN2 and (ref & PRIMARY or key != norm(text)):
+                cand = (1.0 + math.log10(d.population[row] + 10) / 10, Qualifier(cc, d.admin1[row], d.name[row]))
+            else:
+                continue
+            if best is None or cand[0] > best[0]:
+                best = cand
+        return best[1] if best else NO_QUALIFIER
+
+    # -- ranking -------------------------------------------------------------------------
+    def features(self, ref: int, context: Context | None, qualifier: Qualifier = None) -> dict[str, float]:
+        d, row = self.index, ref >> 1
+        kind, cc, a1 = d.kind[row], d.country_code[row], d.admin1[row]
+        f = {
+            "log_pop": math.log10(d.population[row] + 10),
+            "primary": 1.0 if ref & PRIMARY else 0.0,
+            "kind_country": 1.0 if kind == COUNTRY else 0.0,
+            "kind_admin1": 1.0 if kind == ADMIN1 else 0.0,
+            "kind_border": 1.0 if kind == BORDER else 0.0,
+            "kind_admin2": 1.0 if kind == ADMIN2 else 0.0,
+            "kind_region": 1.0 if kind == REGION else 0.0,
+        }
+        if context is not None and cc:
+            f["country_in_context"] = 1.0 if cc in context.countries else 0.0
+            f["admin1_in_context"] = 1.0 if a1 and (cc, a1) in context.admin1s and kind != ADMIN1 else 0.0
+            if kind in (CITY, BORDER) and context.points:
+                lat, lon = d.lat[row], d.lon[row]
+                f["near_context"] = 1.0 if any(
+                    haversine_km(lat, lon, p, q) < NEAR_KM for p, q in context.points[-50:]) else 0.0
+        return f
+
+    def _fits(self, row: int, q: Qualifier) -> bool:
+        d = self.index
+        return ((q.country is None or q.country == d.country_code[row])
+                and (q.admin1 is None or q.admin1 == d.admin1[row])
+                and (q.admin2 is None or q.admin2 == d.admin2[row]))
+
+    def _mark_shadowed(self, refs, feats) -> None:
+        """A state or municipio named like its own city ("Escuintla", "Oaxaca", "Tapachula",
+        "Ciudad de México" / "Mexico City") is, in running text, usually the city."""
+        d = self.index
+        city_rows = [r >> 1 for r in refs if d.kind[r >> 1] == CITY]
+        in_admin1 = {(d.country_code[c], d.admin1[c]) for c in city_rows}
+        in_admin2 = {(d.country_code[c], d.admin2[c]) for c in city_rows}
+        for r, f in zip(refs, feats):
+            row = r >> 1
+            unit = (d.country_code[row], d.name[row])
+            if (d.kind[row] == ADMIN1 and unit in in_admin1) or (d.kind[row] == ADMIN2 and unit in in_admin2):
+                f["admin1_shadowed"] = 1.0
+        # The reverse: "Chiapas" is an alternate name of Chiapa de Corzo, but the primary
+        # name of the state it lies in: the text names the state. Not so for the state's
+        # main city ("Ciudad de México" is Mexico City's own Spanish name).
+        units = {(d.country_code[r >> 1], d.name[r >> 1]) for r in refs
+                 if r & PRIMARY and d.kind[r >> 1] in (ADMIN1, ADMIN2)}
+        for r, f in zip(refs, feats):
+            row = r >> 1
+            cc, a1 = d.country_code[row], d.admin1[row]
+            main_city = d.population[row] >= d.main_city_pop.get((cc, a1), 0) > 0
+            if d.kind[row] == CITY and not r & PRIMARY and not main_city and (
+                    (cc, a1) in units or (cc, d.admin2[row]) in units):
+                f["alt_name_of_container"] = 1.0
+
+    def score(self, feats: dict[str, float]) -> float:
+        w = self.weights
+        return sum(w.get(k, 0.0) * v for k, v in feats.items())
+
+    def rank(self, refs, context=None, qualifier: Qualifier | None = None) -> list[Match]:
+        refs = list(refs)
+        if qualifier:
+            # "Del Rio, Texas" means the one in Texas: when any candidate fits the
+            # qualifier, the others are not readings of this text at all.
+            fits = [r for r in refs if self._fits(r >> 1, qualifier)]
+            refs = fits or refs
+        feats = [self.features(r, context, qualifier) for r in refs]
+        self._mark_shadowed(refs, feats)
+        scored = [(self.score(f), r) for f, r in zip(feats, refs)]
+        if not scored:
+            return []
+        scored.sort(key=lambda t: -t[0])
+        top = scored[0][0]
+        z = sum(math.exp(s - top) for s, _ in scored)
+        return [Match(self.place(r >> 1), math.exp(s - top) / z) for s, r in scored]
+
+    def geocode(self, query: str, country: str | None = None, context: Context | None = None,
+                limit: int = 5) -> GeocodeResult:
+        """Best place for `query` ("Del Rio, Texas", "Mapastepec"), with ranked alternatives.
+
+        `country` (ISO2) restricts to one country; `context` prefers places near what the
+        document mentions. No match gives `place=None` and no alternatives.
+        """
+        name, _, rest = query.partition(",")
+        qualifier = NO_QUALIFIER
+        if rest.strip():
+            qualifier = self.qualifier(rest.split(",")[0].strip())
+            if not qualifier:  # "Tapachula, Chiapas, Mexico": try the last part
+                qualifier = self.qualifier(rest.split(",")[-1].strip())
+        if country:
+            qualifier = qualifier._replace(country=country.upper())
+        refs = self.refs(name)
+        if not refs and rest.strip():
+            refs = self.refs(query)  # a name that itself holds a comma
+        # Keep one reference per place (a place matched by two spellings counts once).
+        seen: dict[int, int] = {}
+        for r in refs:
+            if r >> 1 not in seen or r & PRIMARY:
+                seen[r >> 1] = r
+        ranked = self.rank(seen.values(), context, qualifier)
+        if country:
+            ranked = [m for m in ranked if m.place.country_code == country.upper()] or []
+        if not ranked:
+            return GeocodeResult(query=query, place=None, confidence=0.0, alternatives=[])
+        return GeocodeResult(query=query, place=ranked[0].place, confidence=ranked[0].confidence,
+                             alternatives=ranked[1:limit])
+
+
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    return Gazetteer()
+
+
+def geocode(query: str, country: str | None = None, context: Context | None = None, limit: int = 5) -> GeocodeResult:
+    return default_gazetteer().geocode(query, country=country, context=context, limit=limit)
