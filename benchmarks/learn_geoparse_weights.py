@@ -1,0 +1,138 @@
+"""Learn the geoparser's two small linear models on LGL (even-indexed articles only).
+
+- recognition: logistic regression, gazetteer-matched span -> "is a gold toponym";
+  writes geoparser/data/recognition_weights.json (weights + F1-best threshold);
+- resolution: conditional logit over each span's gazetteer candidates, "within 161 km
+  of the gold point" is correct; writes gazetteer/data/weights.json.
+
+The odd-indexed half of LGL and all of GeoVirus stay unseen, so
+`geoparse_corpora.py --split test` is an honest figure. Plain numpy, no ML library.
+
+    python benchmarks/learn_geoparse_weights.py
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from geoparse_corpora import SHARED, read_lgl, split  # noqa: E402
+
+L2 = 0.001
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, steps: int = 6000, lr: float = 1.0) -> np.ndarray:
+    w = np.zeros(X.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -30, 30)))
+        grad = X.T @ (p - y) / len(y) + L2 * w
+        w -= lr * grad
+    return w
+
+
+def fit_choice(groups: list[tuple[np.ndarray, np.ndarray, np.ndarray]], dim: int, steps: int = 1500, lr: float = 0.3) -> np.ndarray:
+    """Conditional logit: maximise log P(correct set) with softmax over each group's candidates."""
+    w = np.zeros(dim)
+    for _ in range(steps):
+        grad = np.zeros(dim)
+        for X, ok, offset in groups:
+            s = X @ w + offset
+            s -= s.max()
+            e = np.exp(s)
+            p_all = e / e.sum()
+            p_ok = e * ok / (e * ok).sum()
+            grad += X.T @ (p_all - p_ok)
+        w -= lr * (grad / len(groups) + L2 * w)
+    return w
+
+
+def main() -> int:
+    if not SHARED.is_dir():
+        print(f"skipped: {SHARED} not found")
+        return 0
+    from gazetteer import Context, haversine_km
+    from gazetteer.geocoder import DEFAULT_WEIGHTS, FIXED
+    from geoparser.parse import DEFAULT_RECOGNITION, Geoparser, _dedupe
+
+    docs = split(read_lgl(), "train")
+    parser = Geoparser(weights=DEFAULT_RECOGNITION, threshold=0.5)
+    gaz = parser.gaz
+    gaz.weights = dict(DEFAULT_WEIGHTS)
+
+    # -- recognition ----------------------------------------------------------------------
+    rec_names = sorted(DEFAULT_RECOGNITION)
+    rows, labels = [], []
+    per_doc = []
+    for doc in docs:
+        spans, toks = parser.candidates(doc.text)
+        lower = {t.text for t in toks if t.text.islower()}
+        parser._recognition_features(doc.text, toks, spans, lower)
+        gold = {(g.start, g.end): g for g in doc.gold}
+        for sp in spans:
+            if sp.features.get("person") or ((sp.features.get("calendar") or sp.features.get("direction"))
+                                             and not sp.features.get("comma_admin_after")):
+                continue  # hard rules in Geoparser.parse: not learned
+            rows.append([sp.features.get(k, 0.0) for k in rec_names])
+            labels.append(1.0 if (sp.start, sp.end) in gold else 0.0)
+        per_doc.append((doc, spans, gold))
+    X, y = np.array(rows), np.array(labels)
+    w = fit_logistic(X, y)
+    prob = 1 / (1 + np.exp(-(X @ w)))
+    n_gold = sum(len(d.gold) for d in docs)
+    best = (0.0, 0.5)
+    for t in np.arange(0.2, 0.8, 0.02):
+        tp = float(((prob >= t) & (y == 1)).sum())
+        pred = float((prob >= t).sum())
+        p, r = tp / max(pred, 1), tp / n_gold
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        best = max(best, (f1, float(t)))
+    rec = {"weights": {k: round(float(v), 4) for k, v in zip(rec_names, w)}, "threshold": round(best[1], 2),
+           "trained_on": f"LGL even-indexed articles ({len(docs)}), {len(y)} candidate spans",
+           "train_f1_exact_candidates_only": round(best[0], 3)}
+    (ROOT / "geoparser" / "data").mkdir(exist_ok=True)
+    (ROOT / "geoparser" / "data" / "recognition_weights.json").write_text(json.dumps(rec, indent=1) + "\n")
+    print(f"recognition: {len(y)} spans, {int(y.sum())} positive, threshold {best[1]:.2f}, train F1 {best[0]:.3f}")
+
+    # -- resolution -----------------------------------------------------------------------
+    res_names = sorted(k for k in DEFAULT_WEIGHTS if k not in FIXED)
+    groups = []
+    for doc, spans, gold in per_doc:
+        spans = [s for s in spans if s.refs]
+        for s in spans:
+            s.qualifier = parser._qualifier_after(doc.text, s)
+        first = [gaz.rank(_dedupe(s.refs), None, s.qualifier) for s in spans]
+        for k, s in enumerate(spans):
+            g = gold.get((s.start, s.end))
+            if g is None or g.lat is None:
+                continue
+            ctx = Context()
+            for m, (other, ranked) in enumerate(zip(spans, first)):
+                if m != k and ranked and other.text != s.text and ranked[0].confidence >= 0.5:
+                    ctx.add(ranked[0].place)
+            refs = _dedupe(s.refs)
+            feats = [gaz.features(r, ctx, s.qualifier) for r in refs]
+            gaz._mark_shadowed(refs, feats)
+            ok = np.array([1.0 if haversine_km(gaz.index.lat[r >> 1], gaz.index.lon[r >> 1], g.lat, g.lon) <= 161 else 0.0
+                           for r in refs])
+            if ok.sum() == 0 or ok.sum() == len(ok):
+                continue  # nothing to learn from: no right answer, or no wrong one
+            offset = np.array([sum(DEFAULT_WEIGHTS[k] * f.get(k, 0.0) for k in FIXED) for f in feats])
+            groups.append((np.array([[f.get(n, 0.0) for n in res_names] for f in feats]), ok, offset))
+    wr = fit_choice(groups, len(res_names))
+    res = {"resolution": {k: round(float(v), 4) for k, v in zip(res_names, wr)},
+           "trained_on": f"LGL even-indexed articles, {len(groups)} ambiguous toponyms"}
+    (ROOT / "gazetteer" / "data" / "weights.json").write_text(json.dumps(res, indent=1) + "\n")
+    print(f"resolution: {len(groups)} ambiguous toponyms")
+    print(json.dumps(rec["weights"]))
+    print(json.dumps(res["resolution"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,431 @@
+"""Toponyms in running text: recognise place-name spans, then resolve them in context.
+
+Recognition is gazetteer matching over runs of capitalised words (longest name first),
+scored by a logistic model over cues a reader uses: is the word capitalised only
+because it starts a sentence, is it a common word, does a title ("Mr.", "organizer")
+or a speech verb ("said") make it a person, is it glued to other capitalised words
+that are not places ("Irineo Mujica", "Washington Post"), is it followed by ", Texas".
+
+Resolution ranks the gazetteer's candidates with the document as context: countries
+and states named anywhere, "City, State" pairs, places nearby. Unresolved mentions
+are returned with `place=None` and their candidates, never dropped.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import bisect
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from gazetteer import ADMIN1, COUNTRY, Context, Gazetteer, Match, Place, default_gazetteer
+from gazetteer.geocoder import NO_QUALIFIER, Qualifier
+from gazetteer.normalize import norm
+from gazetteer.us_states import AP
+
+MAX_TOKENS = 6
+
+# Letters (any script), inner apostrophes/hyphens; dotted abbreviations (U.S., D.F.).
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’]s$", re.I)
+# Lower-case words that may sit inside a place name ("Ciudad de México", "Isle of Man").
+CONNECTORS = frozenset("de del la las los el y of the on upon da do dos das di du des le sur am an der".split())
+# Separators allowed between two words of one name.
+_JOIN = re.compile(r"^(?:[ \t]|-|\.\s?)$|^[ \t]$")
+_ABBREV = frozenset("st ste ft mt pt".split())
+
+TITLES = frozenset("""mr mrs ms miss dr prof president gov governor sen senator rep representative
+secretary judge justice officer sheriff chief sgt sergeant lt lieutenant capt captain col colonel gen
+general mayor councilman councilwoman commissioner deputy det detective trooper pastor rev reverend
+father sister brother saint coach organizer organiser activist director spokesman spokeswoman
+spokesperson minister ambassador attorney lawyer chairman superintendent principal dean agent""".split())
+# Words before a name that make it a person's: "caravan organizer Irineo Mujica".
+ROLES = frozenset("""organizer organiser activist host migrant resident anchor reporter correspondent
+leader founder member official officials advocate priest photographer by""".split())
+SPEECH = frozenset("said says told added explained noted stated wrote asked argued claimed according".split())
+# Capitalised words after a place that make it part of an organisation or a street.
+ORG_AFTER = frozenset("""post times news report herald tribune journal gazette daily press magazine
+university college school academy hospital church cathedral company corp inc llc bank police department
+dept office council board commission committee club team street st road rd avenue ave boulevard blvd
+drive dr lane highway hwy center centre mall airport station stadium park hotel restaurant high middle
+elementary fire library museum institute foundation association party group times-picayune
+""".split())
+PLACE_PREP = frozenset("in from to at near toward towards through across into outside inside via reached reach leaving left of".split())
+STOP = frozenset("""a an the this that these those he she it we they i you his her its our their my your
+will may can could would should must might shall do does did is are was were be been being have has had
+and or but if then than so as at by for with about against between into through during before after above
+below to from up down in out on off over under again further once here there when where why how all any
+both each few more most other some such no nor not only own same too very just also new now""".split())
+
+CALENDAR = frozenset("""january february march april may june july august september october november
+december monday tuesday wednesday thursday friday saturday sunday""".split())
+DIRECTIONS = frozenset("""north south east west northern southern eastern western central northeast
+northwest southeast southwest northeastern northwestern southeastern southwestern midwest upper lower
+greater downtown uptown new old""".split())
+
+# Named streets, roads and natural features: toponyms the city gazetteer cannot place.
+# They are reported (unresolved) rather than dropped, and they stop "Street" or "River"
+# alone from matching a namesake village.
+_CAP = r"(?:[A-Z][\w’'.\-]*|\d+(?:st|nd|rd|th))"
+STREET_RE = re.compile(
+    rf"\b{_CAP}(?: {_CAP}){{0,3}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Boulevard|Blvd\.|Lane|Ln\.|"
+    rf"Parkway|Pkwy\.|Highway|Hwy\.|Way|Circle|Trail|Pike|Square|Plaza|Bridge)(?![\w])"
+    rf"|\b(?:Highway|Interstate|Route|State Route|U\.S\. Highway) \d+\b|\bI-\d+\b")
+FEATURE_RE = re.compile(
+    rf"\b{_CAP}(?: {_CAP}){{0,2}} (?:River|Creek|Lake|Bay|Island|Islands|Mountain|Mountains|Valley|Canyon|"
+    rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
+_AP_RE = re.compile(r"(?<=, )(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
+
+_WEIGHTS_FILE = "data/recognition_weights.json"
+DEFAULT_RECOGNITION = {
+    "bias": -1.0, "n_tokens": 0.3, "sent_initial": -1.0, "all_caps": 0.2, "cap_before": -2.0,
+    "cap_after": -2.0, "log_pop": 0.35, "kind_country": 2.5, "kind_admin1": 1.5, "has_primary": 1.0,
+    "lower_in_doc": -2.5, "stopword": -6.0, "title_before": -4.0, "speech_after": -3.0,
+    "surname_elsewhere": -3.0, "comma_admin_after": 2.5, "place_prep_before": 1.2, "org_after": -2.0,
+    "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
+    "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0,
+}
+
+
+@dataclass
+class Toponym:
+    start: int
+    end: int
+    text: str
+    kind: str  # "place" or "demonym"
+    place: Place | None
+    confidence: float
+    candidates: list[Match] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "start": self.start, "end": self.end, "text": self.text, "kind": self.kind,
+            "place": self.place.to_dict() if self.place else None,
+            "confidence": round(self.confidence, 3),
+            "candidates": [m.to_dict() for m in self.candidates[:5]],
+        }
+
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass
+class _Span:
+    first: int  # token indexes, inclusive
+    last: int
+    start: int
+    end: int
+    text: str
+    refs: tuple[int, ...]
+    features: dict[str, float] = field(default_factory=dict)
+    qualifier: Qualifier = NO_QUALIFIER
+    prob: float = 0.0
+
+
+@lru_cache(maxsize=1)
+def load_recognition_weights() -> dict[str, float]:
+    try:
+        learned = json.loads(resources.files("geoparser").joinpath(_WEIGHTS_FILE).read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        learned = {}
+    return {**DEFAULT_RECOGNITION, **learned.get("weights", {})}, learned.get("threshold", 0.5)
+
+
+def tokenize(text: str) -> list[_Token]:
+    toks = []
+    for m in _TOKEN.finditer(text):
+        s, e = m.start(), m.end()
+        word = m.group()
+        p = _POSSESSIVE.search(word)
+        if p and len(word) > 2:
+            e -= 2
+            word = word[:-2]
+        toks.append(_Token(s, e, word))
+    return toks
+
+
+def _joinable(text: str, a: _Token, b: _Token) -> bool:
+    gap = text[a.end:b.start]
+    if gap in (" ", "-", "\t"):
+        return True
+    # "St. Louis", "U.S. Virgin Islands": a dot only after an abbreviation
+    return gap in (". ", ".") and (a.text.lower() in _ABBREV or "." in a.text or len(a.text) == 1)
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t\"'“‘(«•*-–—":
+        i -= 1
+    return i < 0 or text[i] in ".!?\n:;" or (text[i] in "”’\"" and i > 0 and text[i - 1] in ".!?")
+
+
+class Geoparser:
+    def __init__(self, gazetteer: Gazetteer | None = None, weights=None, threshold: float | None = None):
+        self.gaz = gazetteer or default_gazetteer()
+        w, t = load_recognition_weights()
+        self.weights = weights or w
+        self.threshold = t if threshold is None else threshold
+
+    # -- recognition -----------------------------------------------------------------------
+    def candidates(self, text: str) -> tuple[list[_Span], list[_Token]]:
+        toks = tokenize(text)
+        names = self.gaz.index.names
+        spans: list[_Span] = []
+        i, n = 0, len(toks)
+        while i < n:
+            t = toks[i]
+            if not t.capitalised:
+                i += 1
+                continue
+            best = None
+            j = i
+            while j < n and j - i < MAX_TOKENS:
+                if j > i:
+                    if not _joinable(text, toks[j - 1], toks[j]):
+                        break
+                    if not toks[j].capitalised and toks[j].text.lower() not in CONNECTORS:
+                        break
+                if toks[j].capitalised:
+                    key = norm(text[t.start:toks[j].end])
+                    refs = names.get(key)
+                    if refs:
+                        best = (j, refs)
+                j += 1
+            if best:
+                j, refs = best
+                spans.append(_Span(i, j, t.start, toks[j].end, text[t.start:toks[j].end], refs))
+                i = j + 1
+            else:
+                i += 1
+        spans = self._pattern_spans(text, toks, spans)
+        return spans, toks
+
+    def _pattern_spans(self, text: str, toks: list[_Token], spans: list[_Span]) -> list[_Span]:
+        """Add AP state abbreviations, streets and natural features; they win over the
+        shorter gazetteer matches they contain ("Neches River" over "Neches")."""
+        d = self.gaz.index
+        extra: list[tuple[int, int, tuple[int, ...], str]] = []
+        for m in _AP_RE.finditer(text):
+            state = AP.get(m.group())
+            row = d.admin1_row.get(("US", norm(state))) if state else None
+            if row is not None:
+                extra.append((m.start(), m.end(), (row << 1 | 1,), "us_state_abbrev"))
+        for rx, tag in ((STREET_RE, "street"), (FEATURE_RE, "natural")):
+            for m in rx.finditer(text):
+                refs = d.names.get(norm(m.group()), ())
+                extra.append((m.start(), m.end(), refs, tag))
+        if not extra:
+            return spans
+        extra.sort()
+        kept_extra = []
+        for e in extra:  # no overlaps among the pattern spans themselves: first, longest wins
+            if kept_extra and e[0] < kept_extra[-1][1]:
+                if e[1] - e[0] > kept_extra[-1][1] - kept_extra[-1][0] and e[0] == kept_extra[-1][0]:
+                    kept_extra[-1] = e
+                continue
+            kept_extra.append(e)
+        out = [s for s in spans if not any(s.start < e1 and e0 < s.end and (e1 - e0) >= (s.end - s.start)
+                                           for e0, e1, _, _ in kept_extra)]
+        starts = [t.start for t in toks]
+        for e0, e1, refs, tag in kept_extra:
+            if any(s.start < e1 and e0 < s.end for s in out):
+                continue
+            first = bisect.bisect_left(starts, e0)
+            last = max(first, bisect.bisect_left(starts, e1) - 1)
+            sp = _Span(first, last, e0, e1, text[e0:e1], refs)
+            sp.features = {tag: 1.0}
+            out.append(sp)
+        out.sort(key=lambda s: s.start)
+        return out
+
+    def _people(self, text: str, toks: list[_Token]) -> tuple[set[int], set[str]]:
+        """Token indexes of person names, and their surnames for later bare mentions.
+
+        A run of two or more capitalised words that is not itself a place name is a
+        person when a reader would say so: a role before it ("organizer Irineo Mujica",
+        "host Anderson Cooper"), a speech verb after it ("García Villagrán said"), or an
+        apposition ("Jonás Sosa, a Venezuelan migrant").
+        """
+        names = self.gaz.index.names
+        idx, surnames = set(), set()
+        i, n = 0, len(toks)
+        while i < n:
+            j = i
+            while j + 1 < n and toks[j + 1].capitalised and text[toks[j].end:toks[j + 1].start] in (" ", "-"):
+                j += 1
+            if j > i and toks[i].capitalised:
+                first = i + 1 if toks[i].text.lower() in TITLES else i
+                run = text[toks[first].start:toks[j].end]
+                if first < j and norm(run) not in names:
+                    before = toks[i - 1].text.lower() if i > 0 else ""
+                    after = text[toks[j].end:toks[j].end + 30]
+                    role = toks[i].text.lower() in TITLES or before in TITLES or before in ROLES
+                    speech = re.match(r",?\s+(\w+)", after)
+                    if role or (speech and speech.group(1).lower() in SPEECH) or re.match(r",\s+(?:a|an|the|who)\s", after):
+                        idx.update(range(first, j + 1))
+                        surnames.add(toks[j].text)
+                        surnames.add(text[toks[first + 1].start:toks[j].end] if j > first + 1 else toks[j].text)
+            i = j + 1
+        return idx, surnames
+
+    def _recognition_features(self, text: str, toks: list[_Token], spans: list[_Span], lower_words: set[str]) -> None:
+        d = self.gaz.index
+        person_idx, person_names = self._people(text, toks)
+        covered = {k for s in spans for k in range(s.first, s.last + 1)}
+        # Surnames: capitalised words that follow a non-place capitalised word somewhere
+        # ("Irineo Mujica" makes a later bare "Mujica" a person).
+        surnames = set()
+        for a, b in zip(toks, toks[1:]):
+            if a.capitalised and b.capitalised and text[a.end:b.start] == " " and not _sentence_initial(text, a.start) \
+                    and norm(a.text) not in d.names and a.text.lower() not in STOP:
+                surnames.add(b.text)
+        for s in spans:
+            tags = s.features  # set by _pattern_spans
+            rows = [r >> 1 for r in s.refs]
+            kinds = {d.kind[r] for r in rows}
+            prev_tok = toks[s.first - 1] if s.first > 0 else None
+            next_tok = toks[s.last + 1] if s.last + 1 < len(toks) else None
+            # Two capitalised words side by side without a comma read as one name
+            # ("Anderson Cooper", "Luis García"), even when each alone is a place.
+            glued_before = prev_tok is not None and prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first]) \
+                and prev_tok.text.lower() not in TITLES and not _sentence_initial(text, prev_tok.start) \
+                or (prev_tok is not None and prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first])
+                    and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES)
+            glued_after = next_tok is not None and next_tok.capitalised and _joinable(text, toks[s.last], next_tok)
+            words = s.text.split()
+            after = text[s.end:s.end + 40]
+            f = {
+                "bias": 1.0,
+                "n_tokens": min(s.last - s.first + 1, 4) - 1,
+                "sent_initial": 1.0 if _sentence_initial(text, s.start) else 0.0,
+                "all_caps": 1.0 if s.text.isupper() and len(s.text) > 3 else 0.0,
+                "cap_before": 1.0 if glued_before else 0.0,
+                "cap_after": 1.0 if glued_after else 0.0,
+                "log_pop": (max(math.log10(d.population[r] + 10) for r in rows) - 4.0) if rows else 0.0,
+                "kind_country": 1.0 if COUNTRY in kinds else 0.0,
+                "kind_admin1": 1.0 if ADMIN1 in kinds else 0.0,
+                "has_primary": 1.0 if any(r & 1 for r in s.refs) else 0.0,
+                "lower_in_doc": 1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
+                "stopword": 1.0 if s.text.lower() in STOP else 0.0,
+                "title_before": 1.0 if prev_tok is not None and prev_tok.text.lower() in TITLES
+                and text[prev_tok.end:s.start].strip(". ") == "" else 0.0,
+                "speech_after": 1.0 if next_tok is not None and next_tok.text.lower() in SPEECH
+                and text[s.end:next_tok.start].strip(", ") == "" else 0.0,
+                "surname_elsewhere": 1.0 if len(words) == 1 and s.text in surnames else 0.0,
+                "comma_admin_after": 1.0 if re.match(r",\s*[A-Z]", after) and self._qualifier_after(text, s) else 0.0,
+                "place_prep_before": 1.0 if prev_tok is not None and prev_tok.text.lower() in PLACE_PREP
+                and text[prev_tok.end:s.start] == " " else 0.0,
+                "org_after": 1.0 if next_tok is not None and next_tok.text.lower() in ORG_AFTER
+                and text[s.end:next_tok.start] == " " else 0.0,
+                "short": 1.0 if len(s.text) <= 3 and "." not in s.text else 0.0,
+                "n_candidates": math.log(len(s.refs)) if s.refs else 0.0,
+                "calendar": 1.0 if s.text.lower() in CALENDAR else 0.0,
+                "direction": 1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
+                "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or s.text in person_names else 0.0,
+                "after_comma_place": 1.0 if prev_tok is not None and text[prev_tok.end:s.start] == ", "
+                and (s.first - 1) in covered else 0.0,
+                **tags,
+            }
+            s.features = f
+
+    def _qualifier_after(self, text: str, s: _Span) -> Qualifier:
+        """The unit named after a comma: "Del Rio, Texas", "Alvaro Obregon community,
+        Tapachula municipality, Chiapas state"."""
+        d = self.gaz.index
+        if any(r & 1 and d.kind[r >> 1] in (COUNTRY, ADMIN1) for r in s.refs):
+            return NO_QUALIFIER  # "Venezuela, Cuba and ...": a list, not "Town, Country"
+        after = text[s.end:s.end + 60]
+        m = re.match(r"(?:\s+(?:community|town|village|city|neighbou?rhood|colonia))?,\s*"
+                     r"((?:[A-Z][\w.’'\-]*)(?:\s+[A-Z][\w.’'\-]*){0,2}(?:\s+(?:municipality|state|county|parish|province|department))?)",
+                     after)
+        if not m:
+            return NO_QUALIFIER
+        words = m.group(1).split()
+        for k in range(len(words), 0, -1):  # "Del Rio, Texas a few days" -> "Texas"
+            q = self.gaz.qualifier(" ".join(words[:k]).rstrip(".,"))
+            if q:
+                return q
+        return NO_QUALIFIER
+
+    def probability(self, f: dict[str, float]) -> float:
+        z = sum(self.weights.get(k, 0.0) * v for k, v in f.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    # -- the whole pass ----------------------------------------------------------------------
+    def parse(self, text: str, min_probability: float | None = None) -> list[Toponym]:
+        threshold = self.threshold if min_probability is None else min_probability
+        spans, toks = self.candidates(text)
+        lower_words = {t.text for t in toks if t.text.islower()}
+        self._recognition_features(text, toks, spans, lower_words)
+        kept = []
+        for s in spans:
+            if (s.features.get("calendar") or s.features.get("direction")) and not s.features.get("comma_admin_after"):
+                continue  # "March", "Central" (and South America): words, not places
+            if s.features.get("person"):
+                continue  # "Luis García Villagrán", "Irineo Mujica": people, never places
+            s.prob = self.probability(s.features)
+            if s.prob >= threshold:
+                s.qualifier = self._qualifier_after(text, s)
+                kept.append(s)
+        toponyms = self._resolve(kept)
+        toponyms += self._demonyms(toks, text)
+        toponyms.sort(key=lambda t: t.start)
+        return toponyms
+
+    def _resolve(self, spans: list[_Span]) -> list[Toponym]:
+        gaz = self.gaz
+        # Pass 1: what the document says without context (countries, states, "City, State").
+        first = [gaz.rank(_dedupe(s.refs), None, s.qualifier) if s.refs else [] for s in spans]
+        out = []
+        for k, s in enumerate(spans):
+            # Context from every other mention's first reading, weighted by its confidence.
+            ctx = Context()
+            for m_other, (other, ranked) in enumerate(zip(spans, first)):
+                if m_other == k or not ranked or other.text == s.text:
+                    continue
+                top = ranked[0]
+                if top.confidence >= 0.5:
+                    ctx.add(top.place)
+            ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier) if s.refs else []
+            top = ranked[0] if ranked else None
+            out.append(Toponym(s.start, s.end, s.text, "place", top.place if top else None,
+                               (top.confidence if top else 0.0) * s.prob, ranked[:5]))
+        return out
+
+    def _demonyms(self, toks: list[_Token], text: str) -> list[Toponym]:
+        out = []
+        for t in toks:
+            if t.capitalised and t.text.endswith(("s", "n", "i", "h", "e")):
+                p = self.gaz.demonym(t.text)
+                if p is not None:
+                    out.append(Toponym(t.start, t.end, t.text, "demonym", p, 1.0, [Match(p, 1.0)]))
+        return out
+
+
+def _dedupe(refs: tuple[int, ...]) -> list[int]:
+    seen: dict[int, int] = {}
+    for r in refs:
+        if r >> 1 not in seen or r & 1:
+            seen[r >> 1] = r
+    return list(seen.values())
+
+
+@lru_cache(maxsize=1)
+def default_geoparser() -> Geoparser:
+    return Geoparser()
+
+
+def geoparse(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
+    """Every place mention in `text`: span, surface text, resolution (or None + candidates)."""
+    parser = default_geoparser() if gazetteer is None else Geoparser(gazetteer)
+    return parser.parse(text)
