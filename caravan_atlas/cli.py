@@ -2,6 +2,8 @@
 
     caravan-atlas geocode "Del Rio, Texas" [--country US] [--limit 5] [--json]
     caravan-atlas geoparse seeds/000_8cc5013a2fc87902.txt [--json]     # "-" reads stdin
+    caravan-atlas extract seeds/*.txt [--published YYYY-MM-DD] [--json]
+    caravan-atlas ingest seeds/ [--store URL] [--json]
     caravan-atlas build-index [--force] [--json]
 
 Conventions that every subcommand keeps (extract and ingest will too):
@@ -311,9 +313,137 @@ def cmd_build_index(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- extract / ingest ----------------------------------------------------------------------
+
+def _date_option(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def add_extract(sub, common) -> None:
+    p = sub.add_parser(
+        "extract", parents=[common], help="read articles and print their caravans, stops, sizes and dates",
+        description="Read articles (.txt/.md with optional front matter; folders are searched) and print "
+                    "the caravans they report, each observation with its evidence. Nothing is stored.",
+        epilog="example: caravan-atlas extract seeds/*.txt --json",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="article files or folders")
+    p.add_argument("--published", type=_date_option, metavar="YYYY-MM-DD",
+                   help="publication date for articles that carry none (relative dates resolve against it)")
+    p.set_defaults(func=cmd_extract)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from journeys.articles import ArticleError, read_article
+    from journeys.pipeline import document, expand
+
+    paths = expand(args.files)
+    if not paths:
+        raise CliError(f"{' '.join(args.files)}: no article files (.txt, .md) found")
+    articles = []
+    for p in paths:
+        try:
+            articles.append(read_article(p, published=args.published))
+        except ArticleError as e:
+            raise CliError(str(e)) from None
+    _note_index_build()
+    from journeys.extract import extract_article
+
+    doc = document([extract_article(a) for a in articles])
+    if args.json:
+        emit_json(doc)
+    else:
+        print(format_document(doc))
+    return EXIT_OK
+
+
+def format_document(doc: dict) -> str:
+    out = [f"{len(doc['articles'])} article(s), {len(doc['caravans'])} caravan(s)"]
+    for c in doc["caravans"]:
+        size = "size unknown" if c["size_low"] is None else (
+            f"{c['size_low']:,}" if c["size_high"] in (None, c["size_low"]) else f"{c['size_low']:,}–{c['size_high']:,}")
+        out.append(f"\n{c['label']}  [{size}]  sources: {', '.join(c['articles'])}")
+        if c["organizers"]:
+            out.append(f"  organizers: {', '.join(c['organizers'])}")
+        if c["origins"]:
+            out.append(f"  origins: {', '.join(c['origins'])}")
+        rows = [["role", "place", "date", "size", "evidence"]]
+        for o in c["observations"]:
+            place = "-" if o["place"] is None else (o["place"]["label"] or f"{o['place']['text']} (UNRESOLVED)")
+            date = "-" if not o["date"] else (o["date"] if o["date_precision"] == "day" else f"{o['date'][:7]} ({o['date_precision']})")
+            sz = "-" if o["size_low"] is None else (f"{o['size_low']:,}" if o["size_high"] in (None, o["size_low"]) else f"{o['size_low']:,}–{o['size_high']:,}")
+            ev = _one_line(o["evidence"]["text"])
+            rows.append([o["role"], place, date, sz, f"{o['article']}:{o['evidence']['start']} {ev[:70]}{'…' if len(ev) > 70 else ''}"])
+        out.append(_table(rows))
+    return "\n".join(out)
+
+
+def add_ingest(sub, common) -> None:
+    p = sub.add_parser(
+        "ingest", parents=[common], help="extract articles into the store the dashboard reads",
+        description="Read, extract and store articles (files or folders). Re-ingesting an unchanged article "
+                    "is a no-op; the batch is one transaction; a bad file is reported and skipped.",
+        epilog="The store is --store URL, else $CARAVAN_ATLAS_STORE (a path or SQLAlchemy URL), "
+               "else ~/.local/share/caravan-atlas/store.sqlite. Exit code 2 if any file failed.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    p.add_argument("--store", metavar="URL", help="SQLAlchemy URL or SQLite file path of the store")
+    p.add_argument("--published", type=_date_option, metavar="YYYY-MM-DD",
+                   help="publication date for articles that carry none")
+    p.set_defaults(func=cmd_ingest)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from journeys.pipeline import expand, ingest
+    from journeys.store import Store
+
+    paths = expand(args.paths)
+    missing = [str(p) for p in paths if not p.exists()]
+    if not paths:
+        raise CliError(f"{' '.join(args.paths)}: no article files (.txt, .md) found")
+    if missing and len(missing) == len(paths):
+        raise CliError(f"{missing[0]}: file not found")
+    url = args.store
+    if url and "://" not in url:
+        url = f"sqlite:///{Path(url).resolve()}"
+    try:
+        store = Store(url)
+    except Exception as e:  # a bad URL or an unreachable database: one line, nothing touched
+        raise CliError(f"store {url or '(default)'}: cannot open ({_one_line(str(e))[:200]})") from None
+    _note_index_build()
+    n = len(paths)
+    seen = [0]
+
+    def progress(p: Path) -> None:
+        seen[0] += 1
+        if not args.json and not args.quiet and sys.stderr.isatty():
+            print(f"\r{PROG}: [{seen[0]}/{n}] {p.name[:60]:<60}", end="", file=sys.stderr, flush=True)
+
+    t0 = time.perf_counter()
+    result = ingest(paths, store, published=args.published, on_file=progress)
+    if not args.json and not args.quiet and sys.stderr.isatty():
+        print(file=sys.stderr)
+    counts = store.counts()
+    if args.json:
+        emit_json({**result.to_dict(), "store": store.url, "counts": counts,
+                   "seconds": round(time.perf_counter() - t0, 2)})
+    else:
+        print(f"added {len(result.added)}, unchanged {len(result.unchanged)}, failed {len(result.failed)} "
+              f"-> {store.url}: {counts['articles']} articles, {counts['caravans']} caravans, "
+              f"{counts['observations']} observations")
+    for path, error in result.failed:
+        print(f"{PROG}: error: {_one_line(error) if error.startswith(path) else path + ': ' + _one_line(error)}",
+              file=sys.stderr)
+    return EXIT_USAGE if result.failed else EXIT_OK
+
+
 # -- main ----------------------------------------------------------------------------------
 
-SUBCOMMANDS: list[Callable] = [add_geocode, add_geoparse, add_build_index]
+SUBCOMMANDS: list[Callable] = [add_geocode, add_geoparse, add_extract, add_ingest, add_build_index]
 
 
 def build_parser() -> argparse.ArgumentParser:

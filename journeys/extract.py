@@ -1,0 +1,376 @@
+"""One article -> the caravans it reports, as observations with evidence.
+
+Reading order, as a careful reader does it:
+1. cut the body into sentences, skipping page furniture and repeated captions;
+2. find the places (geoparser), dates (resolved against the publication date) and
+   crowd sizes in each sentence;
+3. give a place a role only when the words right before it say one ("left", "bound
+   for", "reached", "rest in"...): a place that only locates another ("near the border
+   with Guatemala") or hosts an unrelated event ("meet in Mexico City") is no stop;
+4. keep track of which caravan a sentence is about: "an earlier group", "a previous
+   caravan" open a background caravan, and an anaphor ("The group of about 800")
+   continues it for one more sentence;
+5. merge what is said twice within the article into one observation with extra evidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gazetteer import ADMIN1, ADMIN2, COUNTRY, REGION, Place
+from gazetteer.geocoder import default_gazetteer
+from geoparser import Toponym, geoparse
+
+from .articles import Article, Sentence, segment
+from .dates import DateMention, find_dates
+from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, REPORT, WAYPOINT, Caravan, Evidence,
+                    Observation, PlaceRef)
+from .sizes import find_sizes
+
+# -- role cues: the words just before a place -------------------------------------------
+_FILLER = r"(?:(?!(?:and|or|but|where|which|who|while|with|near|by|after|before|when)\b)[\w.’'\-]+\s+){0,6}?"
+_ROLE_CUES: list[tuple[str, re.Pattern]] = [
+    (DESTINATION, re.compile(
+        r"\b(?:bound for|toward|towards|heading(?: \w+)? (?:to|for|toward|towards)|headed(?: \w+)?(?: to| for| toward| towards)?|"
+        r"heads?(?: \w+)? (?:to|for|toward|towards)|en route to|on (?:its|their|the) way to|journey to|march(?:ing)? to|"
+        r"to (?:\w+ )?(?:reach|get to|arrive (?:in|at)|go to|make (?:it|their way) to)|as far as|destined for|"
+        r"make (?:its|their) way to|way to|aim(?:ing)? (?:of|to) reach(?:ing)?|goal (?:is|was) to reach|"
+        r"(?:leading|lead|led|shepherd(?:ing)?)(?: \w+){0,5}? to|(?:walk|travel|trek|go|advance|continue|move)\w* (?:\w+ )?to|"
+        r"heading north to|(?:planned?|plans?|hope[sd]?|want(?:s|ed)?|intend(?:s|ed)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
+        + _FILLER + r"$", re.I)),
+    (DEPARTURE, re.compile(
+        r"\b(?:left(?: from)?|leaving|leave|leaves|departed(?: from)?|depart(?:s|ing)?(?: from)?|set (?:out|off)(?: \w+)?(?: from)?|"
+        r"started(?: out)?(?: \w+)? (?:from|in)|began(?: \w+){0,4}? (?:from|in)|formed in|gathered(?: \w+){0,3}? in|"
+        r"form(?:ed)? (?:a|the) \w+ in|out of|"
+        r"(?:walking|trekking|marching|making (?:its|their) way|moving|advancing|travell?ing) (?:\w+ )?from)\s+"
+        + _FILLER + r"$", re.I)),
+    (ARRIVAL, re.compile(
+        r"\b(?:reached|arrived (?:in|at)|arrives (?:in|at)|arriving (?:in|at)|wound up in|ended up in|got to|"
+        r"made it to|entered|crossed into|reach(?:ed)? the (?:\w+ )?(?:city|town) of)\s+" + _FILLER + r"$", re.I)),
+    (WAYPOINT, re.compile(
+        r"\b(?:rest(?:ed|ing)? in|stop(?:ped|s)?(?: \w+){0,2}? in|stay(?:ed|ing)? in|spent the night in|"
+        r"sp(?:end|ent) the night in|slept in|camp(?:ed)? in|via|"
+        r"(?:pass|march|walk|travel|trek|mov|advanc|head|go)\w*(?: \w+){0,2}? through|way(?: \w+){0,2}? through|"
+        r"crossed|across)\s+" + _FILLER + r"$", re.I)),
+]
+_PRESENT = re.compile(r"\b(?:is|are|continues|continued its|now|currently|making its way|making their way|"
+                      r"marching|walking|remain|remains)\b", re.I)
+# Where a place merely locates another ("near the border with Guatemala").
+_LOCATOR = re.compile(r"\b(?:near|border (?:with|of)|borders|bordering|close to|miles from|km from|from as far as|"
+                      r"kilometers from|east of|west of|north of|south of|outside)\s+" + _FILLER + r"$", re.I)
+
+# "an earlier group", "a previous caravan", "a larger one that left six days ago".
+_NEW_CARAVAN = re.compile(
+    r"\b(?:an? )?(?:earlier|previous|prior|another|separate|second|third|fourth|first)\s+(?:\w+\s+)?"
+    r"(?:group|caravan|convoy|wave)s?\b|\b(?:a|the) (?:larger|smaller|bigger) (?:one|group|caravan)\b"
+    r"|\blast year'?s (?:caravan|group)\b", re.I)
+_ANAPHOR = re.compile(r"^\W*(?:the (?:group|caravan|migrants|convoy)|this group|that group|they|it|its members)\b", re.I)
+_CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|exodus|people|families|they|"
+                            r"members|travell?ers|marchers|walkers)\b", re.I)
+_LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.I)
+_DATELINE = re.compile(r"^\s*\(?[A-Z][A-Za-z.’' ]{1,40}(?:,\s*[A-Za-z.’' ]{2,30})?\s*(?:\([^)]{1,40}\)\s*)?"
+                       r"(?:[–—-]+|\.-|,\s+[A-Z][a-z]+\.? \d{1,2},? \d{4})")
+_BORDER_AFTER = re.compile(r"^(?:[-–](?:Mexico|Mexican))?(?:’s|'s)?\s+(?:southern\s+|southwest\s+)?border\b", re.I)
+_ORGANIZER = [
+    re.compile(r"\b(?:organi[sz]ers?|leaders?|coordinators?)(?: of the (?:migrant )?caravan)?,?\s+"
+               r"((?:[A-ZÀ-Þ][\w’'\-]+\s+){1,3}[A-ZÀ-Þ][\w’'\-]+)"),
+    re.compile(r"((?:[A-ZÀ-Þ][\w’'\-]+\s+){1,3}[A-ZÀ-Þ][\w’'\-]+),\s+(?:an?|the|one of the)\s+(?:\w+\s+)?"
+               r"(?:organi[sz]ers?|leaders?|coordinators?)\b"),
+]
+_NAMED = re.compile(r"\b(?:called|named|dubbed|known as)\s+(?:the\s+)?[“\"']?([A-Z][\w’']*(?:[ ,]+(?:[A-Z][\w’']*|and|for|of|de|la|el|y))+)")
+_ORIGIN_FROM = re.compile(r"\b(?:migrants?|families|people|most|mostly|largely|many|some|members|nationals)"
+                          r"(?: \w+)? from\s+$", re.I)
+_UNIT_WORD_AFTER = re.compile(r"^\s+(?:municipality|state|province|department|county|parish)\b", re.I)
+
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2, None: 3}
+
+
+@dataclass
+class ArticleExtraction:
+    article: Article
+    caravans: list[Caravan]
+    toponyms: list[Toponym]
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+class _State:
+    """Which caravan the text is talking about, sentence by sentence."""
+
+    def __init__(self, article: Article):
+        self.article = article
+        self.caravans: list[Caravan] = []
+        self.main: Caravan | None = None
+        self.background: Caravan | None = None  # open for the next sentence only
+
+    def new(self) -> Caravan:
+        c = Caravan(id=f"{self.article.id}#{len(self.caravans) + 1}", label="", articles=[self.article.id])
+        self.caravans.append(c)
+        return c
+
+    def main_caravan(self) -> Caravan:
+        if self.main is None:
+            self.main = self.new()
+        return self.main
+
+
+def _is_dateline(text: str, t: Toponym) -> bool:
+    """'EL PASO, Texas (Border Report) –', 'TAPACHULA, Mexico (AP) —': where the
+    reporter filed from, not where the caravan was."""
+    line_start = text.rfind("\n", 0, t.start) + 1
+    if t.start - line_start > 45:
+        return False
+    m = _DATELINE.match(text, line_start)
+    return bool(m) and t.end <= m.end() + 1
+
+
+def _role_for(window: str) -> str | None:
+    if _LOCATOR.search(window):
+        return None
+    for role, rx in _ROLE_CUES:
+        if rx.search(window):
+            return role
+    return None
+
+
+def _place_key(p: PlaceRef | None) -> str:
+    if p is None:
+        return "-"
+    if p.place is None:
+        return "?" + p.text.lower()
+    return f"{p.place.name}|{p.place.country_code}|{p.place.admin1}|{p.place.kind}"
+
+
+def _border_place() -> Place | None:
+    r = default_gazetteer().geocode("U.S.-Mexico border")
+    return r.place
+
+
+class Extractor:
+    def __init__(self):
+        self.gaz = default_gazetteer()
+
+    def extract(self, article: Article) -> ArticleExtraction:
+        text = article.text
+        sentences = segment(text)
+        toponyms = geoparse(text)
+        places = [t for t in toponyms if t.kind == "place"]
+        state = _State(article)
+        for k, s in enumerate(sentences):
+            if s.furniture or s.duplicate_of is not None:
+                continue
+            self._sentence(state, s, places, toponyms)
+        caravans = [c for c in state.caravans if c.observations]
+        for c in caravans:
+            _finish(c, article)
+        return ArticleExtraction(article, caravans, toponyms, sentences)
+
+    # -- one sentence ------------------------------------------------------------------------
+    def _sentence(self, state: _State, s: Sentence, places: list[Toponym], toponyms: list[Toponym]) -> None:
+        art, text = state.article, state.article.text
+        in_s = [t for t in places if s.start <= t.start and t.end <= s.end and not _is_dateline(text, t)]
+        dates = find_dates(s.text, art.published, offset=s.start)
+        sizes = [z for z in find_sizes(s.text, offset=s.start) if z.is_caravan_size]
+        if not _CARAVAN_WORDS.search(s.text) and not sizes:
+            state.background = None
+            return
+
+        # Which caravan: a background cue switches for the rest of the sentence.
+        cue = _NEW_CARAVAN.search(s.text)
+        cue_at = s.start + cue.start() if cue else None
+        if state.background is not None and _ANAPHOR.match(s.text):
+            current = state.background
+        else:
+            current = state.main_caravan() if cue_at is None or cue_at > s.start + 3 else None
+        background = None
+        if cue_at is not None:
+            background = state.new()
+        evidence = Evidence(art.id, s.start, s.end, s.text)
+
+        def caravan_at(pos: int) -> Caravan:
+            if background is not None and pos >= cue_at:
+                return background
+            return current if current is not None else state.main_caravan()
+
+        observations: list[Observation] = []
+        prev: Toponym | None = None
+        prev_role: str | None = None
+        for t in in_s:
+            ref = self._place_ref(text, t)
+            window_start = prev.end if prev is not None else s.start
+            window = text[window_start:t.start]
+            if prev is not None and re.fullmatch(r",\s*", window) and _is_qualifier(prev, t):
+                continue  # "Tapachula, Mexico": Mexico only says where Tapachula is
+            if prev is not None and _UNIT_WORD_AFTER.match(text[t.end:t.end + 20]) and re.fullmatch(r"[\s\w]*,\s*", window):
+                continue  # "Alvaro Obregon community, Tapachula municipality"
+            role = _role_for(text[max(s.start, t.start - 90):t.start]) if not re.fullmatch(
+                r",?\s*(?:and|or|&)?\s*(?:the\s+)?", window) else prev_role
+            prev, prev_role = t, role
+            if role is None:
+                continue
+            if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
+                continue  # "pass north through Mexico": a country is no stop on the way
+            near = text[max(s.start, t.start - 80):t.start]
+            if role == WAYPOINT and _PRESENT.search(near) and not re.search(r"\b(?:had|was|were|has been)\b", near):
+                role = CURRENT
+            obs = Observation(art.id, role, evidence, place=ref)
+            if role != DESTINATION:
+                d = _nearest_date(dates, t.start)
+                if d is not None:
+                    obs.date, obs.date_precision, obs.date_text = d.date, d.precision, d.text
+            caravan_at(t.start).observations.append(obs)
+            observations.append(obs)
+
+        for z in sizes:
+            target = caravan_at(z.start)
+            # A size belongs to where the caravan was, never to where it is going.
+            host = next((o for o in observations if o in target.observations and o.size_low is None
+                         and o.role != DESTINATION), None)
+            if host is None:
+                host = Observation(art.id, REPORT, evidence)
+                d = _nearest_date(dates, z.start)
+                if d is not None:
+                    host.date, host.date_precision, host.date_text = d.date, d.precision, d.text
+                target.observations.append(host)
+            host.size_low, host.size_high = z.low, z.high if z.high is not None else z.low
+            host.size_text, host.size_qualifier = z.text, z.qualifier
+
+        # "wound up in Del Rio a few days later": as dated as the departure it follows.
+        if _LATER.search(s.text):
+            for c in {id(caravan_at(o.place.start if o.place else s.start)): caravan_at(s.start) for o in observations}.values():
+                dep = next((o for o in c.observations if o.role == DEPARTURE and o.date), None)
+                for o in observations:
+                    if o.role in (ARRIVAL, WAYPOINT, CURRENT) and o.date is None and dep is not None:
+                        o.date, o.date_precision, o.date_text = dep.date, "month", _LATER.search(s.text).group()
+
+        for c in {id(x): x for x in (current, background) if x is not None}.values():
+            self._caravan_facts(c, s, toponyms)
+        state.background = background if background is not None else (
+            state.background if current is state.background and current is not None else None)
+
+    def _place_ref(self, text: str, t: Toponym) -> PlaceRef:
+        # "the U.S. border", "U.S.-Mexico border", "US southern border": the border, not the country.
+        if t.place is not None and t.place.country_code == "US" and t.place.kind == COUNTRY:
+            m = _BORDER_AFTER.match(text[t.end:t.end + 40])
+            if m:
+                border = _border_place()
+                if border is not None:
+                    return PlaceRef(text[t.start:t.end + m.end()], t.start, t.end + m.end(), border)
+        return PlaceRef(t.text, t.start, t.end, t.place)
+
+    def _caravan_facts(self, c: Caravan, s: Sentence, toponyms: list[Toponym]) -> None:
+        for rx in _ORGANIZER:
+            for m in rx.finditer(s.text):
+                name = m.group(1).strip()
+                if not any(name in o or o in name for o in c.organizers) and not self.gaz.has_name(name.lower()):
+                    c.organizers.append(name)
+        m = _NAMED.search(s.text)
+        if m and c.name is None and re.search(r"\b(?:caravan|march|group)\b", s.text[:m.start()][-80:], re.I):
+            c.name = m.group(1).strip(" ,")
+        for t in toponyms:
+            if not (s.start <= t.start and t.end <= s.end) or t.place is None:
+                continue
+            if t.kind == "demonym":
+                after = s.text[t.end - s.start:t.end - s.start + 12]
+                plural = t.text.endswith("s") and t.text[:-1].lower() != t.place.name.lower()
+                if plural or re.match(r"\s+(?:migrants?|nationals|asylum)", after):
+                    _add_origin(c, t.place.name)
+            elif t.place.kind in (COUNTRY, REGION) and _ORIGIN_FROM.search(s.text[:t.start - s.start][-40:] + " "[:0]):
+                _add_origin(c, t.place.name)
+            elif t.place.kind in (COUNTRY, REGION) and re.search(
+                    r"\bfrom\s+(?:(?:[A-Z][\w.’'\-]*|and|the|as far as)\s*,?\s*){0,12}$",
+                    s.text[:t.start - s.start][-120:]) and re.search(r"\bfrom\b", s.text[:t.start - s.start]) \
+                    and re.search(r"\b(?:migrants?|families|people|most|mostly|largely)\b", s.text):
+                if t.place.country_code != "US" and not re.search(r"\b(?:left|departed|set out|way)\s+from\b",
+                                                                   s.text[:t.start - s.start]):
+                    _add_origin(c, t.place.name)
+
+
+def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
+    if t.place is None or prev.place is None:
+        return False
+    if t.place.kind in (COUNTRY, ADMIN1, ADMIN2, REGION):
+        return t.place.country_code == prev.place.country_code or t.place.kind == REGION
+    return False
+
+
+def _nearest_date(dates: list[DateMention], pos: int) -> DateMention | None:
+    usable = [d for d in dates if d.date is not None]
+    if not usable:
+        return None
+    return min(usable, key=lambda d: abs(d.start - pos))
+
+
+def _add_origin(c: Caravan, name: str) -> None:
+    if name not in c.origins and name not in ("United States", "Mexico"):
+        c.origins.append(name)
+
+
+def _finish(c: Caravan, article: Article) -> None:
+    """Merge repeats, settle current vs waypoint, and label the caravan."""
+    merged: dict[tuple, Observation] = {}
+    order: list[Observation] = []
+    for o in c.observations:
+        key = (o.role, _place_key(o.place)) if o.role != REPORT else (REPORT, o.size_low, o.size_high, o.date)
+        old = merged.get(key)
+        if old is None:
+            merged[key] = o
+            order.append(o)
+            continue
+        if o.role == REPORT and old.size_low is not None and o.size_low is not None:
+            old.also.append(o.evidence)
+            continue
+        # Same stop stated again: keep the more precise date and any size, one fact.
+        if _PRECISION_RANK[o.date_precision] < _PRECISION_RANK[old.date_precision]:
+            old.date, old.date_precision, old.date_text = o.date, o.date_precision, o.date_text
+        if old.size_low is None and o.size_low is not None:
+            old.size_low, old.size_high, old.size_text, old.size_qualifier = (
+                o.size_low, o.size_high, o.size_text, o.size_qualifier)
+        old.also.append(o.evidence)
+    # A size repeated in another sentence is one fact too.
+    seen_sizes: dict[tuple, Observation] = {}
+    for o in order:
+        if o.size_low is None:
+            continue
+        k = (o.size_low, o.size_high)
+        if k in seen_sizes and o is not seen_sizes[k]:
+            if o.role == REPORT:
+                seen_sizes[k].also.append(o.evidence)
+                o.size_low = None  # mark for removal
+            else:
+                o.size_low = o.size_high = o.size_text = o.size_qualifier = None
+        else:
+            seen_sizes[k] = o
+    c.observations = [o for o in order if o.role != REPORT or o.size_low is not None]
+    # "had reached Mapastepec" on the day of the report: where it is now.
+    pub = article.published
+    if pub is not None:
+        for o in c.observations:
+            if o.role == ARRIVAL and o.date is not None and (pub - o.date).days <= 1 and o.date_precision == "day":
+                o.role = CURRENT
+    # Dateless arrivals in the same sentence as a dated current fact share its day.
+    for o in c.observations:
+        if o.role in (ARRIVAL, CURRENT) and o.date is None:
+            sib = next((x for x in c.observations if x.evidence.start <= o.evidence.start <= x.evidence.end + 400
+                        and x is not o and x.role == CURRENT and x.date), None)
+            if sib is not None:
+                o.date, o.date_precision, o.date_text, o.role = sib.date, sib.date_precision, sib.date_text, CURRENT
+    c.label = caravan_label(c)
+
+
+def caravan_label(c: Caravan) -> str:
+    dep = c.departure()
+    when_obs = dep if dep and dep.date else next((o for o in c.observations if o.date), None)
+    when = when_obs.date.strftime("%B %Y") if when_obs and when_obs.date else "Undated"
+    where = f" from {dep.place.place.name if dep.place.place else dep.place.text}" if dep else ""
+    base = f"{when} caravan{where}"
+    return f"{base} ({c.name})" if c.name else base
+
+
+_default: Extractor | None = None
+
+
+def extract_article(article: Article) -> ArticleExtraction:
+    global _default
+    if _default is None:
+        _default = Extractor()
+    return _default.extract(article)

@@ -1,0 +1,105 @@
+"""Across articles: the caravans that several reports describe become one.
+
+Two article-level caravans are the same caravan when they left the same place
+(within 25 km) on the same day, give or take two days — both dates known to the day.
+A date known only to the month ("in early September") never joins on its own: two
+groups left Tapachula in early September 2021 (12,000 Haitians; about 800 broken up).
+
+The result depends only on the set of articles, not on the order or batches they
+arrived in: caravans are processed in a canonical order and joined transitively
+(union-find), and a joined caravan's id is derived from its members.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from gazetteer import haversine_km
+
+from .extract import caravan_label
+from .model import DEPARTURE, Caravan
+
+JOIN_KM = 25.0
+JOIN_DAYS = 2
+
+
+def _departure_key(c: Caravan):
+    dep = c.departure()
+    if dep is None or dep.place is None or dep.place.place is None or dep.date is None or dep.date_precision != "day":
+        return None
+    return dep.place.place.lat, dep.place.place.lon, dep.date
+
+
+def same_caravan(a: Caravan, b: Caravan) -> bool:
+    ka, kb = _departure_key(a), _departure_key(b)
+    if ka is None or kb is None:
+        return False
+    return abs((ka[2] - kb[2]).days) <= JOIN_DAYS and haversine_km(ka[0], ka[1], kb[0], kb[1]) <= JOIN_KM
+
+
+def join(caravans: list[Caravan]) -> list[Caravan]:
+    """Merge article-level caravans into journey-level ones (new objects; inputs untouched)."""
+    items = sorted(caravans, key=lambda c: c.id)
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    keyed = [(i, _departure_key(c)) for i, c in enumerate(items)]
+    keyed = [(i, k) for i, k in keyed if k is not None]
+    for x, (i, ki) in enumerate(keyed):
+        for j, kj in keyed[x + 1:]:
+            if same_caravan(items[i], items[j]):
+                parent[find(j)] = find(i)
+
+    groups: dict[int, list[Caravan]] = {}
+    for i, c in enumerate(items):
+        groups.setdefault(find(i), []).append(c)
+    out = [_merge(members) for members in groups.values()]
+    out.sort(key=lambda c: (_first_date(c), c.id))
+    _distinct_labels(out)
+    return out
+
+
+def _distinct_labels(caravans: list[Caravan]) -> None:
+    """Two groups left Tapachula in September 2021: say which is which by size."""
+    by_label: dict[str, list[Caravan]] = {}
+    for c in caravans:
+        by_label.setdefault(c.label, []).append(c)
+    for same in by_label.values():
+        if len(same) < 2:
+            continue
+        for c in same:
+            if c.size_low is not None:
+                size = f"{c.size_low:,}" if c.size_high in (None, c.size_low) else f"{c.size_low:,}–{c.size_high:,}"
+                c.label = f"{c.label}, {size} people"
+
+
+def _first_date(c: Caravan) -> str:
+    dates = [o.date.isoformat() for o in c.observations if o.date]
+    return min(dates) if dates else "9999"
+
+
+def _merge(members: list[Caravan]) -> Caravan:
+    ids = sorted(m.id for m in members)
+    cid = "c-" + hashlib.sha1("|".join(ids).encode()).hexdigest()[:10]
+    merged = Caravan(id=cid, label="")
+    for m in sorted(members, key=lambda m: m.id):
+        merged.name = merged.name or m.name
+        for o in m.organizers:
+            if not any(o in x or x in o for x in merged.organizers):
+                merged.organizers.append(o)
+        for o in m.origins:
+            if o not in merged.origins:
+                merged.origins.append(o)
+        for a in m.articles:
+            if a not in merged.articles:
+                merged.articles.append(a)
+        # Each source's observations are kept: sizes differ by source and both count.
+        merged.observations.extend(m.observations)
+    merged.observations.sort(key=lambda o: (o.date.isoformat() if o.date else "9999", o.role != DEPARTURE,
+                                            o.article, o.evidence.start))
+    merged.label = caravan_label(merged)
+    return merged

@@ -1,0 +1,154 @@
+"""The article-to-journey model: caravans and their observations, each with evidence.
+
+An `Observation` is one fact a sentence states about one caravan: it was at (or left,
+or is heading for) a place, on a date, with a size. Its `Evidence` is the article id,
+the character span and the sentence itself, so every point on the map can be traced.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from gazetteer import Place
+
+# Roles of a place in a caravan's journey.
+ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL, DESTINATION = (
+    "origin", "departure", "waypoint", "current", "arrival", "destination")
+# A size or date reported with no place named in the sentence.
+REPORT = "report"
+ROLES = (ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL, DESTINATION, REPORT)
+TRAVELLED = (ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    article: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"article": self.article, "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass
+class PlaceRef:
+    """A place as the text names it, and what the gazetteer made of it (None: unresolved)."""
+
+    text: str
+    start: int
+    end: int
+    place: Place | None
+
+    def to_dict(self) -> dict:
+        p = self.place
+        return {
+            "text": self.text, "start": self.start, "end": self.end,
+            "name": p.name if p else None, "lat": p.lat if p else None, "lon": p.lon if p else None,
+            "country_code": p.country_code if p else None, "admin1": p.admin1 if p else None,
+            "kind": p.kind if p else None, "label": p.label if p else None, "resolved": p is not None,
+        }
+
+
+@dataclass
+class Observation:
+    article: str
+    role: str
+    evidence: Evidence
+    place: PlaceRef | None = None
+    date: _dt.date | None = None
+    date_precision: str | None = None  # "day" | "month" | "year"
+    date_text: str | None = None
+    size_low: int | None = None
+    size_high: int | None = None
+    size_text: str | None = None
+    size_qualifier: str | None = None
+    also: list[Evidence] = field(default_factory=list)  # the same fact stated again
+
+    def to_dict(self) -> dict:
+        return {
+            "article": self.article, "role": self.role,
+            "date": self.date.isoformat() if self.date else None, "date_precision": self.date_precision,
+            "date_text": self.date_text,
+            "size_low": self.size_low, "size_high": self.size_high, "size_text": self.size_text,
+            "size_qualifier": self.size_qualifier,
+            "place": self.place.to_dict() if self.place else None,
+            "evidence": self.evidence.to_dict(),
+            "also": [e.to_dict() for e in self.also],
+        }
+
+
+@dataclass
+class Caravan:
+    id: str
+    label: str
+    name: str | None = None  # what the text calls it ("March for Freedom, Dignity and Peace")
+    organizers: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)  # country names
+    observations: list[Observation] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+
+    # -- derived -----------------------------------------------------------------------
+    def sizes(self) -> list[Observation]:
+        return [o for o in self.observations if o.size_low is not None]
+
+    @property
+    def size_low(self) -> int | None:
+        lows = [o.size_low for o in self._best_sizes()]
+        return min(lows) if lows else None
+
+    @property
+    def size_high(self) -> int | None:
+        highs = [o.size_high or o.size_low for o in self._best_sizes()]
+        return max(highs) if highs else None
+
+    def _best_sizes(self) -> list[Observation]:
+        """Figures beat number words: "thousands" counts only when nobody gave a figure."""
+        sized = self.sizes()
+        precise = [o for o in sized if o.size_qualifier != "vague"]
+        return precise or sized
+
+    def departure(self) -> Observation | None:
+        deps = [o for o in self.observations if o.role == DEPARTURE and o.place]
+        deps.sort(key=lambda o: (o.date is None, o.date_precision != "day"))
+        return deps[0] if deps else None
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "label": self.label, "name": self.name,
+            "size_low": self.size_low, "size_high": self.size_high,
+            "organizers": self.organizers, "origins": self.origins, "articles": self.articles,
+            "observations": [o.to_dict() for o in self.observations],
+        }
+
+
+# -- back from JSON (the store keeps each article's extraction as a document) -------------
+def evidence_from_dict(d: dict) -> Evidence:
+    return Evidence(d["article"], d["start"], d["end"], d["text"])
+
+
+def place_ref_from_dict(d: dict | None) -> PlaceRef | None:
+    if d is None:
+        return None
+    place = None
+    if d.get("resolved") and d.get("lat") is not None:
+        place = Place(name=d["name"], lat=d["lat"], lon=d["lon"], country_code=d.get("country_code") or "",
+                      admin1=d.get("admin1"), kind=d.get("kind") or "city")
+    return PlaceRef(d["text"], d["start"], d["end"], place)
+
+
+def observation_from_dict(d: dict) -> Observation:
+    return Observation(
+        article=d["article"], role=d["role"], evidence=evidence_from_dict(d["evidence"]),
+        place=place_ref_from_dict(d.get("place")),
+        date=_dt.date.fromisoformat(d["date"]) if d.get("date") else None,
+        date_precision=d.get("date_precision"), date_text=d.get("date_text"),
+        size_low=d.get("size_low"), size_high=d.get("size_high"), size_text=d.get("size_text"),
+        size_qualifier=d.get("size_qualifier"), also=[evidence_from_dict(e) for e in d.get("also", [])],
+    )
+
+
+def caravan_from_dict(d: dict) -> Caravan:
+    return Caravan(id=d["id"], label=d.get("label", ""), name=d.get("name"), organizers=list(d.get("organizers", [])),
+                   origins=list(d.get("origins", [])), articles=list(d.get("articles", [])),
+                   observations=[observation_from_dict(o) for o in d.get("observations", [])])

@@ -1,0 +1,81 @@
+"""Files in, store out: the one path both `extract` and `ingest` take."""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .articles import TEXT_SUFFIXES, ArticleError, read_article
+from .extract import ArticleExtraction, extract_article
+from .join import join
+from .store import IngestResult, Store, unique_id
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Folders become the article files inside them (sorted); files stay as given."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+def extract_files(paths: Iterable[str | Path], published: _dt.date | None = None,
+                  on_file: Callable[[Path], None] | None = None) -> tuple[list[ArticleExtraction], list[tuple[str, str]]]:
+    done, failed = [], []
+    for p in expand(paths):
+        if on_file:
+            on_file(p)
+        try:
+            done.append(extract_article(read_article(p, published=published)))
+        except ArticleError as e:
+            failed.append((str(p), e.message))
+    return done, failed
+
+
+def document(extracted: list[ArticleExtraction]) -> dict:
+    """The `extract --json` document: articles, joined caravans, toponyms."""
+    caravans = join([c for x in extracted for c in x.caravans])
+    return {
+        "articles": [{"id": x.article.id, "path": x.article.path, "title": x.article.title,
+                      "outlet": x.article.outlet,
+                      "published": x.article.published.isoformat() if x.article.published else None,
+                      "url": x.article.url} for x in extracted],
+        "caravans": [c.to_dict() for c in caravans],
+        "toponyms": [{"article": x.article.id, "start": t.start, "end": t.end, "text": t.text, "kind": t.kind,
+                      "name": t.place.name if t.place else None, "lat": t.place.lat if t.place else None,
+                      "lon": t.place.lon if t.place else None,
+                      "country_code": t.place.country_code if t.place else None}
+                     for x in extracted for t in x.toponyms],
+    }
+
+
+def ingest(paths: Iterable[str | Path], store: Store, published: _dt.date | None = None,
+           on_file: Callable[[Path], None] | None = None) -> IngestResult:
+    """Read, extract and store a batch; unchanged files cost only a hash."""
+    known, ids = store.known_hashes(), store.article_ids()
+    result = IngestResult()
+    extracted, failed = [], []
+    for p in expand(paths):
+        if on_file:
+            on_file(p)
+        try:
+            a = read_article(p, published=published)
+        except ArticleError as e:
+            failed.append((str(p), e.message))
+            continue
+        if a.content_hash in known:
+            result.unchanged.append(a.id)
+            continue
+        known.add(a.content_hash)
+        a.id = unique_id(a.id, ids)  # two files named alike in different folders
+        ids.add(a.id)
+        try:
+            extracted.append(extract_article(a))
+        except Exception as e:  # an extractor bug must not cost the batch: report it with the file
+            failed.append((str(p), f"extraction failed: {type(e).__name__}: {e}"))
+    result.failed = failed
+    result.added = store.save(extracted)
+    return result

@@ -1,0 +1,273 @@
+"""The store: articles, what was extracted from each, and the joined caravans.
+
+SQLite by default, any SQLAlchemy URL by option or `CARAVAN_ATLAS_STORE` (portable
+Core SQL only: PostgreSQL works through the same code).
+
+- `articles` keeps the text and metadata; its content hash makes re-ingesting a no-op.
+- `extractions` keeps each article's own reading (its caravans as JSON), so joining
+  across articles can be redone without re-reading any file.
+- `caravans` / `observations` / `toponyms` are the joined, queryable result; they are
+  rebuilt from `extractions` in the same transaction as every ingest, so the result
+  depends only on which articles are stored, never on batch order.
+A batch is one transaction: a failure leaves the store exactly as it was.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String,
+                        Table, Text, create_engine, delete, func, insert, select)
+from sqlalchemy.engine import Engine
+
+from .articles import Article
+from .extract import ArticleExtraction
+from .join import join
+from .model import Caravan, caravan_from_dict
+
+EXTRACTOR_VERSION = "1"
+
+metadata = MetaData()
+
+articles = Table(
+    "articles", metadata,
+    Column("id", String(200), primary_key=True),
+    Column("path", Text),
+    Column("title", Text),
+    Column("outlet", Text),
+    Column("published", Date),
+    Column("url", Text),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("meta", JSON),
+    Column("ingested_at", DateTime, nullable=False),
+)
+extractions = Table(
+    "extractions", metadata,
+    Column("article_id", String(200), ForeignKey("articles.id"), primary_key=True),
+    Column("extractor_version", String(20), nullable=False),
+    Column("caravans", JSON, nullable=False),
+)
+caravans = Table(
+    "caravans", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("name", Text),
+    Column("size_low", Integer),
+    Column("size_high", Integer),
+    Column("organizers", JSON),
+    Column("origins", JSON),
+    Column("articles", JSON),
+)
+observations = Table(
+    "observations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("caravan_id", String(40), ForeignKey("caravans.id"), nullable=False, index=True),
+    Column("article_id", String(200), ForeignKey("articles.id"), nullable=False, index=True),
+    Column("role", String(20), nullable=False),
+    Column("date", Date),
+    Column("date_precision", String(10)),
+    Column("date_text", Text),
+    Column("size_low", Integer),
+    Column("size_high", Integer),
+    Column("size_text", Text),
+    Column("size_qualifier", String(20)),
+    Column("place_text", Text),
+    Column("place_start", Integer),
+    Column("place_end", Integer),
+    Column("place_name", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country_code", String(3)),
+    Column("admin1", Text),
+    Column("kind", String(20)),
+    Column("resolved", Boolean),
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+    Column("evidence_text", Text, nullable=False),
+    Column("also", JSON),
+)
+toponyms = Table(
+    "toponyms", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(200), ForeignKey("articles.id"), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("name", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country_code", String(3)),
+)
+
+
+def default_url() -> str:
+    env = os.environ.get("CARAVAN_ATLAS_STORE")
+    if env:
+        return env if "://" in env else f"sqlite:///{Path(env).resolve()}"
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "caravan-atlas"
+    base.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{base / 'store.sqlite'}"
+
+
+@dataclass
+class IngestResult:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line reason)
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "unchanged": self.unchanged,
+                "failed": [{"path": p, "error": e} for p, e in self.failed]}
+
+
+class Store:
+    def __init__(self, url: str | None = None, engine: Engine | None = None):
+        self.url = url or default_url()
+        self.engine = engine or create_engine(self.url, future=True)
+        metadata.create_all(self.engine)
+
+    # -- writing ---------------------------------------------------------------------------
+    def known_hashes(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(articles.c.content_hash)))
+
+    def article_ids(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.scalars(select(articles.c.id)))
+
+    def save(self, extracted: list[ArticleExtraction]) -> list[str]:
+        """Store new articles and their extractions, then rebuild the joined tables; one
+        transaction. Articles whose content is already stored are skipped (ids returned
+        are the ones added)."""
+        added: list[str] = []
+        now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+        with self.engine.begin() as conn:
+            have = set(conn.scalars(select(articles.c.content_hash)))
+            for x in extracted:
+                a = x.article
+                if a.content_hash in have:
+                    continue
+                aid = a.id  # made unique by the pipeline before extraction (evidence carries it)
+                have.add(a.content_hash)
+                conn.execute(insert(articles).values(
+                    id=aid, path=a.path, title=a.title, outlet=a.outlet, published=a.published, url=a.url,
+                    text=a.text, content_hash=a.content_hash, meta=_jsonable(a.meta), ingested_at=now))
+                docs = [c.to_dict() for c in x.caravans]
+                conn.execute(insert(extractions).values(article_id=aid, extractor_version=EXTRACTOR_VERSION,
+                                                        caravans=docs))
+                rows = [dict(article_id=aid, start=t.start, end=t.end, text=t.text, kind=t.kind,
+                             name=t.place.name if t.place else None, lat=t.place.lat if t.place else None,
+                             lon=t.place.lon if t.place else None,
+                             country_code=t.place.country_code if t.place else None) for t in x.toponyms]
+                if rows:
+                    conn.execute(insert(toponyms), rows)
+                added.append(aid)
+            if added:
+                self._rebuild(conn)
+        return added
+
+    def _rebuild(self, conn) -> None:
+        local = [caravan_from_dict(d) for (docs,) in conn.execute(select(extractions.c.caravans)) for d in docs]
+        joined = join(local)
+        conn.execute(delete(observations))
+        conn.execute(delete(caravans))
+        if joined:
+            conn.execute(insert(caravans), [dict(
+                id=c.id, label=c.label, name=c.name, size_low=c.size_low, size_high=c.size_high,
+                organizers=c.organizers, origins=c.origins, articles=c.articles) for c in joined])
+            rows = [_observation_row(c.id, o.to_dict()) for c in joined for o in c.observations]
+            if rows:
+                conn.execute(insert(observations), rows)
+
+    # -- reading -----------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {t.name: conn.scalar(select(func.count()).select_from(t))
+                    for t in (articles, caravans, observations, toponyms)}
+
+    def document(self, with_text: bool = True) -> dict:
+        """The whole store as the `extract --json` document (what the dashboard reads)."""
+        with self.engine.connect() as conn:
+            arts = [dict(r._mapping) for r in conn.execute(select(articles).order_by(articles.c.published, articles.c.id))]
+            cars = [dict(r._mapping) for r in conn.execute(select(caravans))]
+            obs = [dict(r._mapping) for r in conn.execute(select(observations).order_by(observations.c.id))]
+            tops = [dict(r._mapping) for r in conn.execute(select(toponyms).order_by(toponyms.c.id))]
+        by_caravan: dict[str, list[dict]] = {}
+        for o in obs:
+            by_caravan.setdefault(o["caravan_id"], []).append(_observation_dict(o))
+        out_articles = []
+        for a in arts:
+            d = {"id": a["id"], "path": a["path"], "title": a["title"], "outlet": a["outlet"],
+                 "published": a["published"].isoformat() if a["published"] else None, "url": a["url"]}
+            if with_text:
+                d["text"] = a["text"]
+            out_articles.append(d)
+        out_caravans = []
+        for c in cars:
+            d = {k: c[k] for k in ("id", "label", "name", "size_low", "size_high")}
+            d.update(organizers=c["organizers"] or [], origins=c["origins"] or [], articles=c["articles"] or [],
+                     observations=by_caravan.get(c["id"], []))
+            out_caravans.append(d)
+        out_caravans.sort(key=lambda c: (min((o["date"] for o in c["observations"] if o["date"]), default="9999"), c["id"]))
+        return {"articles": out_articles, "caravans": out_caravans,
+                "toponyms": [{"article": t["article_id"], "start": t["start"], "end": t["end"], "text": t["text"],
+                              "kind": t["kind"], "name": t["name"], "lat": t["lat"], "lon": t["lon"],
+                              "country_code": t["country_code"]} for t in tops]}
+
+    def caravans(self) -> list[Caravan]:
+        return [caravan_from_dict(d) for d in self.document(with_text=False)["caravans"]]
+
+
+def unique_id(aid: str, taken: set[str]) -> str:
+    """'report' is taken by another file's article: 'report-2'."""
+    if aid not in taken:
+        return aid
+    n = 2
+    while f"{aid}-{n}" in taken:
+        n += 1
+    return f"{aid}-{n}"
+
+
+def _jsonable(meta: dict) -> dict:
+    return json.loads(json.dumps(meta, default=str))
+
+
+def _observation_row(caravan_id: str, o: dict) -> dict:
+    p = o["place"] or {}
+    ev = o["evidence"]
+    return dict(
+        caravan_id=caravan_id, article_id=o["article"], role=o["role"],
+        date=_dt.date.fromisoformat(o["date"]) if o["date"] else None, date_precision=o["date_precision"],
+        date_text=o.get("date_text"), size_low=o["size_low"], size_high=o["size_high"], size_text=o.get("size_text"),
+        size_qualifier=o.get("size_qualifier"), place_text=p.get("text"), place_start=p.get("start"),
+        place_end=p.get("end"), place_name=p.get("name"), lat=p.get("lat"), lon=p.get("lon"),
+        country_code=p.get("country_code"), admin1=p.get("admin1"), kind=p.get("kind"),
+        resolved=p.get("resolved") if p else None,
+        evidence_start=ev["start"], evidence_end=ev["end"], evidence_text=ev["text"], also=o.get("also", []),
+    )
+
+
+def _observation_dict(r: dict) -> dict:
+    place = None
+    if r["place_text"] is not None:
+        label = None
+        if r["resolved"]:
+            from gazetteer import Place
+            label = Place(r["place_name"], r["lat"], r["lon"], r["country_code"] or "", r["admin1"], r["kind"] or "city").label
+        place = {"text": r["place_text"], "start": r["place_start"], "end": r["place_end"], "name": r["place_name"],
+                 "lat": r["lat"], "lon": r["lon"], "country_code": r["country_code"], "admin1": r["admin1"],
+                 "kind": r["kind"], "label": label, "resolved": bool(r["resolved"])}
+    return {
+        "id": r["id"], "article": r["article_id"], "role": r["role"],
+        "date": r["date"].isoformat() if r["date"] else None, "date_precision": r["date_precision"],
+        "date_text": r["date_text"], "size_low": r["size_low"], "size_high": r["size_high"],
+        "size_text": r["size_text"], "size_qualifier": r["size_qualifier"], "place": place,
+        "evidence": {"article": r["article_id"], "start": r["evidence_start"], "end": r["evidence_end"],
+                     "text": r["evidence_text"]},
+        "also": r["also"] or [],
+    }
