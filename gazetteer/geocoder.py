@@ -36,7 +36,8 @@ DEFAULT_WEIGHTS = {
     "admin1_in_context": 3.0,
     "near_context": 2.0,
 }
-NEAR_KM = 150.0
+NEAR_KM = 100.0
+MAX_MATCHES = 10  # ranked candidates kept per name
 
 
 # Rules that LGL has too few cases of to learn; the learner keeps them as they are.
@@ -90,8 +91,13 @@ class Context:
         self.countries.add(p.country_code)
         if p.admin1:
             self.admin1s.add((p.country_code, p.admin1))
-        if p.kind in (CITY, BORDER):
+        if p.kind in (CITY, BORDER) and (p.lat, p.lon) not in self.points:
             self.points.append((p.lat, p.lon))
+
+    def near(self, lat: float, lon: float) -> bool:
+        """Within NEAR_KM of a place the document names (a latitude test first: cheap)."""
+        dlat = NEAR_KM / 111.0
+        return any(abs(lat - p) < dlat and haversine_km(lat, lon, p, q) < NEAR_KM for p, q in self.points)
 
 
 class Gazetteer:
@@ -166,9 +172,7 @@ class Gazetteer:
             f["country_in_context"] = 1.0 if cc in context.countries else 0.0
             f["admin1_in_context"] = 1.0 if a1 and (cc, a1) in context.admin1s and kind != ADMIN1 else 0.0
             if kind in (CITY, BORDER) and context.points:
-                lat, lon = d.lat[row], d.lon[row]
-                f["near_context"] = 1.0 if any(
-                    haversine_km(lat, lon, p, q) < NEAR_KM for p, q in context.points[-50:]) else 0.0
+                f["near_context"] = 1.0 if context.near(d.lat[row], d.lon[row]) else 0.0
         return f
 
     def _fits(self, row: int, q: Qualifier) -> bool:
@@ -208,6 +212,8 @@ class Gazetteer:
 
     def rank(self, refs, context=None, qualifier: Qualifier | None = None) -> list[Match]:
         refs = list(refs)
+        if len(refs) == 1:  # nothing to choose between: the features cannot change the answer
+            return [Match(self.place(refs[0] >> 1), 1.0)]
         if qualifier:
             # "Del Rio, Texas" means the one in Texas: when any candidate fits the
             # qualifier, the others are not readings of this text at all.
@@ -221,7 +227,8 @@ class Gazetteer:
         scored.sort(key=lambda t: -t[0])
         top = scored[0][0]
         z = sum(math.exp(s - top) for s, _ in scored)
-        return [Match(self.place(r >> 1), math.exp(s - top) / z) for s, r in scored]
+        # Only the best few become Place objects: "Springfield" has dozens of namesakes.
+        return [Match(self.place(r >> 1), math.exp(s - top) / z) for s, r in scored[:MAX_MATCHES]]
 
     def geocode(self, query: str, country: str | None = None, context: Context | None = None,
                 limit: int = 5) -> GeocodeResult:

@@ -29,7 +29,6 @@ MAX_TOKENS = 6
 
 # Letters (any script), inner apostrophes/hyphens; dotted abbreviations (U.S., D.F.).
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"['’]s$", re.I)
 # Lower-case words that may sit inside a place name ("Ciudad de México", "Isle of Man").
 CONNECTORS = frozenset("de del la las los el y of the on upon da do dos das di du des le sur am an der".split())
 # Separators allowed between two words of one name.
@@ -108,15 +107,12 @@ class Toponym:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class _Token:
     start: int
     end: int
     text: str
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    capitalised: bool = False
 
 
 @dataclass
@@ -146,11 +142,10 @@ def tokenize(text: str) -> list[_Token]:
     for m in _TOKEN.finditer(text):
         s, e = m.start(), m.end()
         word = m.group()
-        p = _POSSESSIVE.search(word)
-        if p and len(word) > 2:
+        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":  # possessive "Mexico’s"
             e -= 2
             word = word[:-2]
-        toks.append(_Token(s, e, word))
+        toks.append(_Token(s, e, word, word[:1].isupper()))
     return toks
 
 
@@ -384,19 +379,29 @@ class Geoparser:
 
     def _resolve(self, spans: list[_Span]) -> list[Toponym]:
         gaz = self.gaz
-        # Pass 1: what the document says without context (countries, states, "City, State").
-        first = [gaz.rank(_dedupe(s.refs), None, s.qualifier) if s.refs else [] for s in spans]
+        # Pass 1: each distinct mention read alone (countries, states, "City, State").
+        first: dict[tuple, list[Match]] = {}
+        for s in spans:
+            key = (s.text, s.qualifier)
+            if key not in first:
+                first[key] = gaz.rank(_dedupe(s.refs), None, s.qualifier) if s.refs else []
+        # Pass 2: each distinct mention again, in the context of what the *other* mentions
+        # confidently are. A mention never counts as its own context, so every
+        # repetition of one text shares one context: rank once per (text, qualifier).
+        confident = [(text, ranked[0].place) for (text, _), ranked in first.items()
+                     if ranked and ranked[0].confidence >= 0.5]
+        second: dict[tuple, list[Match]] = {}
         out = []
-        for k, s in enumerate(spans):
-            # Context from every other mention's first reading, weighted by its confidence.
-            ctx = Context()
-            for m_other, (other, ranked) in enumerate(zip(spans, first)):
-                if m_other == k or not ranked or other.text == s.text:
-                    continue
-                top = ranked[0]
-                if top.confidence >= 0.5:
-                    ctx.add(top.place)
-            ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier) if s.refs else []
+        for s in spans:
+            key = (s.text, s.qualifier)
+            ranked = second.get(key)
+            if ranked is None:
+                ctx = Context()
+                for text, place in confident:
+                    if text != s.text:
+                        ctx.add(place)
+                ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier) if s.refs else []
+                second[key] = ranked
             top = ranked[0] if ranked else None
             out.append(Toponym(s.start, s.end, s.text, "place", top.place if top else None,
                                (top.confidence if top else 0.0) * s.prob, ranked[:5]))
