@@ -23,20 +23,25 @@ from geoparser import Toponym, geoparse
 
 from .articles import Article, Sentence, segment
 from .dates import DateMention, find_dates
-from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, REPORT, WAYPOINT, Caravan, Evidence,
+from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, WAYPOINT, Caravan, Evidence,
                     Observation, PlaceRef)
 from .sizes import find_sizes
 
 # -- role cues: the words just before a place -------------------------------------------
-_FILLER = r"(?:(?!(?:and|or|but|where|which|who|while|with|near|by|after|before|when)\b)[\w.’'\-]+\s+){0,6}?"
+# Words allowed between a cue and its place ("left the Mexican southern border city of").
+# Never another preposition of movement: "crossed into Guatemala from Honduras" is no
+# crossing into Honduras.
+_FILLER = (r"(?:(?!(?:and|or|but|where|which|who|while|with|near|by|after|before|when|from|into|for|to|toward|towards)\b)"
+           r"[\w.’'\-]+\s+){0,6}?")
 _ROLE_CUES: list[tuple[str, re.Pattern]] = [
+    (ORIGIN, re.compile(r"\b(?:fleeing|fled|escaping|escaped)\s+" + _FILLER + r"$", re.I)),
     (DESTINATION, re.compile(
-        r"\b(?:bound for|toward|towards|heading(?: \w+)? (?:to|for|toward|towards)|headed(?: \w+)?(?: to| for| toward| towards)?|"
+        r"\b(?:(?:left|leave|leaving|departed|depart|set out|set off|headed|heading|bound) for|toward|towards|heading(?: \w+)? (?:to|for|toward|towards)|headed(?: \w+)?(?: to| for| toward| towards)?|"
         r"heads?(?: \w+)? (?:to|for|toward|towards)|en route to|on (?:its|their|the) way to|journey to|march(?:ing)? to|"
         r"to (?:\w+ )?(?:reach|get to|arrive (?:in|at)|go to|make (?:it|their way) to)|as far as|destined for|"
         r"make (?:its|their) way to|way to|aim(?:ing)? (?:of|to) reach(?:ing)?|goal (?:is|was) to reach|"
         r"(?:leading|lead|led|shepherd(?:ing)?)(?: \w+){0,5}? to|(?:walk|travel|trek|go|advance|continue|move)\w* (?:\w+ )?to|"
-        r"heading north to|(?:planned?|plans?|hope[sd]?|want(?:s|ed)?|intend(?:s|ed)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
+        r"heading north to|(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
         + _FILLER + r"$", re.I)),
     (DEPARTURE, re.compile(
         r"\b(?:left(?: from)?|leaving|leave|leaves|departed(?: from)?|depart(?:s|ing)?(?: from)?|set (?:out|off)(?: \w+)?(?: from)?|"
@@ -45,10 +50,13 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"(?:walking|trekking|marching|making (?:its|their) way|moving|advancing|travell?ing) (?:\w+ )?from)\s+"
         + _FILLER + r"$", re.I)),
     (ARRIVAL, re.compile(
-        r"\b(?:reached|arrived (?:in|at)|arrives (?:in|at)|arriving (?:in|at)|wound up in|ended up in|got to|"
+        r"\b(?:reached|reaching|arrived(?: [\w,]+){0,3}? (?:in|at)|arrives (?:in|at)|arriving (?:in|at)|wound up in|ended up in|got to|"
         r"made it to|entered|crossed into|reach(?:ed)? the (?:\w+ )?(?:city|town) of)\s+" + _FILLER + r"$", re.I)),
     (WAYPOINT, re.compile(
-        r"\b(?:rest(?:ed|ing)? in|stop(?:ped|s)?(?: \w+){0,2}? in|stay(?:ed|ing)? in|spent the night in|"
+        r"\b(?:rest(?:ed|ing)? in|stop(?:ped|s)?(?: [\w()]+){0,7}? (?:in|at)|stay(?:ed|ing)? in|spent the night in|"
+        r"(?:at|in) (?:a|the) (?:shelter|camp|church|park|stadium|sports complex|plaza)s? in|on the road in|"
+        r"(?:will )?(?:spend|spent|wait|waited|sleep|slept) (?:the night )?in|"
+        r"(?:resumed|continued|resume|continue)s? (?:its|their) (?:journey|march|trek|walk)(?:\s+[\w,.]+){0,6}?\s+in|"
         r"sp(?:end|ent) the night in|slept in|camp(?:ed)? in|via|"
         r"(?:pass|march|walk|travel|trek|mov|advanc|head|go)\w*(?: \w+){0,2}? through|way(?: \w+){0,2}? through|"
         r"crossed|across)\s+" + _FILLER + r"$", re.I)),
@@ -71,6 +79,8 @@ _LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.
 _DATELINE = re.compile(r"^\s*\(?[A-Z][A-Za-z.’' ]{1,40}(?:,\s*[A-Za-z.’' ]{2,30})?\s*(?:\([^)]{1,40}\)\s*)?"
                        r"(?:[–—-]+|\.-|,\s+[A-Z][a-z]+\.? \d{1,2},? \d{4})")
 _BORDER_AFTER = re.compile(r"^(?:[-–](?:Mexico|Mexican))?(?:’s|'s)?\s+(?:southern\s+|southwest\s+)?border\b", re.I)
+_BORDER_PHRASE = re.compile(r"\b(?:northern border|border with the (?:United States|U\.S\.|US)|"
+                            r"(?:U\.S\.|US|United States)[-–]Mexico border|Mexico[-–](?:U\.S\.|US|United States) border)\b")
 _ORGANIZER = [
     re.compile(r"\b(?:organi[sz]ers?|leaders?|coordinators?)(?: of the (?:migrant )?caravan)?,?\s+"
                r"((?:[A-ZÀ-Þ][\w’'\-]+\s+){1,3}[A-ZÀ-Þ][\w’'\-]+)"),
@@ -123,12 +133,26 @@ def _is_dateline(text: str, t: Toponym) -> bool:
     return bool(m) and t.end <= m.end() + 1
 
 
-def _role_for(window: str) -> str | None:
+_FROM = re.compile(r"\bfrom\s+(?:the\s+(?:\w+\s+){0,2}(?:city|town|municipality|state|community|village)\s+of\s+)?$", re.I)
+_DEPARTURE_VERB = re.compile(r"\b(?:left|leav\w*|depart\w*|set (?:out|off)|start\w*|began|begin\w*|form(?:ed|ing)?|"
+                             r"walk\w*|trek\w*|march\w*|head\w*|mov\w*|advanc\w*|way)\b", re.I)
+_ENTRY_VERB = re.compile(r"\b(?:crossed|cross\w*|entered|enter\w*)\b", re.I)
+
+
+def _role_for(window: str, place: Place | None = None) -> str | None:
     if _LOCATOR.search(window):
         return None
     for role, rx in _ROLE_CUES:
         if rx.search(window):
             return role
+    if _FROM.search(window) and not _ORIGIN_FROM.search(window):
+        # "migrants, most from Central America": nationality, kept as origins elsewhere;
+        # "crossed into Guatemala from Honduras": where they came from;
+        # "set out walking early Sunday from Tapachula": where they left.
+        if _ENTRY_VERB.search(window):
+            return ORIGIN if place is not None and place.kind == COUNTRY else WAYPOINT
+        if _DEPARTURE_VERB.search(window):
+            return DEPARTURE
     return None
 
 
@@ -168,6 +192,7 @@ class Extractor:
     def _sentence(self, state: _State, s: Sentence, places: list[Toponym], toponyms: list[Toponym]) -> None:
         art, text = state.article, state.article.text
         in_s = [t for t in places if s.start <= t.start and t.end <= s.end and not _is_dateline(text, t)]
+        in_s = self._border_mentions(s, in_s)
         dates = find_dates(s.text, art.published, offset=s.start)
         sizes = [z for z in find_sizes(s.text, offset=s.start) if z.is_caravan_size]
         if not _CARAVAN_WORDS.search(s.text) and not sizes:
@@ -198,12 +223,14 @@ class Extractor:
             ref = self._place_ref(text, t)
             window_start = prev.end if prev is not None else s.start
             window = text[window_start:t.start]
-            if prev is not None and re.fullmatch(r",\s*", window) and _is_qualifier(prev, t):
-                continue  # "Tapachula, Mexico": Mexico only says where Tapachula is
+            if prev is not None and _QUALIFIER_GAP.fullmatch(window) and _is_qualifier(prev, t):
+                continue  # "Tapachula, Mexico", "Los Corazones municipality in the Oaxaca State"
             if prev is not None and _UNIT_WORD_AFTER.match(text[t.end:t.end + 20]) and re.fullmatch(r"[\s\w]*,\s*", window):
                 continue  # "Alvaro Obregon community, Tapachula municipality"
-            role = _role_for(text[max(s.start, t.start - 90):t.start]) if not re.fullmatch(
-                r",?\s*(?:and|or|&)?\s*(?:the\s+)?", window) else prev_role
+            # "Tapachula and Huixtla", "the Rodolfo Robles Bridge in Ciudad Hidalgo": the
+            # second place shares the first one's role.
+            role = _role_for(text[max(s.start, t.start - 90):t.start], t.place) if not re.fullmatch(
+                r",?\s*(?:and|or|&|in|at)?\s*(?:the\s+)?", window) else prev_role
             prev, prev_role = t, role
             if role is None:
                 continue
@@ -247,6 +274,23 @@ class Extractor:
         state.background = background if background is not None else (
             state.background if current is state.background and current is not None else None)
 
+    def _border_mentions(self, s: Sentence, in_s: list[Toponym]) -> list[Toponym]:
+        """'the northern border', 'the border with the United States': the US–Mexico
+        border as a place, replacing the country mention inside the phrase."""
+        border = _border_place()
+        if border is None:
+            return in_s
+        extra = []
+        for m in _BORDER_PHRASE.finditer(s.text):
+            a, b = s.start + m.start(), s.start + m.end()
+            if any(t.start < b and a < t.end and not (t.place and t.place.country_code == "US") for t in in_s):
+                continue
+            extra.append(Toponym(a, b, m.group(), "place", border, 1.0, []))
+        if not extra:
+            return in_s
+        kept = [t for t in in_s if not any(t.start < e.end and e.start < t.end for e in extra)]
+        return sorted(kept + extra, key=lambda t: t.start)
+
     def _place_ref(self, text: str, t: Toponym) -> PlaceRef:
         # "the U.S. border", "U.S.-Mexico border", "US southern border": the border, not the country.
         if t.place is not None and t.place.country_code == "US" and t.place.kind == COUNTRY:
@@ -285,19 +329,28 @@ class Extractor:
                     _add_origin(c, t.place.name)
 
 
+_QUALIFIER_GAP = re.compile(r"(?:\s+(?:municipality|community|town|city|village|area))?\s*(?:,|\bin(?: the)?|\bof)\s*", re.I)
+
+
 def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
-    if t.place is None or prev.place is None:
+    if t.place is None:
         return False
+    if prev.place is None:  # "Tapanatepec, Oaxaca" with the town unknown: still a qualifier
+        return t.place.kind in (COUNTRY, ADMIN1, ADMIN2)
     if t.place.kind in (COUNTRY, ADMIN1, ADMIN2, REGION):
         return t.place.country_code == prev.place.country_code or t.place.kind == REGION
     return False
 
 
+_COARSER = {"day": 0, "month": 80, "year": 200}
+
+
 def _nearest_date(dates: list[DateMention], pos: int) -> DateMention | None:
+    """The date closest to the place, a day beating a month or year said nearby."""
     usable = [d for d in dates if d.date is not None]
     if not usable:
         return None
-    return min(usable, key=lambda d: abs(d.start - pos))
+    return min(usable, key=lambda d: abs(d.start - pos) + _COARSER.get(d.precision, 200))
 
 
 def _add_origin(c: Caravan, name: str) -> None:
@@ -341,6 +394,23 @@ def _finish(c: Caravan, article: Article) -> None:
         else:
             seen_sizes[k] = o
     c.observations = [o for o in order if o.role != REPORT or o.size_low is not None]
+    # Walking "through the streets of Tapachula" on the day it left is the departure.
+    deps = {(_place_key(o.place), o.date) for o in c.observations if o.role == DEPARTURE}
+    dep_places = {k for k, _ in deps}
+    c.observations = [o for o in c.observations if not (
+        o.role in (WAYPOINT, CURRENT) and _place_key(o.place) in dep_places
+        and (o.date is None or (_place_key(o.place), o.date) in deps))]
+    for o in c.observations:  # "entered Mexico": a country is passed, not arrived at
+        if o.role == ARRIVAL and o.place and o.place.place and o.place.place.kind == COUNTRY:
+            o.role = WAYPOINT
+    # "left Mexico's southern border" beside "left Tapachula": the country adds nothing
+    # once a town in it is named in the same role (a size it carried stays, placeless).
+    finer = {(o.role, o.place.place.country_code) for o in c.observations
+             if o.place and o.place.place and o.place.place.kind not in (COUNTRY, REGION)}
+    for o in c.observations:
+        if o.place and o.place.place and o.place.place.kind == COUNTRY and (o.role, o.place.place.country_code) in finer:
+            o.role, o.place = (REPORT, None) if o.size_low is not None else ("drop", o.place)
+    c.observations = [o for o in c.observations if o.role != "drop"]
     # "had reached Mapastepec" on the day of the report: where it is now.
     pub = article.published
     if pub is not None:
@@ -354,6 +424,13 @@ def _finish(c: Caravan, article: Article) -> None:
                         and x is not o and x.role == CURRENT and x.date), None)
             if sib is not None:
                 o.date, o.date_precision, o.date_text, o.role = sib.date, sib.date_precision, sib.date_text, CURRENT
+    # Only the latest position is "current"; earlier ones were passed on the way.
+    seen = [o for o in c.observations if o.role in (CURRENT, WAYPOINT, ARRIVAL) and o.date and o.place]
+    if seen:
+        latest = max(o.date for o in seen)
+        for o in seen:
+            if o.role == CURRENT and o.date < latest:
+                o.role = WAYPOINT
     c.label = caravan_label(c)
 
 
