@@ -67,7 +67,9 @@ greater downtown uptown new old""".split())
 # Named streets, roads and natural features: toponyms the city gazetteer cannot place.
 # They are reported (unresolved) rather than dropped, and they stop "Street" or "River"
 # alone from matching a namesake village.
-_CAP = r"(?:[A-Z][\w’'.\-]*|\d+(?:st|nd|rd|th))"
+# A capitalised word of a street or feature name; "Georgia." (sentence end) and
+# "Augusta's" (possessive) end the name rather than join the next sentence.
+_CAP = r"(?:[A-Z][\w\-]*(?:['’](?!s\b)\w+)?|\d+(?:st|nd|rd|th))"
 STREET_RE = re.compile(
     rf"\b{_CAP}(?: {_CAP}){{0,3}} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Drive|Boulevard|Blvd\.|Lane|Ln\.|"
     rf"Parkway|Pkwy\.|Highway|Hwy\.|Way|Circle|Trail|Pike|Square|Plaza|Bridge)(?![\w])"
@@ -75,7 +77,7 @@ STREET_RE = re.compile(
 FEATURE_RE = re.compile(
     rf"\b{_CAP}(?: {_CAP}){{0,2}} (?:River|Creek|Lake|Bay|Island|Islands|Mountain|Mountains|Valley|Canyon|"
     rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
-_AP_RE = re.compile(r"(?<=, )(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
+_AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of ))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
 
 _WEIGHTS_FILE = "data/recognition_weights.json"
 DEFAULT_RECOGNITION = {
@@ -84,7 +86,7 @@ DEFAULT_RECOGNITION = {
     "lower_in_doc": -2.5, "stopword": -6.0, "title_before": -4.0, "speech_after": -3.0,
     "surname_elsewhere": -3.0, "comma_admin_after": 2.5, "place_prep_before": 1.2, "org_after": -2.0,
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
-    "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0,
+    "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
 }
 
 
@@ -273,9 +275,31 @@ class Geoparser:
             i = j + 1
         return idx, surnames
 
+    def _name_run_words(self, text: str, toks: list[_Token]) -> set[str]:
+        """Words seen inside a run of capitalised words that is no place name and no
+        organisation ("Mary Johnson", "Bob Jones"): a bare "Mary" or "Jones" elsewhere
+        is then probably that person."""
+        names = self.gaz.index.names
+        words: set[str] = set()
+        i, n = 0, len(toks)
+        while i < n:
+            j = i
+            while j + 1 < n and toks[j + 1].capitalised and text[toks[j].end:toks[j + 1].start] == " ":
+                j += 1
+            if toks[i].capitalised and 0 < j - i < 3:
+                run = text[toks[i].start:toks[j].end]
+                last = toks[j].text.lower()
+                if norm(run) not in names and last not in ORG_AFTER and not any(
+                        norm(t.text) in names and self.gaz.index.kind[names[norm(t.text)][0] >> 1] in (COUNTRY, ADMIN1)
+                        for t in toks[i:j + 1]):
+                    words.update(t.text for t in toks[i:j + 1] if t.text.lower() not in TITLES)
+            i = j + 1
+        return words
+
     def _recognition_features(self, text: str, toks: list[_Token], spans: list[_Span], lower_words: set[str]) -> None:
         d = self.gaz.index
         person_idx, person_names = self._people(text, toks)
+        run_words = self._name_run_words(text, toks)
         covered = {k for s in spans for k in range(s.first, s.last + 1)}
         # Surnames: capitalised words that follow a non-place capitalised word somewhere
         # ("Irineo Mujica" makes a later bare "Mujica" a person).
@@ -326,6 +350,7 @@ class Geoparser:
                 "n_candidates": math.log(len(s.refs)) if s.refs else 0.0,
                 "calendar": 1.0 if s.text.lower() in CALENDAR else 0.0,
                 "direction": 1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
+                "in_name_run": 1.0 if len(words) == 1 and s.text in run_words and not (glued_before or glued_after) else 0.0,
                 "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or s.text in person_names else 0.0,
                 "after_comma_place": 1.0 if prev_tok is not None and text[prev_tok.end:s.start] == ", "
                 and (s.first - 1) in covered else 0.0,
