@@ -208,7 +208,7 @@ class Gazetteer:
 
     def score(self, feats: dict[str, float]) -> float:
         w = self.weights
-        return sum(w.get(k, 0.0) * v for k, v in feats.items())
+        return sum(w.get(k, 0.0) * v for k, v in feats.items() if v)
 
     def rank(self, refs, context=None, qualifier: Qualifier | None = None) -> list[Match]:
         refs = list(refs)

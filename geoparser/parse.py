@@ -142,7 +142,7 @@ def load_recognition_weights() -> dict[str, float]:
 def tokenize(text: str) -> list[_Token]:
     toks = []
     for m in _TOKEN.finditer(text):
-        s, e = m.start(), m.end()
+        s, e = m.span()
         word = m.group()
         if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":  # possessive "Mexico’s"
             e -= 2
@@ -378,7 +378,8 @@ class Geoparser:
         return NO_QUALIFIER
 
     def probability(self, f: dict[str, float]) -> float:
-        z = sum(self.weights.get(k, 0.0) * v for k, v in f.items())
+        w = self.weights
+        z = sum(w.get(k, 0.0) * v for k, v in f.items() if v)  # most cues are 0: skip them
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     # -- the whole pass ----------------------------------------------------------------------
@@ -434,8 +435,9 @@ class Geoparser:
 
     def _demonyms(self, toks: list[_Token], text: str) -> list[Toponym]:
         out = []
+        demonyms = self.gaz.index.demonyms
         for t in toks:
-            if t.capitalised and t.text.endswith(("s", "n", "i", "h", "e")):
+            if t.capitalised and t.text.lower() in demonyms:
                 p = self.gaz.demonym(t.text)
                 if p is not None:
                     out.append(Toponym(t.start, t.end, t.text, "demonym", p, 1.0, [Match(p, 1.0)]))
