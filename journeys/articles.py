@@ -419,8 +419,10 @@ def _split_line(text: str, s: int, e: int):
 
 
 def _normalise(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text).casefold()
-    t = "".join(ch for ch in t if not unicodedata.combining(ch))
+    t = text.casefold()
+    if not t.isascii():  # accents off ("México" == "Mexico"); plain ASCII needs no pass
+        t = unicodedata.normalize("NFKD", t)
+        t = "".join(ch for ch in t if not unicodedata.combining(ch))
     t = re.sub(r"(?<=\d),(?=\d)", "", t)  # 3,000 == 3000
     return " ".join(re.findall(r"[a-z0-9]+", t))
 
@@ -444,6 +446,9 @@ def _near_duplicate(a: str, b: str) -> bool:
     """Variants of one sentence: typo-level differences only, no changed facts."""
     wa, wb = a.split(), b.split()
     if min(len(wa), len(wb)) < 6 or abs(len(wa) - len(wb)) > 2:
+        return False
+    # Cheap first: a few typos change a few words; most sentence pairs share few words.
+    if len(set(wa) ^ set(wb)) > 8:
         return False
     sm = SequenceMatcher(None, a, b)
     if sm.real_quick_ratio() < 0.9 or sm.quick_ratio() < 0.9 or sm.ratio() < 0.9:

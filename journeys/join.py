@@ -47,12 +47,18 @@ def join(caravans: list[Caravan]) -> list[Caravan]:
             i = parent[i]
         return i
 
-    keyed = [(i, _departure_key(c)) for i, c in enumerate(items)]
-    keyed = [(i, k) for i, k in keyed if k is not None]
-    for x, (i, ki) in enumerate(keyed):
-        for j, kj in keyed[x + 1:]:
-            if same_caravan(items[i], items[j]):
-                parent[find(j)] = find(i)
+    # Compare only caravans that left within JOIN_DAYS of each other: sorted by date,
+    # each looks ahead until the gap is too wide (near-linear instead of all pairs).
+    keyed = sorted(((k[2], i, k) for i, c in enumerate(items) if (k := _departure_key(c)) is not None),
+                   key=lambda t: (t[0], t[1]))
+    for x, (di, i, ki) in enumerate(keyed):
+        for dj, j, kj in keyed[x + 1:]:
+            if (dj - di).days > JOIN_DAYS:
+                break
+            if haversine_km(ki[0], ki[1], kj[0], kj[1]) <= JOIN_KM:
+                a, b = find(i), find(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
 
     groups: dict[int, list[Caravan]] = {}
     for i, c in enumerate(items):
