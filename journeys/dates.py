@@ -229,7 +229,7 @@ def _pick_month(pub: _dt.date, month: int, tense: str | None, mod: str | None) -
 
 # Every pattern above needs a digit or one of these words: most sentences have none,
 # and one search is cheaper than fourteen.
-_HINT = re.compile(r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|"
+_HINT = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
                    r"day|today|tonight|tomorrow|yesterday|night|week|month|year|christmas|currently|present|ago|later|earlier|"
                    r"morning|afternoon|evening", re.I)
 

@@ -191,13 +191,13 @@ class Extractor:
     # -- one sentence ------------------------------------------------------------------------
     def _sentence(self, state: _State, s: Sentence, places: list[Toponym], toponyms: list[Toponym]) -> None:
         art, text = state.article, state.article.text
-        in_s = [t for t in places if s.start <= t.start and t.end <= s.end and not _is_dateline(text, t)]
-        in_s = self._border_mentions(s, in_s)
-        dates = find_dates(s.text, art.published, offset=s.start)
         sizes = [z for z in find_sizes(s.text, offset=s.start) if z.is_caravan_size]
         if not _CARAVAN_WORDS.search(s.text) and not sizes:
             state.background = None
             return
+        in_s = [t for t in places if s.start <= t.start and t.end <= s.end and not _is_dateline(text, t)]
+        in_s = self._border_mentions(s, in_s)
+        dates = find_dates(s.text, art.published, offset=s.start)
 
         # Which caravan: a background cue switches for the rest of the sentence.
         cue = _NEW_CARAVAN.search(s.text)

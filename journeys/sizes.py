@@ -349,8 +349,10 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
 def find_sizes(sentence: str, *, offset: int = 0) -> list[SizeMention]:
     """Every number expression in `sentence` that could be a crowd size (see module doc)."""
     s = sentence or ""
-    date_spans = [(d.start, d.end) for d in find_dates(s, None)]  # "Oct. 23", "in 2021"
     atoms = _atoms(s)
+    if not atoms:
+        return []
+    date_spans = [(d.start, d.end) for d in find_dates(s, None)]  # "Oct. 23", "in 2021"
     out: list[SizeMention] = []
     i = 0
     while i < len(atoms):
