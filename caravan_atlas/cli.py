@@ -343,7 +343,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     paths = expand(args.files)
     if not paths:
-        raise CliError(f"{' '.join(args.files)}: no article files (.txt, .md) found")
+        raise CliError(f"{' '.join(args.files)}: no article files (.txt, .md, .html) found")
     articles = []
     for p in paths:
         try:
@@ -404,7 +404,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     paths = expand(args.paths)
     missing = [str(p) for p in paths if not p.exists()]
     if not paths:
-        raise CliError(f"{' '.join(args.paths)}: no article files (.txt, .md) found")
+        raise CliError(f"{' '.join(args.paths)}: no article files (.txt, .md, .html) found")
     if missing and len(missing) == len(paths):
         raise CliError(f"{missing[0]}: file not found")
     url = args.store

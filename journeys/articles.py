@@ -23,6 +23,8 @@ MAX_BYTES = 5_000_000
 NEAR_DUPLICATE_LIMIT = 5_000  # sentences; beyond this only exact repeats are flagged
 SIDECAR_NAME = "metadata.json"
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 _KNOWN_KEYS = ("title", "outlet", "published", "url")
 
 
@@ -160,8 +162,27 @@ def _load_sidecar(path: Path) -> dict:
     return entry
 
 
+def _html_article(html: str, path) -> tuple[dict, str]:
+    """The article body and metadata of a saved web page, by trafilatura (offline: it
+    only parses the HTML it is given). Page title, site name, date and canonical URL
+    come from the page's own metadata when present."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                      include_tables=False, favor_precision=True)
+    data = doc.as_dict() if hasattr(doc, "as_dict") else (doc or {})
+    body = (data.get("text") or "").strip()
+    if len(body.split()) < 5:  # a menu or a bare title is not an article
+        raise ArticleError(path, "no article text found in the HTML page")
+    meta = {"title": data.get("title"), "outlet": data.get("sitename"), "url": data.get("url"),
+            "author": data.get("author"), "source_format": "html"}
+    if data.get("date"):
+        meta["published"] = data["date"][:10]
+    return {k: v for k, v in meta.items() if v}, body + "\n"
+
+
 def read_article(path, *, published=None, metadata: dict | None = None) -> Article:
-    """Read one article file (.txt/.md, optional `---` front matter).
+    """Read one article file (.txt/.md with optional `---` front matter, or a saved .html page).
 
     Metadata precedence: explicit arguments > front matter > sidecar `metadata.json`
     in the same folder (file name -> {title, outlet, published, url, ...}).
@@ -172,8 +193,8 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
         raise ArticleError(p, "file not found")
     if p.is_dir():
         raise ArticleError(p, "is a directory, not an article file")
-    if p.suffix.lower() not in TEXT_SUFFIXES:
-        raise ArticleError(p, f"unsupported file type {p.suffix or '(none)'!r} (expected .txt or .md)")
+    if p.suffix.lower() not in ARTICLE_SUFFIXES:
+        raise ArticleError(p, f"unsupported file type {p.suffix or '(none)'!r} (expected .txt, .md or .html)")
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
@@ -187,7 +208,10 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
     decoded, fallback = _decode(raw, p)
     if _looks_binary(decoded):
         raise ArticleError(p, "binary content (mostly non-text characters)")
-    front, body = _split_front_matter(decoded, p)
+    if p.suffix.lower() in HTML_SUFFIXES:
+        front, body = _html_article(decoded, p)
+    else:
+        front, body = _split_front_matter(decoded, p)
     if not body.strip():
         raise ArticleError(p, "empty article text" + (" after front matter" if front else ""))
 
@@ -200,7 +224,7 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
     elif "published" in (metadata or {}):
         where = "metadata argument"
     elif "published" in front:
-        where = "front matter"
+        where = "HTML metadata" if front.get("source_format") == "html" else "front matter"
     elif "published" in merged:
         where = f"sidecar {SIDECAR_NAME}"
     pub = _parse_date(merged.get("published"), p, where)

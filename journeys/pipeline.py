@@ -5,7 +5,7 @@ import datetime as _dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .articles import TEXT_SUFFIXES, ArticleError, read_article
+from .articles import ARTICLE_SUFFIXES, ArticleError, read_article
 from .extract import ArticleExtraction, extract_article
 from .join import join
 from .store import IngestResult, Store, unique_id
@@ -16,7 +16,7 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
         else:
             out.append(p)
     return out

@@ -122,7 +122,8 @@ def _bad_files(tmp: Path):
     (tmp / "baddate.md").write_text("---\npublished: 2021-13-45\n---\nBody.\n", encoding="utf-8")
     (tmp / "notadate.md").write_text("---\npublished: last Saturday\n---\nBody.\n", encoding="utf-8")
     (tmp / "fmonly.md").write_text("---\ntitle: Only metadata\n---\n\n", encoding="utf-8")
-    (tmp / "page.html").write_text("<html>Caravan</html>", encoding="utf-8")
+    (tmp / "page.html").write_text("<html>Caravan</html>", encoding="utf-8")  # no article in it
+    (tmp / "scan.pdf").write_bytes(b"%PDF-1.4 not an article format")
     with open(tmp / "huge.txt", "wb") as f:
         f.write(b"a" * (articles.MAX_BYTES + 1))
 
@@ -142,7 +143,8 @@ def _bad_files(tmp: Path):
         ("baddate.md", "2021-13-45"),
         ("notadate.md", "YYYY-MM-DD"),
         ("fmonly.md", "empty"),
-        ("page.html", "unsupported"),
+        ("page.html", "no article text"),
+        ("scan.pdf", "unsupported"),
         ("huge.txt", "limit"),
     ],
 )
