@@ -64,6 +64,8 @@ class Observation:
     size_text: str | None = None
     size_qualifier: str | None = None
     also: list[Evidence] = field(default_factory=list)  # the same fact stated again
+    rejected: bool = False  # an editor marked it wrong: kept, listed, not drawn
+    corrections: list[int] = field(default_factory=list)  # ids of corrections applied to it
 
     def to_dict(self) -> dict:
         return {
@@ -75,6 +77,8 @@ class Observation:
             "place": self.place.to_dict() if self.place else None,
             "evidence": self.evidence.to_dict(),
             "also": [e.to_dict() for e in self.also],
+            "rejected": self.rejected,
+            "corrections": list(self.corrections),
         }
 
 
@@ -87,10 +91,11 @@ class Caravan:
     origins: list[str] = field(default_factory=list)  # country names
     observations: list[Observation] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
+    renamed: bool = False  # the label is an editor's, not derived
 
     # -- derived -----------------------------------------------------------------------
     def sizes(self) -> list[Observation]:
-        return [o for o in self.observations if o.size_low is not None]
+        return [o for o in self.observations if o.size_low is not None and not o.rejected]
 
     @property
     def size_low(self) -> int | None:
@@ -109,7 +114,7 @@ class Caravan:
         return precise or sized
 
     def departure(self) -> Observation | None:
-        deps = [o for o in self.observations if o.role == DEPARTURE and o.place]
+        deps = [o for o in self.observations if o.role == DEPARTURE and o.place and not o.rejected]
         deps.sort(key=lambda o: (o.date is None, o.date_precision != "day"))
         return deps[0] if deps else None
 
@@ -118,6 +123,7 @@ class Caravan:
             "id": self.id, "label": self.label, "name": self.name,
             "size_low": self.size_low, "size_high": self.size_high,
             "organizers": self.organizers, "origins": self.origins, "articles": self.articles,
+            "renamed": self.renamed,
             "observations": [o.to_dict() for o in self.observations],
         }
 
@@ -145,10 +151,12 @@ def observation_from_dict(d: dict) -> Observation:
         date_precision=d.get("date_precision"), date_text=d.get("date_text"),
         size_low=d.get("size_low"), size_high=d.get("size_high"), size_text=d.get("size_text"),
         size_qualifier=d.get("size_qualifier"), also=[evidence_from_dict(e) for e in d.get("also", [])],
+        rejected=bool(d.get("rejected", False)), corrections=list(d.get("corrections") or []),
     )
 
 
 def caravan_from_dict(d: dict) -> Caravan:
     return Caravan(id=d["id"], label=d.get("label", ""), name=d.get("name"), organizers=list(d.get("organizers", [])),
                    origins=list(d.get("origins", [])), articles=list(d.get("articles", [])),
+                   renamed=bool(d.get("renamed", False)),
                    observations=[observation_from_dict(o) for o in d.get("observations", [])])

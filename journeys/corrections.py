@@ -1,0 +1,226 @@
+"""What people corrected, kept apart from what extraction produced, and re-applied.
+
+Corrections name the facts they touch by a `fact_key` that survives re-extraction:
+the article, where the evidence sentence starts and where the place mention starts
+(or the size, for a placeless report) — not the role, date or caravan, which are the
+very things an editor may change and a newer extractor may read differently. A
+caravan is named by any one of its facts (its "anchor"), since caravan ids are
+derived from the join and may change when articles are added.
+
+Actions (payload keys):
+- `edit`   {fact, changes: {role, date, date_precision, size_low, size_high, place}}
+- `move`   {fact, to: anchor fact or null for a new caravan}
+- `reject` {fact}                      the fact is wrong: kept, flagged, not drawn
+- `restore` {fact}                     undo a reject
+- `rename` {anchor, label}
+- `merge`  {anchor, other}             the other anchor's caravan joins the first
+- `split`  {facts: [...], label}       these facts become a caravan of their own
+
+`apply(caravans, corrections)` returns new caravans and the corrections that found
+nothing to act on (an article removed, a fact no longer extracted): those are
+reported, never silently dropped.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
+
+from gazetteer import Place
+
+from .model import ROLES, Caravan, Observation, PlaceRef
+
+ACTIONS = ("edit", "move", "reject", "restore", "rename", "merge", "split")
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be recorded (bad action, role, date, size)."""
+
+
+def fact_key(o: Observation) -> str:
+    where = f"p{o.place.start}" if o.place is not None else f"s{o.size_low}"
+    return f"{o.article}:{o.evidence.start}:{where}"
+
+
+@dataclass
+class Correction:
+    action: str
+    payload: dict
+    editor: str
+    created_at: _dt.datetime
+    id: int | None = None
+    note: str | None = None
+
+    def facts(self) -> list[str]:
+        p = self.payload
+        keys = [p.get("fact"), p.get("anchor"), p.get("other"), p.get("to"), *p.get("facts", [])]
+        return [k for k in keys if k]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "action": self.action, "payload": self.payload, "editor": self.editor,
+                "created_at": self.created_at.isoformat(timespec="seconds"), "note": self.note}
+
+
+def validate(action: str, payload: dict, editor: str) -> None:
+    """Refuse a correction that could not be applied meaningfully, with one clear line."""
+    if action not in ACTIONS:
+        raise CorrectionError(f"unknown correction {action!r} (one of {', '.join(ACTIONS)})")
+    if not editor or not editor.strip():
+        raise CorrectionError("a correction needs the editor's name")
+    need = {"edit": ("fact", "changes"), "move": ("fact",), "reject": ("fact",), "restore": ("fact",),
+            "rename": ("anchor", "label"), "merge": ("anchor", "other"), "split": ("facts",)}[action]
+    missing = [k for k in need if k not in payload]
+    if missing:
+        raise CorrectionError(f"{action}: missing {', '.join(missing)}")
+    if action == "rename" and not str(payload["label"]).strip():
+        raise CorrectionError("rename: the new name is empty")
+    if action == "split" and not payload["facts"]:
+        raise CorrectionError("split: no facts chosen")
+    if action == "edit":
+        ch = payload["changes"]
+        if "role" in ch and ch["role"] not in ROLES:
+            raise CorrectionError(f"edit: role {ch['role']!r} is not one of {', '.join(ROLES)}")
+        if ch.get("date") is not None:
+            try:
+                _dt.date.fromisoformat(ch["date"])
+            except (TypeError, ValueError):
+                raise CorrectionError(f"edit: date {ch['date']!r} is not a date (YYYY-MM-DD)") from None
+        if ch.get("date_precision") not in (None, "day", "month", "year"):
+            raise CorrectionError("edit: date precision must be day, month or year")
+        for k in ("size_low", "size_high"):
+            v = ch.get(k)
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0 or v > 10_000_000):
+                raise CorrectionError(f"edit: {k} must be a whole number of people")
+        if ch.get("size_low") is not None and ch.get("size_high") is not None and ch["size_low"] > ch["size_high"]:
+            raise CorrectionError("edit: size_low is above size_high")
+        place = ch.get("place")
+        if place is not None:
+            try:
+                lat, lon = float(place["lat"]), float(place["lon"])
+            except (KeyError, TypeError, ValueError):
+                raise CorrectionError("edit: a place needs lat and lon") from None
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise CorrectionError("edit: lat/lon out of range")
+
+
+def apply(caravans: list[Caravan], corrections: list[Correction]) -> tuple[list[Caravan], list[Correction]]:
+    out = copy.deepcopy(caravans)
+    unmatched: list[Correction] = []
+    for c in sorted(corrections, key=lambda c: (c.created_at, c.id or 0)):
+        if not _apply_one(out, c):
+            unmatched.append(c)
+    out = [c for c in out if c.observations]
+    return out, unmatched
+
+
+def _find(caravans: list[Caravan], key: str) -> tuple[Caravan, Observation] | None:
+    for c in caravans:
+        for o in c.observations:
+            if fact_key(o) == key:
+                return c, o
+    return None
+
+
+def _mark(o: Observation, c: Correction) -> None:
+    o.corrections.append(c.id)
+
+
+def _apply_one(caravans: list[Caravan], c: Correction) -> bool:
+    p, a = c.payload, c.action
+    if a in ("edit", "move", "reject", "restore"):
+        hit = _find(caravans, p["fact"])
+        if hit is None:
+            return False
+        car, o = hit
+        if a == "edit":
+            ch = p["changes"]
+            if "role" in ch:
+                o.role = ch["role"]
+            if "date" in ch:
+                o.date = _dt.date.fromisoformat(ch["date"]) if ch["date"] else None
+                o.date_precision = ch.get("date_precision", "day" if ch["date"] else None)
+                o.date_text = None
+            for k in ("size_low", "size_high"):
+                if k in ch:
+                    setattr(o, k, ch[k])
+            if "size_low" in ch and "size_high" not in ch:
+                o.size_high = ch["size_low"]
+            if "size_low" in ch or "size_high" in ch:
+                o.size_text, o.size_qualifier = None, "corrected"
+            if "place" in ch:
+                pl = ch["place"]
+                text = o.place.text if o.place else pl.get("name", "")
+                start = o.place.start if o.place else o.evidence.start
+                end = o.place.end if o.place else o.evidence.start
+                o.place = PlaceRef(text, start, end, Place(
+                    name=pl.get("name") or text, lat=float(pl["lat"]), lon=float(pl["lon"]),
+                    country_code=pl.get("country_code") or "", admin1=pl.get("admin1"),
+                    kind=pl.get("kind") or "city", source="corrected"))
+        elif a == "reject":
+            o.rejected = True
+        elif a == "restore":
+            o.rejected = False
+        elif a == "move":
+            target = _find(caravans, p["to"]) if p.get("to") else None
+            if p.get("to") and target is None:
+                return False
+            car.observations.remove(o)
+            if target is None:
+                new = Caravan(id=_new_id([p["fact"]]), label=p.get("label") or "Caravan (split by an editor)",
+                              articles=[o.article])
+                caravans.append(new)
+                dest = new
+            else:
+                dest = target[0]
+            dest.observations.append(o)
+            if o.article not in dest.articles:
+                dest.articles.append(o.article)
+        _mark(o, c)
+        return True
+    if a == "rename":
+        hit = _find(caravans, p["anchor"])
+        if hit is None:
+            return False
+        hit[0].label = str(p["label"]).strip()
+        hit[0].renamed = True
+        return True
+    if a == "merge":
+        first, other = _find(caravans, p["anchor"]), _find(caravans, p["other"])
+        if first is None or other is None:
+            return False
+        keep, gone = first[0], other[0]
+        if keep is gone:
+            return True
+        keep.observations.extend(gone.observations)
+        for x in gone.articles:
+            if x not in keep.articles:
+                keep.articles.append(x)
+        for x in gone.organizers:
+            if x not in keep.organizers:
+                keep.organizers.append(x)
+        for x in gone.origins:
+            if x not in keep.origins:
+                keep.origins.append(x)
+        gone.observations = []
+        for o in keep.observations:
+            _mark(o, c)
+        return True
+    if a == "split":
+        hits = [_find(caravans, k) for k in p["facts"]]
+        if any(h is None for h in hits):
+            return False
+        new = Caravan(id=_new_id(p["facts"]), label=str(p.get("label") or "Caravan (split by an editor)"))
+        for car, o in hits:
+            car.observations.remove(o)
+            new.observations.append(o)
+            if o.article not in new.articles:
+                new.articles.append(o.article)
+            _mark(o, c)
+        caravans.append(new)
+        return True
+    return False
+
+
+def _new_id(keys: list[str]) -> str:
+    return "c-" + hashlib.sha1(("split|" + "|".join(sorted(keys))).encode()).hexdigest()[:10]
