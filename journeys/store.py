@@ -34,7 +34,9 @@ metadata = MetaData()
 
 articles = Table(
     "articles", metadata,
-    Column("id", String(200), primary_key=True),
+    # Text, not String(n): an id is a file name's stem (up to 255 bytes); PostgreSQL
+    # enforces a VARCHAR length where SQLite ignores it.
+    Column("id", Text, primary_key=True),
     Column("path", Text),
     Column("title", Text),
     Column("outlet", Text),
@@ -47,7 +49,7 @@ articles = Table(
 )
 extractions = Table(
     "extractions", metadata,
-    Column("article_id", String(200), ForeignKey("articles.id"), primary_key=True),
+    Column("article_id", Text, ForeignKey("articles.id"), primary_key=True),
     Column("extractor_version", String(20), nullable=False),
     Column("caravans", JSON, nullable=False),
 )
@@ -66,7 +68,7 @@ observations = Table(
     "observations", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("caravan_id", String(40), ForeignKey("caravans.id"), nullable=False, index=True),
-    Column("article_id", String(200), ForeignKey("articles.id"), nullable=False, index=True),
+    Column("article_id", Text, ForeignKey("articles.id"), nullable=False, index=True),
     Column("role", String(20), nullable=False),
     Column("date", Date),
     Column("date_precision", String(10)),
@@ -93,7 +95,7 @@ observations = Table(
 toponyms = Table(
     "toponyms", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("article_id", String(200), ForeignKey("articles.id"), nullable=False, index=True),
+    Column("article_id", Text, ForeignKey("articles.id"), nullable=False, index=True),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("text", Text, nullable=False),
@@ -180,7 +182,10 @@ class Store:
             conn.execute(insert(caravans), [dict(
                 id=c.id, label=c.label, name=c.name, size_low=c.size_low, size_high=c.size_high,
                 organizers=c.organizers, origins=c.origins, articles=c.articles) for c in joined])
-            rows = [_observation_row(c.id, o.to_dict()) for c in joined for o in c.observations]
+            # Ids 1..n on every rebuild, given explicitly: SQLite would reuse them after the
+            # delete anyway, but a PostgreSQL sequence keeps counting (and is not rolled back).
+            rows = [dict(_observation_row(c.id, o.to_dict()), id=n)
+                    for n, (c, o) in enumerate(((c, o) for c in joined for o in c.observations), start=1)]
             if rows:
                 conn.execute(insert(observations), rows)
 
@@ -193,10 +198,13 @@ class Store:
     def document(self, with_text: bool = True) -> dict:
         """The whole store as the `extract --json` document (what the dashboard reads)."""
         with self.engine.connect() as conn:
-            arts = [dict(r._mapping) for r in conn.execute(select(articles).order_by(articles.c.published, articles.c.id))]
+            arts = [dict(r._mapping) for r in conn.execute(select(articles))]
             cars = [dict(r._mapping) for r in conn.execute(select(caravans))]
             obs = [dict(r._mapping) for r in conn.execute(select(observations).order_by(observations.c.id))]
             tops = [dict(r._mapping) for r in conn.execute(select(toponyms).order_by(toponyms.c.id))]
+        # Sorted here, not by ORDER BY: undated first and ids by code point on every back end
+        # (PostgreSQL puts NULLs last and compares text by the database's collation).
+        arts.sort(key=lambda a: (a["published"] is not None, a["published"] or _dt.date.min, a["id"]))
         by_caravan: dict[str, list[dict]] = {}
         for o in obs:
             by_caravan.setdefault(o["caravan_id"], []).append(_observation_dict(o))

@@ -1,12 +1,21 @@
-"""The store on a real SQLite file: ingest, no-op re-ingest, batches, failures."""
+"""The store on both back ends: ingest, no-op re-ingest, batches, failures.
+
+Every test that takes `backend` (or `store`) runs twice: on a SQLite file, and on
+PostgreSQL when CARAVAN_ATLAS_TEST_PG_URL names a server (`bash scripts/setup.sh test`
+starts a throwaway one and sets it). Each PostgreSQL test gets databases of its own,
+created empty and dropped afterwards. Without the URL the PostgreSQL half is skipped,
+except under CI=true, where it fails: a green CI has run both back ends.
+"""
 import json
+import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, make_url, text
 
 from journeys.pipeline import ingest
 from journeys.store import Store
@@ -15,10 +24,78 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 CLI = Path(sys.executable).parent / "caravan-atlas"
 
+PG_URL_VAR = "CARAVAN_ATLAS_TEST_PG_URL"
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+class Backend:
+    """Fresh, empty stores on one back end; everything made is dropped at teardown."""
+
+    def __init__(self, name: str, tmp_path: Path, pg_admin=None):
+        self.name, self._tmp, self._admin = name, tmp_path, pg_admin
+        self._stores: list[Store] = []
+        self._databases: list[str] = []
+
+    def target(self, label: str = "store") -> str:
+        """What `--store` takes: a SQLite file path, or a PostgreSQL URL (new database)."""
+        if self.name == "sqlite":
+            return str(self._tmp / f"{label}.sqlite")
+        db = f"caravan_test_{uuid.uuid4().hex[:16]}"
+        with self._admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{db}"'))
+        self._databases.append(db)
+        return self._admin.url.set(database=db).render_as_string(hide_password=False)
+
+    def url(self, label: str = "store") -> str:
+        t = self.target(label)
+        return f"sqlite:///{t}" if self.name == "sqlite" else t
+
+    def store(self, label: str = "store") -> Store:
+        s = Store(self.url(label))
+        self._stores.append(s)
+        return s
+
+    def close(self) -> None:
+        for s in self._stores:
+            s.engine.dispose()
+        if self._databases:
+            with self._admin.connect() as conn:
+                for db in self._databases:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def _pg_admin():
+    """An AUTOCOMMIT engine on the test server (CREATE/DROP DATABASE), or the reason there is none."""
+    url = os.environ.get(PG_URL_VAR)
+    if not url:
+        yield None
+        return
+    engine = create_engine(make_url(url), isolation_level="AUTOCOMMIT", future=True)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path, _pg_admin):
+    if request.param == "postgresql" and _pg_admin is None:
+        why = (f"{PG_URL_VAR} is not set: no PostgreSQL server to test the store on "
+               "(`bash scripts/setup.sh test` starts one)")
+        if IN_CI:
+            pytest.fail(f"CI=true but {why}; CI must test both back ends", pytrace=False)
+        pytest.skip(why)
+    b = Backend(request.param, tmp_path, _pg_admin)
+    try:
+        yield b
+    finally:
+        b.close()
+
 
 @pytest.fixture()
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'store.sqlite'}")
+def store(backend):
+    return backend.store()
 
 
 def labels(store):
@@ -35,11 +112,11 @@ def test_ingest_seeds_then_reingest_is_a_noop(store):
     assert store.document() == first
 
 
-def test_batches_in_any_order_give_the_same_caravans(tmp_path):
+def test_batches_in_any_order_give_the_same_caravans(backend, tmp_path):
     files = sorted(SEEDS.glob("*.txt"))
-    one = Store(f"sqlite:///{tmp_path / 'one.sqlite'}")
+    one = backend.store("one")
     ingest(files, one)
-    two = Store(f"sqlite:///{tmp_path / 'two.sqlite'}")
+    two = backend.store("two")
     for f in reversed(files):  # one file per batch, newest first
         d = tmp_path / f"batch-{f.stem}"
         d.mkdir()
@@ -81,9 +158,11 @@ def test_a_failing_batch_rolls_back_completely(store, tmp_path):
             raise RuntimeError("disk full (simulated by the database driver hook)")
 
     event.listen(store.engine, "before_cursor_execute", boom)
-    with pytest.raises(RuntimeError):
-        ingest([SEEDS / "002_561cb370fa230d72.txt"], store)
-    event.remove(store.engine, "before_cursor_execute", boom)
+    try:
+        with pytest.raises(RuntimeError):
+            ingest([SEEDS / "002_561cb370fa230d72.txt"], store)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", boom)
     assert store.document() == before
 
 
@@ -99,8 +178,34 @@ def test_same_file_name_in_two_folders_gets_distinct_ids(store, tmp_path):
     assert ev_articles == {"report", "report-2"}
 
 
-def test_cli_ingest_and_extract(tmp_path):
-    db = tmp_path / "cli.sqlite"
+def test_long_ids_undated_articles_and_observation_ids_alike_on_every_back_end(backend, tmp_path):
+    """What PostgreSQL did differently at first: VARCHAR(200) ids refused a long file name,
+    NULL dates sorted last, and observation ids went on counting across rebuilds."""
+    store = backend.store()
+    for f in sorted(SEEDS.glob("*.txt")):  # one batch each: the joined tables are rebuilt 3 times
+        d = tmp_path / f"batch-{f.stem}"
+        d.mkdir()
+        shutil.copy(f, d / f.name)
+        shutil.copy(SEEDS / "metadata.json", d / "metadata.json")
+        ingest([d / f.name], store)
+    undated = tmp_path / "undated"
+    undated.mkdir()
+    long_name = "l" * 230
+    for name, city in [("alpha", "Tapachula"), ("Zeta", "Huixtla"), ("_mid", "Tecun Uman"), (long_name, "Arriaga")]:
+        (undated / f"{name}.txt").write_text(f"About 1,200 migrants left {city} on Monday.\n", encoding="utf-8")
+    r = ingest([undated], store)
+    assert not r.failed and len(r.added) == 4
+    doc = store.document()
+    ids = [a["id"] for a in doc["articles"]]
+    assert ids[:4] == ["Zeta", "_mid", "alpha", long_name]  # undated first, then by code point
+    dates = [a["published"] for a in doc["articles"][4:]]
+    assert len(dates) == 3 and None not in dates and dates == sorted(dates)
+    obs_ids = [o["id"] for c in doc["caravans"] for o in c["observations"]]
+    assert sorted(obs_ids) == list(range(1, len(obs_ids) + 1))
+
+
+def test_cli_ingest_and_extract(backend, tmp_path):
+    db = backend.target("cli")  # a file path on SQLite, a URL on PostgreSQL
     r = subprocess.run([str(CLI), "ingest", str(SEEDS), "--store", str(db), "--json"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
