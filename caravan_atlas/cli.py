@@ -394,6 +394,10 @@ def add_ingest(sub, common) -> None:
     p.add_argument("--store", metavar="URL", help="SQLAlchemy URL or SQLite file path of the store")
     p.add_argument("--published", type=_date_option, metavar="YYYY-MM-DD",
                    help="publication date for articles that carry none")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="Dask worker processes on this machine (default: all cores; 0 extracts in this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="a running Dask scheduler (tcp://host:8786) to extract on instead of a local cluster")
     p.set_defaults(func=cmd_ingest)
 
 
@@ -424,7 +428,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"\r{PROG}: [{seen[0]}/{n}] {p.name[:60]:<60}", end="", file=sys.stderr, flush=True)
 
     t0 = time.perf_counter()
-    result = ingest(paths, store, published=args.published, on_file=progress)
+    if args.workers is not None and args.workers < 0:
+        raise CliError(f"--workers {args.workers}: must be 0 or more")
+    extractor = None
+    if args.scheduler or args.workers != 0:
+        from journeys.parallel import DaskExtractor
+
+        try:
+            extractor = DaskExtractor(scheduler=args.scheduler, workers=args.workers)
+        except Exception as e:  # an unreachable scheduler: one line, nothing stored
+            raise CliError(f"dask {args.scheduler or 'local cluster'}: cannot start ({_one_line(str(e))[:200]})") from None
+    try:
+        result = ingest(paths, store, published=args.published, on_file=progress, extractor=extractor)
+    finally:
+        if extractor is not None:
+            extractor.close()
     if not args.json and not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)
     counts = store.counts()

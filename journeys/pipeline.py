@@ -5,7 +5,8 @@ import datetime as _dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .articles import ARTICLE_SUFFIXES, ArticleError, read_article
+from .articles import ARTICLE_SUFFIXES, Article, ArticleError, read_article
+from .parallel import extract_serial
 from .extract import ArticleExtraction, extract_article
 from .join import join
 from .store import IngestResult, Store, unique_id
@@ -53,11 +54,17 @@ def document(extracted: list[ArticleExtraction]) -> dict:
 
 
 def ingest(paths: Iterable[str | Path], store: Store, published: _dt.date | None = None,
-           on_file: Callable[[Path], None] | None = None) -> IngestResult:
-    """Read, extract and store a batch; unchanged files cost only a hash."""
+           on_file: Callable[[Path], None] | None = None, extractor=None,
+           on_extracted: Callable[[str], None] | None = None) -> IngestResult:
+    """Read, extract and store a batch; unchanged files cost only a hash.
+
+    `extractor`: None extracts in this process; a `parallel.DaskExtractor` fans the
+    extraction out to a Dask cluster. Either way the batch is stored in one transaction.
+    """
     known, ids = store.known_hashes(), store.article_ids()
     result = IngestResult()
-    extracted, failed = [], []
+    fresh: list[tuple[Path, Article]] = []
+    failed: list[tuple[str, str]] = []
     for p in expand(paths):
         if on_file:
             on_file(p)
@@ -72,10 +79,16 @@ def ingest(paths: Iterable[str | Path], store: Store, published: _dt.date | None
         known.add(a.content_hash)
         a.id = unique_id(a.id, ids)  # two files named alike in different folders
         ids.add(a.id)
-        try:
-            extracted.append(extract_article(a))
-        except Exception as e:  # an extractor bug must not cost the batch: report it with the file
-            failed.append((str(p), f"extraction failed: {type(e).__name__}: {e}"))
+        fresh.append((p, a))
+    run = extractor.run(fresh, published, on_extracted) if extractor is not None else \
+        extract_serial(fresh, published, on_extracted)
+    extracted: dict[str, ArticleExtraction] = {}
+    for path, x in run:
+        if isinstance(x, ArticleExtraction):
+            extracted[path] = x
+        else:  # an extractor bug or a file changed under us: reported with the file
+            failed.append((path, str(x)))
+    # Store in input order, whatever order the workers finished in.
     result.failed = failed
-    result.added = store.save(extracted)
+    result.added = store.save([extracted[str(p)] for p, _ in fresh if str(p) in extracted])
     return result
