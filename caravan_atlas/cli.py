@@ -447,11 +447,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     counts = store.counts()
     if args.json:
-        emit_json({**result.to_dict(), "store": store.url, "counts": counts,
+        emit_json({**result.to_dict(), "store": store.display_url, "counts": counts,
                    "seconds": round(time.perf_counter() - t0, 2)})
     else:
         print(f"added {len(result.added)}, unchanged {len(result.unchanged)}, failed {len(result.failed)} "
-              f"-> {store.url}: {counts['articles']} articles, {counts['caravans']} caravans, "
+              f"-> {store.display_url}: {counts['articles']} articles, {counts['caravans']} caravans, "
               f"{counts['observations']} observations")
     for path, error in result.failed:
         print(f"{PROG}: error: {_one_line(error) if error.startswith(path) else path + ': ' + _one_line(error)}",

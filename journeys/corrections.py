@@ -106,6 +106,9 @@ def validate(action: str, payload: dict, editor: str) -> None:
 
 def apply(caravans: list[Caravan], corrections: list[Correction]) -> tuple[list[Caravan], list[Correction]]:
     out = copy.deepcopy(caravans)
+    for c in out:  # name every fact as extracted, before an edit changes its size or place
+        for o in c.observations:
+            o.fact = o.fact or fact_key(o)
     unmatched: list[Correction] = []
     for c in sorted(corrections, key=lambda c: (c.created_at, c.id or 0)):
         if not _apply_one(out, c):
@@ -117,7 +120,7 @@ def apply(caravans: list[Caravan], corrections: list[Correction]) -> tuple[list[
 def _find(caravans: list[Caravan], key: str) -> tuple[Caravan, Observation] | None:
     for c in caravans:
         for o in c.observations:
-            if fact_key(o) == key:
+            if (o.fact or fact_key(o)) == key:
                 return c, o
     return None
 

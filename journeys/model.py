@@ -66,6 +66,7 @@ class Observation:
     also: list[Evidence] = field(default_factory=list)  # the same fact stated again
     rejected: bool = False  # an editor marked it wrong: kept, listed, not drawn
     corrections: list[int] = field(default_factory=list)  # ids of corrections applied to it
+    fact: str | None = None  # stable name for corrections, fixed before any is applied
 
     def to_dict(self) -> dict:
         return {

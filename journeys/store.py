@@ -6,9 +6,11 @@ Core SQL only: PostgreSQL works through the same code).
 - `articles` keeps the text and metadata; its content hash makes re-ingesting a no-op.
 - `extractions` keeps each article's own reading (its caravans as JSON), so joining
   across articles can be redone without re-reading any file.
+- `corrections` keeps what editors changed (who, when, what), apart from extraction.
 - `caravans` / `observations` / `toponyms` are the joined, queryable result; they are
-  rebuilt from `extractions` in the same transaction as every ingest, so the result
-  depends only on which articles are stored, never on batch order.
+  rebuilt from `extractions` plus `corrections` in the same transaction as every
+  ingest or correction, so the result depends only on which articles are stored and
+  what was corrected, never on batch order, and no correction is lost to re-extraction.
 A batch is one transaction: a failure leaves the store exactly as it was.
 """
 from __future__ import annotations
@@ -20,12 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String,
-                        Table, Text, create_engine, delete, func, insert, select)
+                        Table, Text, create_engine, delete, func, insert, inspect, select, update)
 from sqlalchemy.engine import Engine
 
 from .articles import Article
 from .extract import ArticleExtraction
-from .join import join
+from .corrections import Correction, CorrectionError, fact_key, validate
+from .corrections import apply as apply_corrections
+from .extract import caravan_label
+from .join import _distinct_labels, join
 from .model import Caravan, caravan_from_dict
 
 EXTRACTOR_VERSION = "1"
@@ -63,6 +68,7 @@ caravans = Table(
     Column("organizers", JSON),
     Column("origins", JSON),
     Column("articles", JSON),
+    Column("renamed", Boolean),
 )
 observations = Table(
     "observations", metadata,
@@ -91,6 +97,19 @@ observations = Table(
     Column("evidence_end", Integer, nullable=False),
     Column("evidence_text", Text, nullable=False),
     Column("also", JSON),
+    Column("fact_key", Text, index=True),
+    Column("rejected", Boolean),
+    Column("corrections", JSON),
+)
+corrections = Table(
+    "corrections", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(20), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("editor", Text, nullable=False),
+    Column("note", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("matched", Boolean),  # did it find its facts at the last rebuild?
 )
 toponyms = Table(
     "toponyms", metadata,
@@ -131,7 +150,27 @@ class Store:
     def __init__(self, url: str | None = None, engine: Engine | None = None):
         self.url = url or default_url()
         self.engine = engine or create_engine(self.url, future=True)
+        self._migrate()
+
+    @property
+    def display_url(self) -> str:
+        """The URL with any password hidden, for messages and logs."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def _migrate(self) -> None:
+        """Create what is missing. The joined tables are derived data: when their layout
+        changed (an older version made them), drop and rebuild them from the extractions;
+        articles, extractions and corrections are never dropped."""
+        insp = inspect(self.engine)
+        stale = [t for t in (observations, caravans) if insp.has_table(t.name)
+                 and {c["name"] for c in insp.get_columns(t.name)} != {c.name for c in t.columns}]
+        with self.engine.begin() as conn:
+            for t in stale:
+                t.drop(conn)
         metadata.create_all(self.engine)
+        if stale:
+            with self.engine.begin() as conn:
+                self._rebuild(conn)
 
     # -- writing ---------------------------------------------------------------------------
     def known_hashes(self) -> set[str]:
@@ -175,19 +214,75 @@ class Store:
 
     def _rebuild(self, conn) -> None:
         local = [caravan_from_dict(d) for (docs,) in conn.execute(select(extractions.c.caravans)) for d in docs]
-        joined = join(local)
+        # What people corrected is applied on top of every fresh join, so it survives new
+        # articles and re-extraction alike.
+        fixes = [_correction(dict(r._mapping)) for r in conn.execute(select(corrections))]
+        joined, unmatched = apply_corrections(join(local), fixes)
+        for c in joined:
+            if not c.renamed:
+                c.label = caravan_label(c)
+        _distinct_labels([c for c in joined if not c.renamed])
+        missing = {c.id for c in unmatched}
+        for c in fixes:
+            conn.execute(update(corrections).where(corrections.c.id == c.id).values(matched=c.id not in missing))
         conn.execute(delete(observations))
         conn.execute(delete(caravans))
         if joined:
             conn.execute(insert(caravans), [dict(
                 id=c.id, label=c.label, name=c.name, size_low=c.size_low, size_high=c.size_high,
-                organizers=c.organizers, origins=c.origins, articles=c.articles) for c in joined])
+                organizers=c.organizers, origins=c.origins, articles=c.articles, renamed=c.renamed)
+                for c in joined])
             # Ids 1..n on every rebuild, given explicitly: SQLite would reuse them after the
             # delete anyway, but a PostgreSQL sequence keeps counting (and is not rolled back).
-            rows = [dict(_observation_row(c.id, o.to_dict()), id=n)
+            rows = [dict(_observation_row(c.id, o.to_dict()), id=n, fact_key=o.fact or fact_key(o))
                     for n, (c, o) in enumerate(((c, o) for c in joined for o in c.observations), start=1)]
             if rows:
                 conn.execute(insert(observations), rows)
+
+    # -- corrections ------------------------------------------------------------------------
+    def correct(self, action: str, payload: dict, editor: str, note: str | None = None) -> int:
+        """Record one correction and rebuild, in one transaction; returns its id. Raises
+        CorrectionError (nothing stored) when it is malformed or finds nothing to act on."""
+        validate(action, payload, editor)
+        now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+        with self.engine.begin() as conn:
+            known = set(conn.scalars(select(observations.c.fact_key)))
+            missing = [k for k in Correction(action, payload, editor, now).facts() if k not in known]
+            if missing:
+                raise CorrectionError(f"{action}: no such fact {missing[0]!r}")
+            cid = conn.execute(insert(corrections).values(
+                action=action, payload=payload, editor=editor.strip(), note=note, created_at=now,
+                matched=True)).inserted_primary_key[0]
+            self._rebuild(conn)
+        return cid
+
+    def corrections(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(select(corrections).order_by(corrections.c.id))]
+        return [dict(_correction(r).to_dict(), matched=r["matched"]) for r in rows]
+
+    def history(self, fact: str) -> list[dict]:
+        """Every correction that touched this fact, oldest first (who, when, what)."""
+        return [c for c in self.corrections() if fact in _correction_facts(c)]
+
+    def reextract(self, extract=None) -> int:
+        """Read every stored article again with the current extractor (e.g. after an
+        upgrade) and rebuild; corrections are re-applied. Returns the number re-read."""
+        from .articles import Article as _Article
+        from .extract import extract_article
+
+        extract = extract or extract_article
+        with self.engine.begin() as conn:
+            arts = [dict(r._mapping) for r in conn.execute(select(articles))]
+            for a in arts:
+                art = _Article(id=a["id"], path=a["path"], title=a["title"], outlet=a["outlet"],
+                               published=a["published"], url=a["url"], meta=a["meta"] or {}, text=a["text"],
+                               content_hash=a["content_hash"])
+                docs = [c.to_dict() for c in extract(art).caravans]
+                conn.execute(update(extractions).where(extractions.c.article_id == a["id"])
+                             .values(caravans=docs, extractor_version=EXTRACTOR_VERSION))
+            self._rebuild(conn)
+        return len(arts)
 
     # -- reading -----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -219,7 +314,7 @@ class Store:
         for c in cars:
             d = {k: c[k] for k in ("id", "label", "name", "size_low", "size_high")}
             d.update(organizers=c["organizers"] or [], origins=c["origins"] or [], articles=c["articles"] or [],
-                     observations=by_caravan.get(c["id"], []))
+                     renamed=bool(c["renamed"]), observations=by_caravan.get(c["id"], []))
             out_caravans.append(d)
         out_caravans.sort(key=lambda c: (min((o["date"] for o in c["observations"] if o["date"]), default="9999"), c["id"]))
         return {"articles": out_articles, "caravans": out_caravans,
@@ -257,6 +352,7 @@ def _observation_row(caravan_id: str, o: dict) -> dict:
         country_code=p.get("country_code"), admin1=p.get("admin1"), kind=p.get("kind"),
         resolved=p.get("resolved") if p else None,
         evidence_start=ev["start"], evidence_end=ev["end"], evidence_text=ev["text"], also=o.get("also", []),
+        rejected=bool(o.get("rejected")), corrections=o.get("corrections") or [],
     )
 
 
@@ -278,4 +374,15 @@ def _observation_dict(r: dict) -> dict:
         "evidence": {"article": r["article_id"], "start": r["evidence_start"], "end": r["evidence_end"],
                      "text": r["evidence_text"]},
         "also": r["also"] or [],
+        "fact": r["fact_key"],
+        "rejected": bool(r["rejected"]),
+        "corrections": r["corrections"] or [],
     }
+
+
+def _correction(r: dict) -> Correction:
+    return Correction(r["action"], r["payload"], r["editor"], r["created_at"], id=r["id"], note=r.get("note"))
+
+
+def _correction_facts(c: dict) -> list[str]:
+    return Correction(c["action"], c["payload"], c["editor"], _dt.datetime.min).facts()

@@ -226,3 +226,67 @@ def test_cli_ingest_and_extract(backend, tmp_path):
     assert {"article", "start", "end", "text", "name", "lat", "lon", "country_code"} <= set(doc["toponyms"][0])
     r = subprocess.run([str(CLI), "extract", str(tmp_path / "nope.txt")], capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "nope.txt" in r.stderr
+
+
+# -- corrections in the store ---------------------------------------------------------------
+
+def _fact(store, pred):
+    return next(o for c in store.document(with_text=False)["caravans"] for o in c["observations"] if pred(c, o))
+
+
+def test_correction_survives_reextraction_and_has_history(store):
+    from journeys.corrections import CorrectionError
+
+    ingest([SEEDS], store)
+    size = _fact(store, lambda c, o: o["size_low"] == 7500)
+    cid = store.correct("edit", {"fact": size["fact"], "changes": {"size_low": 8000}}, editor="Ana Ruiz",
+                        note="organizers revised the count")
+    doc = store.document(with_text=False)
+    d = next(c for c in doc["caravans"] if c["articles"] == ["002_561cb370fa230d72"])
+    assert (d["size_low"], d["size_high"]) == (8000, 8000)
+    # A newer extractor reads every article again: the correction is re-applied.
+    assert store.reextract() == 3
+    d = next(c for c in store.document(with_text=False)["caravans"] if c["articles"] == ["002_561cb370fa230d72"])
+    assert (d["size_low"], d["size_high"]) == (8000, 8000)
+    corrected = next(o for o in d["observations"] if o["fact"] == size["fact"])
+    assert corrected["corrections"] == [cid]
+    hist = store.history(size["fact"])
+    assert [(h["editor"], h["action"], h["note"]) for h in hist] == [("Ana Ruiz", "edit", "organizers revised the count")]
+    assert hist[0]["created_at"] and hist[0]["matched"] is True
+    # New articles arriving later do not lose it either.
+    before = store.counts()
+    ingest([SEEDS], store)
+    assert store.counts() == before
+    # A malformed correction changes nothing.
+    with pytest.raises(CorrectionError):
+        store.correct("edit", {"fact": size["fact"], "changes": {"date": "2021-13-45"}}, editor="Ana")
+    with pytest.raises(CorrectionError, match="no such fact"):
+        store.correct("reject", {"fact": "nope:0:p0"}, editor="Ana")
+    assert len(store.corrections()) == 1
+
+
+def test_rename_merge_reject_in_the_store(store):
+    ingest([SEEDS], store)
+    b = _fact(store, lambda c, o: c["size_low"] == 12000 and o["role"] == "departure")
+    cc = _fact(store, lambda c, o: c["size_low"] == 800 and o["role"] == "departure")
+    arrival = _fact(store, lambda c, o: c["size_low"] == 12000 and o["role"] == "arrival")
+    store.correct("rename", {"anchor": b["fact"], "label": "Haitian exodus to Del Rio"}, editor="Ana")
+    store.correct("reject", {"fact": arrival["fact"]}, editor="Ben")
+    store.correct("merge", {"anchor": b["fact"], "other": cc["fact"]}, editor="Ben")
+    doc = store.document(with_text=False)
+    assert len(doc["caravans"]) == 3
+    merged = next(c for c in doc["caravans"] if c["label"] == "Haitian exodus to Del Rio")
+    assert merged["renamed"] and len(merged["articles"]) == 2
+    assert next(o for o in merged["observations"] if o["fact"] == arrival["fact"])["rejected"]
+    assert [h["editor"] for h in store.history(arrival["fact"])] == ["Ben"]
+
+
+def test_store_from_an_older_layout_is_upgraded(backend):
+    s = backend.store("old")
+    ingest([SEEDS], s)
+    with s.engine.begin() as conn:  # what an earlier version created: no correction columns
+        conn.exec_driver_sql("DROP TABLE observations")
+        conn.exec_driver_sql("CREATE TABLE observations (id INTEGER PRIMARY KEY, caravan_id TEXT)")
+    again = Store(s.url, engine=s.engine)
+    assert len(again.document(with_text=False)["caravans"]) == 4
+    assert again.counts()["articles"] == 3
