@@ -403,7 +403,6 @@ def add_ingest(sub, common) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from journeys.pipeline import expand, ingest
-    from journeys.store import Store
 
     paths = expand(args.paths)
     missing = [str(p) for p in paths if not p.exists()]
@@ -411,13 +410,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise CliError(f"{' '.join(args.paths)}: no article files (.txt, .md, .html) found")
     if missing and len(missing) == len(paths):
         raise CliError(f"{missing[0]}: file not found")
-    url = args.store
-    if url and "://" not in url:
-        url = f"sqlite:///{Path(url).resolve()}"
-    try:
-        store = Store(url)
-    except Exception as e:  # a bad URL or an unreachable database: one line, nothing touched
-        raise CliError(f"store {url or '(default)'}: cannot open ({_one_line(str(e))[:200]})") from None
+    store = _open_store(args.store)
     _note_index_build()
     n = len(paths)
     seen = [0]
@@ -459,9 +452,49 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_USAGE if result.failed else EXIT_OK
 
 
+def _open_store(url: str | None):
+    from journeys.store import Store
+
+    if url and "://" not in url:
+        url = f"sqlite:///{Path(url).resolve()}"
+    try:
+        return Store(url)
+    except Exception as e:  # a bad URL or an unreachable database: one line, nothing touched
+        raise CliError(f"store {url or '(default)'}: cannot open ({_one_line(str(e))[:200]})") from None
+
+
+def add_reextract(sub, common) -> None:
+    p = sub.add_parser(
+        "reextract", parents=[common], help="read every stored article again with this version's extractor",
+        description="Re-run extraction on every article in the store (after an upgrade) and rebuild the "
+                    "caravans; editors' corrections are re-applied, and any that no longer find their "
+                    "fact are listed.",
+    )
+    p.add_argument("--store", metavar="URL", help="SQLAlchemy URL or SQLite file path of the store")
+    p.set_defaults(func=cmd_reextract)
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    store = _open_store(args.store)
+    _note_index_build()
+    t0 = time.perf_counter()
+    n = store.reextract()
+    lost = [c for c in store.corrections() if not c["matched"]]
+    info = {"articles": n, "counts": store.counts(), "seconds": round(time.perf_counter() - t0, 2),
+            "corrections": len(store.corrections()), "unmatched_corrections": lost, "store": store.display_url}
+    if args.json:
+        emit_json(info)
+    else:
+        print(f"re-extracted {n} articles in {info['seconds']} s -> {info['counts']['caravans']} caravans; "
+              f"{info['corrections']} corrections re-applied, {len(lost)} without their fact")
+        for c in lost:
+            print(f"  correction #{c['id']} ({c['action']} by {c['editor']}, {c['created_at']}) found nothing")
+    return EXIT_OK
+
+
 # -- main ----------------------------------------------------------------------------------
 
-SUBCOMMANDS: list[Callable] = [add_geocode, add_geoparse, add_extract, add_ingest, add_build_index]
+SUBCOMMANDS: list[Callable] = [add_geocode, add_geoparse, add_extract, add_ingest, add_reextract, add_build_index]
 
 
 def build_parser() -> argparse.ArgumentParser:
