@@ -79,6 +79,9 @@ FEATURE_RE = re.compile(
     rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
 _AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of ))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
 
+_STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
+_STATE_WORD_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Dd]epartment) of\s+$")
+
 _WEIGHTS_FILE = "data/recognition_weights.json"
 DEFAULT_RECOGNITION = {
     "bias": -1.0, "n_tokens": 0.3, "sent_initial": -1.0, "all_caps": 0.2, "cap_before": -2.0,
@@ -377,6 +380,11 @@ class Geoparser:
                 return q
         return NO_QUALIFIER
 
+    def _units_only(self, refs: tuple[int, ...]) -> tuple[int, ...]:
+        d = self.gaz.index
+        units = tuple(r for r in refs if d.kind[r >> 1] == ADMIN1)
+        return units or refs
+
     def probability(self, f: dict[str, float]) -> float:
         w = self.weights
         z = sum(w.get(k, 0.0) * v for k, v in f.items() if v)  # most cues are 0: skip them
@@ -397,6 +405,8 @@ class Geoparser:
             s.prob = self.probability(s.features)
             if s.prob >= threshold:
                 s.qualifier = self._qualifier_after(text, s)
+                if _STATE_WORD_AFTER.match(text, s.end) or _STATE_WORD_BEFORE.search(text, max(0, s.start - 20), s.start):
+                    s.refs = self._units_only(s.refs)  # "Oaxaca State", "the state of Chiapas"
                 kept.append(s)
         toponyms = self._resolve(kept)
         toponyms += self._demonyms(toks, text)

@@ -14,6 +14,7 @@ Reading order, as a careful reader does it:
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
@@ -197,6 +198,7 @@ class Extractor:
             return
         in_s = [t for t in places if s.start <= t.start and t.end <= s.end and not _is_dateline(text, t)]
         in_s = self._border_mentions(s, in_s)
+        in_s = _unknown_places(s, in_s)
         dates = find_dates(s.text, art.published, offset=s.start)
 
         # Which caravan: a background cue switches for the rest of the sentence.
@@ -225,6 +227,9 @@ class Extractor:
             window = text[window_start:t.start]
             if prev is not None and _QUALIFIER_GAP.fullmatch(window) and _is_qualifier(prev, t):
                 continue  # "Tapachula, Mexico", "Los Corazones municipality in the Oaxaca State"
+            if t.place is not None and t.place.kind in (COUNTRY, ADMIN1) and _AFTER_NAME.search(
+                    text[max(s.start, t.start - 60):t.start]):
+                continue  # the same, after a name the gazetteer does not know
             if prev is not None and _UNIT_WORD_AFTER.match(text[t.end:t.end + 20]) and re.fullmatch(r"[\s\w]*,\s*", window):
                 continue  # "Alvaro Obregon community, Tapachula municipality"
             # "Tapachula and Huixtla", "the Rodolfo Robles Bridge in Ciudad Hidalgo": the
@@ -329,7 +334,29 @@ class Extractor:
                     _add_origin(c, t.place.name)
 
 
+_AFTER_NAME = re.compile(r"\b[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+)*(?: (?:municipality|community|town|city|village))?"
+                         r"(?:,| in(?: the)?) $")
 _QUALIFIER_GAP = re.compile(r"(?:\s+(?:municipality|community|town|city|village|area))?\s*(?:,|\bin(?: the)?|\bof)\s*", re.I)
+
+
+# "the Los Corazones municipality", "the town of Viva Mexico": a place by its head noun,
+# even when the gazetteer does not know the name. Kept unresolved, never dropped.
+_NAMED_UNIT = re.compile(
+    r"\b(?:town|city|community|municipality|village|hamlet|port|settlement) of ((?:[A-Z][\w’'\-]+ ?){1,4})"
+    r"|\bthe ((?:[A-Z][\w’'\-]+ ){1,3})(?:municipality|community|town|village|shelter|camp|border crossing)\b")
+
+
+def _unknown_places(s: Sentence, in_s: list[Toponym]) -> list[Toponym]:
+    extra = []
+    for m in _NAMED_UNIT.finditer(s.text):
+        g = 1 if m.group(1) else 2
+        name = m.group(g).strip()
+        a = s.start + m.start(g)
+        b = a + len(name)
+        if any(t.start < b and a < t.end for t in in_s):
+            continue  # the geoparser found (part of) it: its reading stands
+        extra.append(Toponym(a, b, name, "place", None, 0.0, []))
+    return sorted(in_s + extra, key=lambda t: t.start) if extra else in_s
 
 
 def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
@@ -360,6 +387,13 @@ def _add_origin(c: Caravan, name: str) -> None:
 
 def _finish(c: Caravan, article: Article) -> None:
     """Merge repeats, settle current vs waypoint, and label the caravan."""
+    # A journey begins once: "after leaving Arriaga" a week later is a place passed.
+    deps = [o for o in c.observations if o.role == DEPARTURE and o.place is not None]
+    if len({_place_key(o.place) for o in deps}) > 1:
+        first = min(deps, key=lambda o: (o.date is None, o.date or _dt.date.max, o.evidence.start))
+        for o in deps:
+            if _place_key(o.place) != _place_key(first.place):
+                o.role = WAYPOINT
     merged: dict[tuple, Observation] = {}
     order: list[Observation] = []
     for o in c.observations:
@@ -406,7 +440,8 @@ def _finish(c: Caravan, article: Article) -> None:
     # "left Mexico's southern border" beside "left Tapachula": the country adds nothing
     # once a town in it is named in the same role (a size it carried stays, placeless).
     finer = {(o.role, o.place.place.country_code) for o in c.observations
-             if o.place and o.place.place and o.place.place.kind not in (COUNTRY, REGION)}
+             if o.place and o.place.place and o.place.place.kind not in (COUNTRY, REGION)
+             and o.role != WAYPOINT}  # "entered Mexico" on the way stays: it dates the crossing
     for o in c.observations:
         if o.place and o.place.place and o.place.place.kind == COUNTRY and (o.role, o.place.place.country_code) in finer:
             o.role, o.place = (REPORT, None) if o.size_low is not None else ("drop", o.place)
