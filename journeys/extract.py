@@ -66,6 +66,7 @@ _PRESENT = re.compile(r"\b(?:is|are|continues|continued its|now|currently|making
                       r"marching|walking|remain|remains)\b", re.I)
 # Where a place merely locates another ("near the border with Guatemala").
 _LOCATOR = re.compile(r"\b(?:near|border (?:with|of)|borders|bordering|close to|miles from|km from|from as far as|"
+                      r"(?:a|an|another) (?:\w+ )?(?:town|city|village|municipality|community) (?:in|of)|"
                       r"kilometers from|east of|west of|north of|south of|outside)\s+" + _FILLER + r"$", re.I)
 
 # "an earlier group", "a previous caravan", "a larger one that left six days ago".
@@ -76,6 +77,7 @@ _NEW_CARAVAN = re.compile(
 _ANAPHOR = re.compile(r"^\W*(?:the (?:group|caravan|migrants|convoy)|this group|that group|they|it|its members)\b", re.I)
 _CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|exodus|people|families|they|"
                             r"members|travell?ers|marchers|walkers)\b", re.I)
+_NEXT_STOP = re.compile(r"\s+(?:as|is|was|will be) (?:the|their|its) (?:next|last|final) (?:stop|destination)\b", re.I)
 _LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.I)
 _DATELINE = re.compile(r"^\s*\(?[A-Z][A-Za-z.’' ]{1,40}(?:,\s*[A-Za-z.’' ]{2,30})?\s*(?:\([^)]{1,40}\)\s*)?"
                        r"(?:[–—-]+|\.-|,\s+[A-Z][a-z]+\.? \d{1,2},? \d{4})")
@@ -140,8 +142,17 @@ _DEPARTURE_VERB = re.compile(r"\b(?:left|leav\w*|depart\w*|set (?:out|off)|start
 _ENTRY_VERB = re.compile(r"\b(?:crossed|cross\w*|entered|enter\w*)\b", re.I)
 
 
+# "declined to travel to Chiapas' capital", "deciding to forgo Mexico City": places the
+# caravan refuses or abandons are no stops.
+_REFUSED = re.compile(r"\b(?:declin\w*|refus\w*|forgo\w*|avoid\w*|abandon\w*|instead of|rather than|"
+                      r"not|never|no longer|won['’]t|didn['’]t|did not)\b(?:\s+[\w’']+){0,4}\s*$", re.I)
+
+
 def _role_for(window: str, place: Place | None = None) -> str | None:
     if _LOCATOR.search(window):
+        return None
+    cue_free = re.sub(r"\s+\S+\s*$", " ", window)  # the window less the cue's last word
+    if _REFUSED.search(cue_free) or _REFUSED.search(window):
         return None
     for role, rx in _ROLE_CUES:
         if rx.search(window):
@@ -234,8 +245,12 @@ class Extractor:
                 continue  # "Alvaro Obregon community, Tapachula municipality"
             # "Tapachula and Huixtla", "the Rodolfo Robles Bridge in Ciudad Hidalgo": the
             # second place shares the first one's role.
-            role = _role_for(text[max(s.start, t.start - 90):t.start], t.place) if not re.fullmatch(
-                r",?\s*(?:and|or|&|in|at)?\s*(?:the\s+)?", window) else prev_role
+            if _NEXT_STOP.match(text, t.end):
+                role = DESTINATION  # "with Querétaro as the next stop": the cue comes after the place
+            elif re.fullmatch(r",?\s*(?:and|or|&|in|at)?\s*(?:the\s+)?", window):
+                role = prev_role
+            else:
+                role = _role_for(text[max(s.start, t.start - 90):t.start], t.place)
             prev, prev_role = t, role
             if role is None:
                 continue
@@ -362,6 +377,8 @@ def _unknown_places(s: Sentence, in_s: list[Toponym]) -> list[Toponym]:
 def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
     if t.place is None:
         return False
+    if prev.place is not None and prev.place.admin1 and t.place.name == prev.place.admin1:
+        return True  # "Tapanatepec, Oaxaca": the state, read as its capital city
     if prev.place is None:  # "Tapanatepec, Oaxaca" with the town unknown: still a qualifier
         return t.place.kind in (COUNTRY, ADMIN1, ADMIN2)
     if t.place.kind in (COUNTRY, ADMIN1, ADMIN2, REGION):
@@ -390,7 +407,9 @@ def _finish(c: Caravan, article: Article) -> None:
     # A journey begins once: "after leaving Arriaga" a week later is a place passed.
     deps = [o for o in c.observations if o.role == DEPARTURE and o.place is not None]
     if len({_place_key(o.place) for o in deps}) > 1:
-        first = min(deps, key=lambda o: (o.date is None, o.date or _dt.date.max, o.evidence.start))
+        first = min(deps, key=lambda o: (  # a town known to the day beats "Southern Mexico this week"
+            o.place.place is None or o.place.place.kind in (COUNTRY, REGION), o.date is None,
+            _PRECISION_RANK[o.date_precision], o.date or _dt.date.max, o.evidence.start))
         for o in deps:
             if _place_key(o.place) != _place_key(first.place):
                 o.role = WAYPOINT
