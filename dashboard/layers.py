@@ -1,0 +1,458 @@
+"""Stops → map layers.
+
+The pure part turns visible stops into a *map spec*: plain lists of lines, arrows, stop
+circles, caravan badges and highlight rings, each fully styled, with escaped tooltip HTML.
+Unit tests check the spec. The folium part is thin: a constant base map (country
+outlines, legend, attribution, and one small JS renderer) and a feature group holding the
+spec as JSON, which the renderer draws. One JS object per map instead of one folium
+object per stop keeps a rerun fast and the payload small at thousands of stops.
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+import unicodedata
+
+from .journey import (COARSE_DATES, ROLE_LABEL, Atlas, Stop, by_caravan, fmt_date, head, mercator_y, route_points,
+                      stop_size)
+from . import offline
+
+MIN_RADIUS = 5.0  # size not reported
+MIN_KNOWN_RADIUS = 4.0
+RADIUS_PER_SQRT = 0.25  # px per sqrt(person): 3,000 → 13.7 px, 12,000 → 27.4 px
+MAX_RADIUS = 45.0
+COARSE_RADIUS = 22.0  # a state/country/region: a wide, faint circle
+TRAVELLED_WEIGHT, PLANNED_WEIGHT = 3.5, 2.5
+PLANNED_DASH = "7 7"
+COARSE_PLACE_DASH = "5 5"
+COARSE_DATE_DASH = "2 4"
+KIND_WORDS = {"admin1": "a state or province", "country": "a country", "region": "a region"}
+STOP_REF = re.compile(r"^\s*Stop\s+([A-Z]+[0-9]+):")
+
+
+def esc(text) -> str:
+    """HTML-escape for markup that also ends up inside JS strings and template literals."""
+    return (html.escape("" if text is None else str(text), quote=True)
+            .replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;"))
+
+
+def radius_for(size: float | None) -> float:
+    """Circle radius in px: area ∝ reported size; a minimum when unknown."""
+    if size is None or size <= 0:
+        return MIN_RADIUS
+    return round(min(MAX_RADIUS, max(MIN_KNOWN_RADIUS, RADIUS_PER_SQRT * math.sqrt(size))), 2)
+
+
+def slug(text: str | None) -> str:
+    t = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", t).strip("-") or "unnamed"
+
+
+def stop_style(s: Stop) -> dict:
+    """How a stop circle looks. Solid and filled: a town on a known day. Dashed outline,
+    faint fill: the place (wide circle) or the date (small dashes) is only approximate.
+    White fill: a destination, not a place reached."""
+    r = radius_for(s.size_estimate)
+    style = {"radius": r, "color": s.color, "weight": 2.0, "dash": None, "fill": s.color, "fillOpacity": 0.7}
+    if s.planned:
+        style.update(fill="#ffffff", fillOpacity=0.85, dash="3 3", weight=2.0)
+    if s.coarse_place:
+        style.update(radius=max(r, COARSE_RADIUS), dash=COARSE_PLACE_DASH, fillOpacity=0.1, weight=1.5)
+        if s.planned:
+            style.update(fill="#ffffff", fillOpacity=0.25)
+    elif s.coarse_date and not s.planned:
+        style.update(dash=COARSE_DATE_DASH, fillOpacity=0.3)
+    if s.size_estimate is None and not s.planned and not s.coarse_place:
+        style.update(fillOpacity=min(style["fillOpacity"], 0.45))
+    return style
+
+
+def vagueness(s: Stop) -> list[str]:
+    notes = []
+    if s.coarse_place:
+        notes.append(f"place known only as {KIND_WORDS.get(s.kind, 'an area')}: the point is its centre")
+    if not s.planned and s.role != "report":
+        if s.date is None:
+            notes.append("date not reported; placed in the journey by its role")
+        elif s.date_precision in COARSE_DATES:
+            notes.append(f"date known only to the {s.date_precision}")
+    return notes
+
+
+def stop_head(ref: str) -> str:
+    """First tooltip line; the renderer rebuilds it from the ref (letters and digits only)."""
+    return f"<b>Stop {ref}:</b>"
+
+
+def stop_tooltip(atlas: Atlas, s: Stop) -> str:
+    """Escaped tooltip HTML. Starts with "Stop A3" (the click handler reads it back)."""
+    caravan = atlas.caravans_by_id[s.caravan_id]
+    art = atlas.articles_by_id.get(s.evidence.get("article")) or {}
+    when = "" if s.planned else fmt_date(s.date, s.date_precision)
+    size = stop_size(s)
+    lines = [stop_head(s.ref),
+             f"{esc(ROLE_LABEL.get(s.role, s.role))} <b>{esc(s.place_display)}</b>",
+             " · ".join(x for x in (esc(when), esc(size + " people") if size else "") if x),
+             f"<span class='ca-tip-src'>{esc(caravan.title)}</span>",
+             f"<span class='ca-tip-src'>{esc(art.get('outlet') or '(unknown outlet)')}"
+             + (f" + {len(s.also)} more source{'s' if len(s.also) > 1 else ''}" if s.also else "") + "</span>"]
+    lines += [f"<i>{esc(n)}</i>" for n in vagueness(s)]
+    return "<br>".join(x for x in lines if x)
+
+
+def parse_stop_ref(tooltip_text: str | None) -> str | None:
+    m = STOP_REF.match(tooltip_text or "")
+    return m.group(1) if m else None
+
+
+def _lat_from_merc(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def arrow_between(a: tuple, b: tuple) -> dict | None:
+    """Arrowhead at the middle of a→b as drawn on the (Web Mercator) map: position and the
+    CSS rotation of a right-pointing ▶ (0° = east, -90° = north)."""
+    (lat1, lon1), (lat2, lon2) = a, b
+    dx = math.radians(lon2 - lon1)
+    y1, y2 = mercator_y(lat1), mercator_y(lat2)
+    dy = y2 - y1
+    if abs(dx) < 1e-9 and abs(dy) < 1e-9:
+        return None
+    angle = -math.degrees(math.atan2(dy, dx))
+    return {"lat": round(_lat_from_merc((y1 + y2) / 2), 5), "lon": round((lon1 + lon2) / 2, 5),
+            "angle": round(angle, 1)}
+
+
+def caravan_layers(atlas: Atlas, stops: list[Stop]) -> dict:
+    """Lines and arrows of one caravan: the travelled route solid, in journey order; a
+    dashed leg from where it was last reported to each destination it was heading for."""
+    caravan = atlas.caravans_by_id[stops[0].caravan_id]
+    pts = route_points(stops)
+    lines, arrows = [], []
+    if len(pts) > 1:
+        lines.append({"kind": "travelled", "caravan": caravan.id, "stops": [p.ref for p in pts],
+                      "coords": [[p.lat, p.lon] for p in pts], "color": caravan.color,
+                      "weight": TRAVELLED_WEIGHT, "opacity": 0.9, "dash": None,
+                      "cls": f"ca-route ca-travelled ca-caravan-{caravan.letter.lower()}",
+                      "tip": f"<b>{esc(caravan.title)}</b><br>route as reported: "
+                             + esc(" → ".join(p.ref for p in pts))})
+        for p, q in zip(pts, pts[1:]):
+            a = arrow_between((p.lat, p.lon), (q.lat, q.lon))
+            if a:
+                arrows.append({**a, "color": caravan.color, "opacity": 1.0, "kind": "travelled"})
+    h = pts[-1] if pts else None
+    if h is not None:
+        for d in (s for s in stops if s.planned and s.located):
+            if (d.lat, d.lon) == (h.lat, h.lon):
+                continue
+            lines.append({"kind": "planned", "caravan": caravan.id, "stops": [h.ref, d.ref],
+                          "coords": [[h.lat, h.lon], [d.lat, d.lon]], "color": caravan.color,
+                          "weight": PLANNED_WEIGHT, "opacity": 0.75, "dash": PLANNED_DASH,
+                          "cls": f"ca-route ca-planned ca-caravan-{caravan.letter.lower()}",
+                          "tip": f"<b>{esc(caravan.title)}</b><br>heading for {esc(d.place_display)} "
+                                 f"(planned, not travelled)"})
+            a = arrow_between((h.lat, h.lon), (d.lat, d.lon))
+            if a:
+                arrows.append({**a, "color": caravan.color, "opacity": 0.6, "kind": "planned"})
+    return {"lines": lines, "arrows": arrows}
+
+
+CANVAS_ABOVE = 1500  # stops: beyond this, draw on one canvas instead of one SVG element each
+MAX_ARROWS = 1200
+
+
+def map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> dict:
+    """Everything the dynamic layer draws for these (already filtered) stops."""
+    spec = _map_spec(atlas, stops, selected)
+    many = len(spec["stops"]) > CANVAS_ABOVE
+    spec["canvas"] = many
+    if len(spec["arrows"]) > MAX_ARROWS:  # keep the map readable and light: every k-th arrow
+        k = math.ceil(len(spec["arrows"]) / MAX_ARROWS)
+        spec["arrows"] = spec["arrows"][::k]
+    return spec
+
+
+def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> dict:
+    lines, arrows, circles, badges, rings = [], [], [], [], []
+    badge_slots: dict = {}
+    for cid, group in by_caravan(stops).items():
+        caravan = atlas.caravans_by_id[cid]
+        parts = caravan_layers(atlas, group)
+        lines += parts["lines"]
+        arrows += parts["arrows"]
+        for s in group:
+            if not s.located:
+                continue
+            st = stop_style(s)
+            circles.append({
+                "id": s.id, "ref": s.ref, "caravan": cid, "lat": s.lat, "lon": s.lon, **st,
+                "cls": f"ca-stop ca-caravan-{caravan.letter.lower()} ca-place-{slug(s.place_name or s.place_text)}"
+                       f" ca-role-{s.role}" + (" ca-vague" if (s.coarse_place or s.coarse_date) else "")
+                       + (" ca-selected" if s.id == selected else ""),
+                "tip": stop_tooltip(atlas, s)})
+        anchor = head(group)
+        hollow = anchor is None  # no place reached yet: the badge marks where it was heading
+        if hollow:
+            anchor = next((s for s in group if s.located and s.planned), None) or \
+                next((s for s in group if s.located), None)
+        if anchor is not None:
+            key = (round(anchor.lat, 2), round(anchor.lon, 2))
+            slot = badge_slots.get(key, 0)
+            badge_slots[key] = slot + 1
+            r = radius_for(anchor.size_estimate) if not anchor.coarse_place else COARSE_RADIUS
+            badges.append({"caravan": cid, "text": caravan.letter, "color": caravan.color, "hollow": hollow,
+                           "lat": anchor.lat, "lon": anchor.lon,
+                           # up-right of the circle, side by side when caravans share a place
+                           "ax": round(-r * 0.6 - 24 * slot, 1), "ay": round(r * 0.6 + 22, 1)})
+    circles.sort(key=lambda c: -c["radius"])  # small circles on top stay clickable
+    sel = next((c for c in circles if c["id"] == selected), None)
+    if sel:
+        rings.append({"lat": sel["lat"], "lon": sel["lon"], "radius": sel["radius"] + 6})
+    return {"lines": lines, "arrows": arrows, "stops": circles, "badges": badges, "rings": rings}
+
+
+def document_bounds(atlas: Atlas) -> list | None:
+    """South-west/north-east of every located travelled stop (destinations far away, like a
+    country's centre, would zoom the map out too far), else of every located stop."""
+    pts = [(s.lat, s.lon) for s in atlas.stops() if s.located and s.travelled and not s.coarse_place]
+    pts = pts or [(s.lat, s.lon) for s in atlas.stops() if s.located]
+    if not pts:
+        return None
+    lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+    pad_lat = max(2.0, (max(lats) - min(lats)) * 0.15)
+    pad_lon = max(3.0, (max(lons) - min(lons)) * 0.15)
+    return [[min(lats) - pad_lat, min(lons) - pad_lon], [max(lats) + pad_lat, max(lons) + pad_lon]]
+
+
+def compact_spec(spec: dict) -> dict:
+    """The spec as sent to the browser: repeated strings and styles interned in tables,
+    stops and arrows as arrays, tooltips as lists of (already escaped) lines. A few
+    dozen bytes per stop instead of almost a kilobyte; `expand_spec` is the inverse."""
+    strings: dict = {}
+    styles: dict = {}
+
+    def s_id(x: str) -> int:
+        return strings.setdefault(x, len(strings))
+
+    def st_id(d: dict) -> int:
+        return styles.setdefault(json.dumps(d, sort_keys=True), len(styles))
+
+    style_keys = ("radius", "color", "weight", "dash", "fill", "fillOpacity")
+    stops = []
+    for c in spec["stops"]:
+        lines = c["tip"].split("<br>")
+        assert lines[0] == stop_head(c["ref"])
+        stops.append([c["lat"], c["lon"], st_id({k: c[k] for k in style_keys}),
+                      [s_id(t) for t in c["cls"].split()], [s_id(t) for t in lines[1:]], c["ref"]])
+    arrows = [[a["lat"], a["lon"], a["angle"], st_id({"color": a["color"], "opacity": a["opacity"]})]
+              for a in spec["arrows"]]
+    return {"v": 1, "canvas": spec.get("canvas", False), "strings": list(strings),
+            "styles": [json.loads(k) for k in styles],
+            "lines": spec["lines"], "stops": stops, "arrows": arrows, "badges": spec["badges"],
+            "rings": spec["rings"]}
+
+
+def expand_spec(c: dict) -> dict:
+    """compact_spec's inverse (tests and tools read the payload with it)."""
+    strings, styles = c["strings"], c["styles"]
+    stops = [{"lat": lat, "lon": lon, **styles[st], "cls": " ".join(strings[i] for i in cls),
+              "tip": "<br>".join([stop_head(ref)] + [strings[i] for i in tip]), "ref": ref}
+             for lat, lon, st, cls, tip, ref in c["stops"]]
+    arrows = [{"lat": lat, "lon": lon, "angle": ang, **styles[st]} for lat, lon, ang, st in c["arrows"]]
+    return {"lines": c["lines"], "stops": stops, "arrows": arrows, "badges": c["badges"], "rings": c["rings"],
+            "canvas": c.get("canvas", False)}
+
+
+def spec_json(spec: dict) -> str:
+    """JSON safe to place in a script (no </script>, no template-literal breaks)."""
+    s = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+# --------------------------------------------------------------------------- folium
+
+
+RENDERER_JS = r"""
+window.caRender = function (group, d) {
+  function tip(layer, html, opts) { if (html) { layer.bindTooltip(html, opts); } }
+  var S = d.strings, T = d.styles;
+  var R = d.canvas ? L.canvas({padding: 0.5}) : undefined;  // thousands of stops: one canvas
+  d.lines.forEach(function (l) {
+    var pl = L.polyline(l.coords, {color: l.color, weight: l.weight, opacity: l.opacity,
+      dashArray: l.dash, className: l.cls, lineCap: 'round', lineJoin: 'round', renderer: R});
+    tip(pl, l.tip, {sticky: true, opacity: 0.95});
+    pl.addTo(group);
+  });
+  d.stops.forEach(function (row) {
+    var st = T[row[2]], lines = row[4].map(function (i) { return S[i]; });
+    var s = {ref: row[5]};
+    var html = ['<b>Stop ' + s.ref + ':</b>'].concat(lines).join('<br>');
+    var c = L.circleMarker([row[0], row[1]], {radius: st.radius, color: st.color, weight: st.weight,
+      dashArray: st.dash, fill: true, fillColor: st.fill, fillOpacity: st.fillOpacity,
+      className: row[3].map(function (i) { return S[i]; }).join(' '), renderer: R});
+    tip(c, html, {direction: 'top', offset: [0, -st.radius], opacity: 0.97, className: 'ca-tip'});
+    c.on('add', function () {
+      var el = c.getElement();
+      if (!el || el.getAttribute('role')) { return; }
+      el.setAttribute('tabindex', '0');
+      el.setAttribute('role', 'button');
+      var t = document.createElement('div');
+      t.innerHTML = ['Stop ' + s.ref].concat(lines).join(' — ');  // escaped markup → plain text
+      el.setAttribute('aria-label', t.textContent);
+      el.setAttribute('data-stop', s.ref);
+      el.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); c.fire('click', {latlng: c.getLatLng()}); }
+      });
+      el.addEventListener('focus', function () { c.openTooltip(); });
+      el.addEventListener('blur', function () { c.closeTooltip(); });
+    });
+    c.addTo(group);
+  });
+  d.rings.forEach(function (r) {
+    L.circleMarker([r.lat, r.lon], {radius: r.radius, color: '#111', weight: 3, fill: false,
+      interactive: false, className: 'ca-ring'}).addTo(group);
+  });
+  d.arrows.forEach(function (row) {
+    var st = T[row[3]];
+    L.marker([row[0], row[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+      className: 'ca-arrow', iconSize: [18, 18], iconAnchor: [9, 9],
+      html: '<span style="color:' + st.color + ';opacity:' + st.opacity + ';transform:rotate(' + row[2] +
+            'deg)">&#9654;</span>'})}).addTo(group);
+  });
+  d.badges.forEach(function (b) {
+    L.marker([b.lat, b.lon], {interactive: false, keyboard: false, zIndexOffset: 1000, icon: L.divIcon({
+      className: 'ca-badge', iconSize: [22, 22], iconAnchor: [b.ax, b.ay],
+      html: b.hollow ? '<span class="ca-hollow" style="color:' + b.color + ';border-color:' + b.color + '">' + b.text + '</span>'
+                     : '<span style="background:' + b.color + '">' + b.text + '</span>'})}).addTo(group);
+  });
+};
+"""
+
+BASEMAP_JS = r"""
+(function (map) {
+  map.createPane('ca-basemap');
+  map.getPane('ca-basemap').style.zIndex = 150;
+  map.getPane('ca-basemap').style.pointerEvents = 'none';
+  fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (gj) {
+    L.geoJSON(gj, {pane: 'ca-basemap', interactive: false, style: function () {
+      return {color: '#8a8275', weight: 0.8, fillColor: '#f3efe6', fillOpacity: 1};
+    }}).addTo(map);
+    map.getContainer().setAttribute('data-basemap', 'loaded');
+  }).catch(function (e) { console.warn('country outlines not loaded', e); });
+})({{ this._parent.get_name() }});
+"""
+
+MAP_CSS = """
+<style>
+.leaflet-container { background: #c9dbe6; font-family: "Source Sans Pro", "Source Sans 3", system-ui, sans-serif; }
+.ca-arrow span { display: block; font-size: 15px; line-height: 18px; text-align: center;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
+.ca-badge span { display: block; width: 22px; height: 22px; border-radius: 11px; color: #fff;
+  font: bold 13px/22px system-ui, sans-serif; text-align: center; border: 2px solid #fff;
+  box-shadow: 0 1px 3px rgba(0,0,0,.45); box-sizing: border-box; }
+.leaflet-container .leaflet-control-attribution { font-size: 10px; line-height: 1.3; max-width: 70%; }
+.ca-badge span.ca-hollow { background: #fff; border-style: dashed; }
+.ca-legend { background: rgba(255,255,255,.93); padding: 5px 8px; border-radius: 6px; font-size: 11px;
+  line-height: 1.25; box-shadow: 0 1px 4px rgba(0,0,0,.3); color: #222; max-width: 230px; }
+.ca-legend summary { font-weight: 700; cursor: pointer; font-size: 11.5px; }
+.ca-legend svg { vertical-align: middle; margin-right: 5px; }
+.ca-legend div { white-space: nowrap; }
+.leaflet-tooltip { font-size: 12.5px; line-height: 1.35; white-space: normal; width: max-content; max-width: 300px; }
+.ca-tip-src { color: #444; }
+.ca-tip::after { content: "Click for the article"; display: block; color: #777; font-size: 11px; }
+path.ca-stop:focus { outline: none; stroke: #111; stroke-width: 3px; }
+</style>
+"""
+
+LEGEND_HTML = """
+<details open><summary>How to read the map</summary>
+<div><svg width="34" height="10"><line x1="1" y1="5" x2="33" y2="5" stroke="#444" stroke-width="3.5"/>
+<text x="13" y="9" font-size="10" fill="#444">&#9654;</text></svg>route travelled (as reported)</div>
+<div><svg width="34" height="10"><line x1="1" y1="5" x2="33" y2="5" stroke="#444" stroke-width="2.5"
+ stroke-dasharray="7 7"/></svg>heading for (planned)</div>
+<div><svg width="34" height="22"><circle cx="8" cy="13" r="5" fill="#444" fill-opacity=".6" stroke="#444"/>
+<circle cx="24" cy="11" r="10" fill="#444" fill-opacity=".6" stroke="#444"/></svg>stop: area = reported size</div>
+<div><svg width="34" height="22"><circle cx="17" cy="11" r="10" fill="#444" fill-opacity=".1" stroke="#444"
+ stroke-dasharray="5 5"/></svg>place known only as a region</div>
+<div><svg width="34" height="16"><circle cx="17" cy="8" r="6" fill="#444" fill-opacity=".3" stroke="#444"
+ stroke-width="2" stroke-dasharray="2 4"/></svg>date approximate or not given</div>
+<div><svg width="34" height="16"><circle cx="17" cy="8" r="6" fill="#fff" stroke="#444" stroke-width="2"
+ stroke-dasharray="3 3"/></svg>destination</div>
+<div><svg width="34" height="22"><circle cx="17" cy="11" r="10" fill="#0072B2" stroke="#fff" stroke-width="2"/>
+<text x="17" y="15.5" font-size="12" font-weight="bold" fill="#fff" text-anchor="middle">A</text></svg>caravan, where last reported</div>
+<div><svg width="34" height="22"><circle cx="17" cy="11" r="10" fill="#fff" stroke="#0072B2" stroke-width="2"
+ stroke-dasharray="3 2"/><text x="17" y="15.5" font-size="12" font-weight="bold" fill="#0072B2"
+ text-anchor="middle">A</text></svg>caravan not yet on its way</div>
+</details>
+"""
+
+
+def _macro(script: str, **attrs):
+    from branca.element import MacroElement
+    from folium.template import Template
+
+    class _M(MacroElement):
+        _template = Template("{% macro script(this, kwargs) %}" + script + "{% endmacro %}")
+
+    el = _M()
+    el._name = attrs.pop("name", "CaravanAtlas")
+    for k, v in attrs.items():
+        setattr(el, k, v)
+    return el
+
+
+def base_map(atlas: Atlas, height: int = 620):
+    """The constant part of the map: it changes only when the document does, so filter
+    changes never remount the component (zoom and pan are kept)."""
+    import folium
+    from branca.element import Element
+
+    offline.localize()
+    bounds = document_bounds(atlas)
+    m = folium.Map(location=[20, -95], zoom_start=4, tiles=None, control_scale=True, height=height,
+                   min_zoom=2, world_copy_jump=False)
+    m.get_root().header.add_child(Element(MAP_CSS))
+    # Leaflet guesses its icon folder wrongly when its CSS arrives after the script.
+    _macro("L.Icon.Default.imagePath = {{ this.path|tojson }};", name="IconPath",
+           path=offline.LEAFLET_IMAGES).add_to(m)
+    _macro(BASEMAP_JS, name="CountryOutlines", url=offline.COUNTRIES_URL).add_to(m)
+    _macro(RENDERER_JS, name="Renderer").add_to(m)
+    try:
+        from gazetteer import ATTRIBUTION
+    except Exception:  # pragma: no cover
+        ATTRIBUTION = "Places: GeoNames (CC BY 4.0, geonames.org)"
+    attribution = f"{esc(ATTRIBUTION)} | {esc(offline.OUTLINE_ATTRIBUTION)}"
+    _macro("{{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});\n"
+           "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});",
+           prefix='<a href="https://leafletjs.com">Leaflet</a>',
+           name="Attribution", text=attribution).add_to(m)
+    _macro("""(function (map) {
+  var legend = L.control({position: 'bottomleft'});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create('div', 'ca-legend');
+    div.innerHTML = {{ this.html|tojson }};
+    div.setAttribute('role', 'note');
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  legend.addTo(map);
+})({{ this._parent.get_name() }});""", name="Legend", html=LEGEND_HTML).add_to(m)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (needs internet)", overlay=True, show=False,
+                     control=True).add_to(m)
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    if bounds:
+        m.fit_bounds(bounds)
+    return m
+
+
+def spec_layer(spec: dict, name: str = "Caravans"):
+    """The dynamic part: a feature group whose one child hands the spec to the renderer."""
+    import folium
+
+    fg = folium.FeatureGroup(name=name, control=False)
+    _macro("window.caRender({{ this._parent.get_name() }}, {{ this.data }});", name="CaravanSpec",
+           data=spec_json(compact_spec(spec))).add_to(fg)
+    return fg

@@ -1,0 +1,132 @@
+"""Shared pytest fixtures. The dashboard's are all named `dashboard_*`."""
+from __future__ import annotations
+
+import copy
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+XSS_TITLE = "<img src=x onerror=alert(1)> Caravan `${alert(2)}` </script><script>alert(3)</script>"
+XSS_OUTLET = "Evil <b>Outlet</b>"
+XSS_SENTENCE_TAIL = "<img src=x onerror=alert(5)> they chanted `${alert(6)}`."
+
+
+def _place(name, lat, lon, kind="city", text=None, cc="MX", resolved=True):
+    return {"text": text or name, "start": 0, "end": len(text or name), "name": name if resolved else None,
+            "lat": lat if resolved else None, "lon": lon if resolved else None, "country_code": cc if resolved else None,
+            "admin1": None, "kind": kind if resolved else None, "label": f"{name}, {cc}" if resolved else None,
+            "resolved": resolved}
+
+
+def _obs(article, role, sentence, start, *, date=None, precision=None, place=None, size=None, qualifier=None,
+         also=()):
+    low, high = (size if isinstance(size, tuple) else (size, size)) if size is not None else (None, None)
+    return {"article": article, "role": role, "date": date, "date_precision": precision if date else None,
+            "date_text": date, "size_low": low, "size_high": high,
+            "size_text": None if low is None else f"{low}", "size_qualifier": qualifier if low is not None else None,
+            "place": place, "evidence": {"article": article, "start": start, "end": start + len(sentence), "text": sentence},
+            "also": list(also)}
+
+
+def _sample_document() -> dict:
+    """Two articles, three caravans, every case the map must draw: observations listed out of
+    date order, an undated waypoint, a state-level place, a month-only date, destinations,
+    a place-less size report, an unresolved name, and an article whose title is an XSS probe."""
+    s1 = "About 3,000 migrants left Tapachula on 1 October."
+    s2 = "They passed through Huixtla without a date."
+    s3 = "By 5 October the caravan was in Chiapas state."
+    s4 = "On 6 October they reached Mapastepec."
+    s5 = "They are heading for Mexico City."
+    s6 = "Organizers counted 4,000 people on 3 October."
+    s7 = "They also crossed Xyzzy Creek, villagers said."
+    text1 = " ".join([s1, s2, s3, s4, s5, s6, s7])
+    o = {k: text1.index(v) for k, v in dict(s1=s1, s2=s2, s3=s3, s4=s4, s5=s5, s6=s6, s7=s7).items()}
+    t1 = "A second group of 12,000 left Tapachula in September and reached Del Rio."
+    text2 = "Intro line.\n\n" + t1 + " " + XSS_SENTENCE_TAIL
+    a1 = "a1"
+    caravan_a = {
+        "id": "a1#1", "label": "October 2024 caravan from Tapachula", "name": None, "size_low": 3000,
+        "size_high": 4000, "organizers": [], "origins": ["Honduras"], "articles": [a1],
+        "observations": [
+            # deliberately out of order: arrival first, departure last
+            _obs(a1, "current", s4, o["s4"], date="2024-10-06", precision="day",
+                 place=_place("Mapastepec", 15.43358, -92.90039)),
+            _obs(a1, "current", s3, o["s3"], date="2024-10-05", precision="day",
+                 place=_place("Chiapas", 16.5, -92.5, kind="admin1")),
+            _obs(a1, "waypoint", s2, o["s2"], place=_place("Huixtla", 15.13878, -92.46595)),
+            _obs(a1, "destination", s5, o["s5"], place=_place("Mexico City", 19.42847, -99.12766)),
+            _obs(a1, "report", s6, o["s6"], date="2024-10-03", precision="day", size=4000, qualifier="exact"),
+            _obs(a1, "waypoint", s7, o["s7"], date="2024-10-04", precision="day",
+                 place=_place("Xyzzy Creek", None, None, resolved=False)),
+            _obs(a1, "departure", s1, o["s1"], date="2024-10-01", precision="day", size=3000, qualifier="about",
+                 place=_place("Tapachula", 14.90541, -92.25891)),
+        ]}
+    a2 = "a2"
+    k = text2.index(t1)
+    caravan_b = {
+        "id": "a2#1", "label": "September 2024 caravan from Tapachula", "name": None, "size_low": 12000,
+        "size_high": 12000, "organizers": [], "origins": [], "articles": [a2],
+        "observations": [
+            _obs(a2, "departure", t1, k, date="2024-09-01", precision="month", size=12000, qualifier="exact",
+                 place=_place("Tapachula", 14.90541, -92.25891)),
+            _obs(a2, "arrival", t1, k, date="2024-09-01", precision="month",
+                 place=_place("Del Rio", 29.36273, -100.89676, cc="US")),
+        ]}
+    caravan_c = {  # only a destination and a country-level origin: no route can be drawn
+        "id": "a2#2", "label": "Undated caravan", "name": None, "size_low": None, "size_high": None,
+        "organizers": [], "origins": [], "articles": [a2],
+        "observations": [
+            _obs(a2, "origin", t1, k, place=_place("Honduras", 15.0, -86.5, kind="country", cc="HN")),
+            _obs(a2, "destination", t1, k, place=_place("United States", 38.0, -97.0, kind="country", cc="US")),
+        ]}
+    return {
+        "articles": [
+            {"id": a1, "path": "a1.txt", "title": "Caravan sets out", "outlet": "Wire One", "published": "2024-10-07",
+             "url": "https://example.org/caravan", "text": text1},
+            {"id": a2, "path": "a2.txt", "title": XSS_TITLE, "outlet": XSS_OUTLET, "published": "2024-10-02",
+             "url": "javascript:alert(4)", "text": text2},
+        ],
+        "caravans": [caravan_a, caravan_b, caravan_c],
+        "toponyms": [],
+    }
+
+
+@pytest.fixture
+def dashboard_sample_document() -> dict:
+    """A small hand-made extract document (fresh copy per test)."""
+    return copy.deepcopy(_SAMPLE)
+
+
+_SAMPLE = _sample_document()
+
+
+@pytest.fixture
+def dashboard_sample_document_file(tmp_path) -> Path:
+    """The sample document as a JSON file (for CARAVAN_ATLAS_DOCUMENT)."""
+    p = tmp_path / "dashboard-sample.json"
+    p.write_text(json.dumps(_sample_document()), encoding="utf-8")
+    return p
+
+
+def write_dashboard_xss_articles(folder: Path) -> Path:
+    """A seeds-like folder whose one article has hostile title, outlet, link and text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "001_xss.md").write_text(textwrap.dedent(f"""\
+        ---
+        title: '{XSS_TITLE}'
+        outlet: "{XSS_OUTLET}"
+        published: 2024-03-04
+        url: "javascript:alert(4)"
+        ---
+        TAPACHULA, Mexico (AP) — About 2,000 migrants left Tapachula on Monday, heading for Mexico City.
+
+        The caravan reached Huixtla on Tuesday, organizers said. {XSS_SENTENCE_TAIL}
+        """), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def dashboard_xss_articles_dir(tmp_path) -> Path:
+    return write_dashboard_xss_articles(tmp_path / "xss-articles")

@@ -1,0 +1,182 @@
+"""The dashboard's wiring under Streamlit's AppTest: filters, URL state both ways, the map
+component's arguments (all assets local, minimal returned objects, a stable base map),
+a simulated map click, escaping, and unresolved places."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from dashboard import data, layers, offline  # noqa: E402
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+SEED_A, SEED_B = "000_8cc5013a2fc87902#1", "000_8cc5013a2fc87902#2"
+# Remote URLs allowed in the map's code: links a person may follow (attribution) and the
+# tile template of the optional, off-by-default OpenStreetMap layer. None is loaded.
+ALLOWED_REMOTE = re.compile(r"^https://(leafletjs\.com|openstreetmap\.org/copyright|www\.openstreetmap\.org/copyright"
+                            r"|geonames\.org|www\.geonames\.org)")
+
+
+@pytest.fixture
+def seeds_env(monkeypatch):
+    monkeypatch.delenv(data.DOCUMENT_ENV, raising=False)
+    monkeypatch.delenv(data.ARTICLES_DIR_ENV, raising=False)
+
+
+def run_app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    comps = at.get("component_instance")
+    assert len(comps) == 1
+    assert comps[0].proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(comps[0].proto.json_args)
+
+
+def spec_of(args: dict) -> dict:
+    m = re.search(r"window\.caRender\(\w+, (\{.*\})\);", args["feature_group"], re.S)
+    assert m, "the dynamic layer hands a spec to the renderer"
+    return layers.expand_spec(json.loads(m.group(1)))
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html")]
+
+
+def test_app_runs_on_the_seeds(seeds_env):
+    at = run_app()
+    assert at.title[0].value == "Caravan Atlas"
+    args = map_args(at)
+    spec = spec_of(args)
+    assert {b["text"] for b in spec["badges"]} == {"A", "B", "C", "D", "E"}
+    assert any(s["cls"].find("ca-place-tapachula") >= 0 for s in spec["stops"])
+    assert [l for l in spec["lines"] if l["kind"] == "travelled"]
+    assert [l for l in spec["lines"] if l["kind"] == "planned"]
+    # per-caravan summaries, the table, downloads
+    assert any("Last reported" in b for b in html_bodies(at))
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 20
+    assert len(at.get("download_button")) == 2
+
+
+def test_map_loads_nothing_remote(seeds_env):
+    args = map_args(run_app())
+    assert args["js_links"] == [offline.LEAFLET_JS]
+    assert args["css_links"] == [offline.LEAFLET_CSS]
+    for part in ("script", "html", "header", "feature_group"):
+        for url in offline.remote_loads(args.get(part) or ""):
+            assert ALLOWED_REMOTE.match(url), (part, url)
+    code = (args["script"] or "") + (args["header"] or "") + (args["html"] or "")
+    assert "cdn" not in code.lower() and "d3js" not in code
+    # the country outlines come from the app's static folder; OSM tiles only as an off-by-default layer
+    assert offline.COUNTRIES_URL in args["script"]
+    assert "tile.openstreetmap.org" in args["script"]
+    tiles = re.search(r"var (\w+) = L\.tileLayer\(\s*\"https://tile\.openstreetmap", args["script"]).group(1)
+    assert f"{tiles}.addTo(" not in args["script"]  # created for the layer switcher, not shown
+    assert "L.Icon.Default.imagePath" in args["script"]
+
+
+def test_map_reruns_only_on_clicks_and_keeps_its_base(seeds_env):
+    at = run_app()
+    args = map_args(at)
+    assert sorted(args["returned_objects"]) == ["last_object_clicked_count", "last_object_clicked_tooltip"]
+    before_key, before_script = args["key"], args["script"]
+    at.sidebar.multiselect(key="f_caravans").select(SEED_B).run()
+    args2 = map_args(at)
+    # same base map → same component: Leaflet keeps the user's zoom; only the layer changes
+    assert args2["key"] == before_key and args2["script"] == before_script
+    assert {b["text"] for b in spec_of(args2)["badges"]} == {"B"}
+
+
+def test_filters_write_the_url(seeds_env):
+    at = run_app()
+    at.sidebar.multiselect(key="f_caravans").select(SEED_A).run()
+    at.sidebar.number_input(key="f_minsize").set_value(1000).run()
+    at.sidebar.toggle(key="f_asof_on").set_value(True).run()
+    assert at.query_params["caravan"] == [SEED_A] or at.query_params["caravan"] == SEED_A
+    qp = {k: at.query_params[k] for k in at.query_params}
+    assert str(qp["minsize"]).strip("[]'") == "1000"
+    assert "asof" in qp
+    at.sidebar.multiselect(key="f_outlets").select("Border Report").run()
+    assert "Border Report" in str(at.query_params["outlet"])
+
+
+def test_url_opens_the_same_view(seeds_env):
+    at = run_app({"caravan": [SEED_A, SEED_B], "asof": "2021-10-23", "minsize": "2000",
+                  "stop": f"{SEED_A}:0"})
+    assert at.sidebar.multiselect(key="f_caravans").value == [SEED_A, SEED_B]
+    assert at.sidebar.toggle(key="f_asof_on").value is True
+    assert str(at.sidebar.slider(key="f_asof").value) == "2021-10-23"
+    assert at.sidebar.number_input(key="f_minsize").value == 2000
+    assert at.selectbox(key="sel_stop").value == f"{SEED_A}:0"
+    spec = spec_of(map_args(at))
+    assert {b["text"] for b in spec["badges"]} == {"A", "B"}
+    assert len(spec["rings"]) == 1  # the selected stop is highlighted
+    panel = "".join(html_bodies(at))
+    assert "<mark class='ca-evidence'>" in panel and "Tapachula" in panel
+    # and the app writes back exactly the view it shows
+    assert at.query_params["stop"] in (f"{SEED_A}:0", [f"{SEED_A}:0"])
+
+
+def test_bad_url_values_are_ignored(seeds_env):
+    at = run_app({"caravan": "no-such-caravan", "asof": "yesterday", "stop": "nope", "minsize": "lots"})
+    assert at.sidebar.multiselect(key="f_caravans").value == []
+    assert at.sidebar.toggle(key="f_asof_on").value is False
+    assert "stop" not in at.query_params and "caravan" not in at.query_params
+
+
+def test_map_click_opens_the_evidence(seeds_env):
+    at = run_app()
+    key = map_args(at)["key"]
+    at.session_state[key] = {"last_object_clicked_tooltip": "Stop A1:left from Tapachula, Chiapas, MX",
+                             "last_object_clicked_count": 1}
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="sel_stop").value == f"{SEED_A}:0"
+    assert at.query_params["stop"] in (f"{SEED_A}:0", [f"{SEED_A}:0"])
+    panel = "".join(html_bodies(at))
+    mark = re.search(r"<mark class='ca-evidence'>(.*?)</mark>", panel, re.S).group(1)
+    assert "left the Mexican southern border city of Tapachula" in mark
+    assert "Border Report" in panel
+
+
+def test_hostile_article_is_escaped_everywhere(monkeypatch, dashboard_xss_articles_dir):
+    monkeypatch.delenv(data.DOCUMENT_ENV, raising=False)
+    monkeypatch.setenv(data.ARTICLES_DIR_ENV, str(dashboard_xss_articles_dir))
+    at = run_app()
+    args = map_args(at)
+    spec = spec_of(args)
+    assert spec["stops"], "the hostile article still yields a caravan"
+    assert "<img" not in args["feature_group"] and "`${" not in args["feature_group"]
+    key = args["key"]
+    at.session_state[key] = {"last_object_clicked_tooltip": "Stop A1:left from", "last_object_clicked_count": 1}
+    at.run()
+    bodies = html_bodies(at)
+    panel = "".join(bodies)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in panel  # the title, shown as text
+    assert "&lt;img src=x onerror=alert(5)&gt;" in panel  # the article text too
+    assert "<img" not in panel and "<script>alert" not in panel and "<b>Outlet" not in panel
+    assert "javascript:alert" not in panel
+    # the only HTML allowed to run script is the app's own constant code
+    for h in at.get("html"):
+        if h.proto.unsafe_allow_javascript:
+            assert "alert" not in h.proto.body
+
+
+def test_unresolved_places_are_listed(monkeypatch, dashboard_sample_document_file):
+    monkeypatch.setenv(data.DOCUMENT_ENV, str(dashboard_sample_document_file))
+    at = run_app()
+    assert any(s.value == "Places named but not located" for s in at.subheader)
+    assert any("Xyzzy Creek" in b for b in html_bodies(at))
+    df = at.dataframe[0].value
+    assert "Xyzzy Creek" in set(df["Place"])

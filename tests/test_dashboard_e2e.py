@@ -1,0 +1,262 @@
+"""End to end: the real Streamlit server and Debian's Chromium (driven by Playwright, never
+`playwright install`), with every non-localhost request blocked and counted.
+
+Screenshots go to artifacts/ (git-ignored)."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from conftest import XSS_OUTLET, XSS_TITLE, write_dashboard_xss_articles  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "ws://localhost", "data:", "blob:", "about:")
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class DashboardServer:
+    def __init__(self, env: dict, log: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = log
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(self.port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "_stcore/health", timeout=1) as r:
+                    if r.read() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("streamlit did not become healthy in 60 s")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def _env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("CARAVAN_ATLAS_ARTICLES_DIR", "CARAVAN_ATLAS_DOCUMENT")}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def dashboard_server(tmp_path_factory):
+    srv = DashboardServer(_env(), tmp_path_factory.mktemp("e2e") / "streamlit.log")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def dashboard_xss_server(tmp_path_factory):
+    folder = write_dashboard_xss_articles(tmp_path_factory.mktemp("xss") / "articles")
+    srv = DashboardServer(_env(CARAVAN_ATLAS_ARTICLES_DIR=str(folder)), tmp_path_factory.mktemp("e2e") / "xss.log")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def dashboard_browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A page whose non-local requests are blocked and recorded, with errors and dialogs."""
+
+    def __init__(self, browser):
+        self.ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+        self.external, self.failed, self.errors, self.dialogs = [], [], [], []
+        self.ctx.route("**/*", self._route)
+        self.page = self.new_page()
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def new_page(self):
+        page = self.ctx.new_page()
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def on_dialog(d):
+            self.dialogs.append(d.message)
+            d.dismiss()
+        page.on("dialog", on_dialog)
+        return page
+
+    def map(self, page=None):
+        return (page or self.page).frame_locator(MAP_FRAME)
+
+    def open(self, url, page=None):
+        page = page or self.page
+        page.goto(url)
+        self.map(page).locator("path.ca-stop").first.wait_for(timeout=60_000)
+        self.map(page).locator(".leaflet-container[data-basemap='loaded']").wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
+        return page
+
+    def close(self):
+        self.ctx.close()
+
+
+@pytest.fixture
+def dashboard_page(dashboard_browser):
+    p = Page(dashboard_browser)
+    yield p
+    p.close()
+
+
+def _shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def test_map_renders_offline_with_the_seed_caravans(dashboard_server, dashboard_page):
+    t0 = time.monotonic()
+    page = dashboard_page.open(dashboard_server.url)
+    fl = dashboard_page.map()
+    assert fl.locator("path.ca-stop").count() >= 14
+    assert fl.locator("path.ca-travelled").count() >= 3
+    assert fl.locator("path.ca-planned").count() >= 3
+    assert fl.locator(".ca-arrow").count() >= 5
+    assert sorted(fl.locator(".ca-badge").all_inner_texts()) == ["A", "B", "C", "D", "E"]
+    assert fl.locator("path.ca-place-tapachula").count() >= 4
+    assert fl.locator(".ca-legend").is_visible()
+    assert "GeoNames" in fl.locator(".leaflet-control-attribution").inner_text()
+    assert fl.locator(".leaflet-tile").count() == 0  # no tiles requested: outlines instead
+    # the country outlines are drawn (well over a hundred polygons under the routes)
+    assert fl.locator(".leaflet-ca-basemap-pane path").count() > 100
+    assert page.get_by_text("Reported facts").first.is_visible()
+    _shot(page, "dashboard-map.png")
+    # assets really come from the app, as JavaScript
+    r = page.request.get(dashboard_server.url + "app/static/vendor/leaflet/leaflet.js")
+    assert r.ok and "javascript" in r.headers["content-type"]
+    assert dashboard_page.external == [], dashboard_page.external
+    assert dashboard_page.failed == [] and dashboard_page.errors == []
+    print(f"map visible {time.monotonic() - t0:.1f} s after navigation")
+
+
+def test_click_on_tapachula_opens_its_evidence(dashboard_server, dashboard_page):
+    page = dashboard_page.open(dashboard_server.url)
+    dashboard_page.map().locator("path.ca-place-tapachula").last.click()
+    mark = page.locator("mark.ca-evidence")
+    mark.wait_for(timeout=20_000)
+    assert "Tapachula" in mark.inner_text()
+    panel = page.locator(".ca-panel")
+    assert "Tapachula" in panel.locator(".ca-stop-head").inner_text()
+    assert panel.locator(".ca-art-title").inner_text()
+    assert "stop=" in page.url
+    # the highlighted sentence is scrolled into view inside the article box
+    page.wait_for_timeout(1500)
+    visible = page.evaluate("""() => { const m = document.querySelector('mark.ca-evidence');
+        const box = m.closest('.ca-article'); const a = box.getBoundingClientRect(), b = m.getBoundingClientRect();
+        return b.top >= a.top - 1 && b.bottom <= a.bottom + 1; }""")
+    assert visible
+    # the selected stop is ringed on the map
+    dashboard_page.map().locator("path.ca-ring").wait_for(timeout=10_000)
+    _shot(page, "dashboard-evidence.png")
+    assert dashboard_page.external == [] and dashboard_page.errors == []
+
+
+def _view(p: Page, page) -> dict:
+    fl = p.map(page)
+    return {
+        "stops": fl.locator("path.ca-stop").count(),
+        "badges": sorted(fl.locator(".ca-badge").all_inner_texts()),
+        "head": page.locator(".ca-panel .ca-stop-head").inner_text(),
+        "mark": page.locator("mark.ca-evidence").inner_text(),
+        "caption": page.locator("[data-testid='stCaptionContainer']").first.inner_text(),
+    }
+
+
+def test_copied_link_reproduces_the_view(dashboard_server, dashboard_page):
+    p = dashboard_page
+    p.ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = p.open(dashboard_server.url)
+    p.map().locator("path.ca-place-tapachula").last.click()
+    page.locator("mark.ca-evidence").wait_for(timeout=20_000)
+    # step the "as of" date forward twice: positions on the second reported date
+    later = page.get_by_role("button", name="Later ▶")
+    later.click()
+    page.wait_for_timeout(1200)
+    later.click()
+    page.wait_for_function("() => location.search.includes('asof=')", timeout=20_000)
+    page.wait_for_timeout(1500)
+    before = _view(p, page)
+    assert before["badges"] and len(before["badges"]) < 5  # as of an early date, not every caravan yet
+    url = page.url
+    assert "asof=" in url and "stop=" in url
+    # the visible copy-link affordance copies exactly this URL
+    page.get_by_role("button", name="Copy link to this view").click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => navigator.clipboard.readText()") == url
+    assert url.split("/", 3)[3] in page.locator("[data-testid='stSidebar'] code").inner_text().replace("\n", "")
+    # a fresh page from the copied link shows the same view
+    other = p.open(url, p.new_page())
+    other.locator("mark.ca-evidence").wait_for(timeout=20_000)
+    other.wait_for_timeout(800)
+    assert _view(p, other) == before
+    _shot(other, "dashboard-shared-link.png")
+    assert p.external == [] and p.errors == []
+
+
+def test_hostile_title_shows_as_text_and_runs_nothing(dashboard_xss_server, dashboard_page):
+    p = dashboard_page
+    page = p.open(dashboard_xss_server.url)
+    stop = p.map().locator("path.ca-place-tapachula").first
+    stop.hover()
+    tip = p.map().locator(".leaflet-tooltip")
+    tip.wait_for(timeout=10_000)
+    assert XSS_OUTLET in tip.inner_text()  # "<b>" shown as characters, not bold
+    stop.click()
+    page.locator(".ca-panel .ca-art-title").wait_for(timeout=20_000)
+    assert page.locator(".ca-panel .ca-art-title").inner_text().strip() == XSS_TITLE
+    assert "<img src=x onerror=alert(5)>" in page.locator(".ca-article").inner_text()
+    page.wait_for_timeout(1500)
+    for where in (page, p.map()):
+        assert where.locator("img[src='x']").count() == 0
+    assert page.locator(".ca-panel a[href^='javascript']").count() == 0
+    _shot(page, "dashboard-hostile-title.png")
+    assert p.dialogs == [], p.dialogs
+    assert p.external == [] and p.errors == []
