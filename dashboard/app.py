@@ -56,6 +56,14 @@ def _atlas(location: str, fingerprint: str) -> journey.Atlas:
     return journey.build_atlas(data.load_document(location))
 
 
+def _secrets() -> dict:
+    """Streamlit secrets (a hosted instance's store URL, edit password), or none."""
+    try:
+        return dict(st.secrets)
+    except Exception:  # no secrets.toml anywhere: the environment decides
+        return {}
+
+
 def _url_params() -> dict:
     return {k: st.query_params.get_all(k) for k in KEYS if k in st.query_params}
 
@@ -170,7 +178,7 @@ def main() -> None:
         st.warning("Static file serving is off, so the map has no Leaflet to load. Run from the repository root "
                    "(where `.streamlit/config.toml` turns it on) or pass `--server.enableStaticServing true`.")
 
-    location = data.source_location()
+    location = data.source_location(_secrets())
     try:
         atlas = _atlas(str(location), data.fingerprint(location))
     except FileNotFoundError as exc:

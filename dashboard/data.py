@@ -1,94 +1,101 @@
-"""Where the dashboard gets its document: the one seam to the rest of the project.
+"""Where the dashboard gets its document: the store, the one seam to the rest of the project.
 
-`load_document()` returns a plain dict in the shape of `caravan-atlas extract --json`:
+The app reads only the store (`journeys.store.Store.document()`, the shape of
+`caravan-atlas extract --json`). Which store:
 
-    {"articles": [{id, path, title, outlet, published, url, text}],
-     "caravans": [{id, label, name, size_low, size_high, organizers, origins, articles,
-                   observations: [{article, role, date, date_precision, date_text, size_*,
-                                   place: {...} | None, evidence: {...}, also: [...]}]}],
-     "toponyms": [...]}
-
-For now it builds that document by extracting the article files of a folder (the seed
-articles unless `CARAVAN_ATLAS_ARTICLES_DIR` names another folder); each article's
-caravans stay separate. `CARAVAN_ATLAS_DOCUMENT` may name a ready JSON document instead
-(the benchmark uses it). Later this function reads the store; nothing else changes.
+- `CARAVAN_ATLAS_STORE` (or the `store_url` secret the app passes in): any SQLAlchemy
+  URL or SQLite path — a hosted instance points this at PostgreSQL;
+- otherwise the default store of the command line
+  (`~/.local/share/caravan-atlas/store.sqlite`), built from `seeds/` on first run;
+- `CARAVAN_ATLAS_ARTICLES_DIR` names a folder of articles to show instead: a store of its
+  own (a temporary SQLite file per folder) is built from it, and files added later are
+  ingested when they appear;
+- `CARAVAN_ATLAS_DOCUMENT` names a ready JSON document instead of a store (benchmarks).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
+STORE_ENV = "CARAVAN_ATLAS_STORE"
 ARTICLES_DIR_ENV = "CARAVAN_ATLAS_ARTICLES_DIR"
 DOCUMENT_ENV = "CARAVAN_ATLAS_DOCUMENT"
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+
+# What the first-run ingest could not read, per store URL (shown, never hidden).
+_problems: dict[str, list[str]] = {}
 
 
-def source_location() -> Path:
-    """The file or folder the document comes from (used for the cache key)."""
-    doc = os.environ.get(DOCUMENT_ENV)
-    if doc:
-        return Path(doc)
+def store_url(secrets: Mapping | None = None) -> str:
+    """The store this dashboard reads (see the module docstring)."""
+    from journeys.store import default_url
+
+    folder = os.environ.get(ARTICLES_DIR_ENV)
+    if folder:  # a store of that folder's own, beside nothing else
+        key = hashlib.sha256(str(Path(folder).resolve()).encode()).hexdigest()[:12]
+        return f"sqlite:///{Path(tempfile.gettempdir()) / f'caravan-atlas-dashboard-{key}.sqlite'}"
+    url = os.environ.get(STORE_ENV) or (secrets or {}).get("store_url")
+    if url:
+        return url if "://" in url else f"sqlite:///{Path(url).resolve()}"
+    return default_url()
+
+
+def articles_folder() -> Path:
     return Path(os.environ.get(ARTICLES_DIR_ENV) or SEEDS_DIR)
 
 
-def fingerprint(location: Path | None = None) -> str:
-    """Changes whenever an input file changes: name, size and mtime of each file."""
-    loc = Path(location or source_location())
-    if loc.is_file():
-        st = loc.stat()
-        return f"{loc}:{st.st_size}:{st.st_mtime_ns}"
-    parts = [str(loc)]
-    if loc.is_dir():
-        for p in sorted(loc.iterdir()):
-            if p.is_file():
-                st = p.stat()
-                parts.append(f"{p.name}:{st.st_size}:{st.st_mtime_ns}")
-    return "|".join(parts)
+def source_location(secrets: Mapping | None = None) -> str:
+    """A JSON document's path, or the store URL (used as the cache key)."""
+    return os.environ.get(DOCUMENT_ENV) or store_url(secrets)
+
+
+_stores: dict = {}
+
+
+def open_store(url: str):
+    """One Store (and connection pool) per URL for the life of the server; a store
+    that is empty is filled from the articles folder first."""
+    from journeys.pipeline import ingest
+    from journeys.store import Store
+
+    store = _stores.get(url)
+    if store is None:
+        store = _stores[url] = Store(url)
+    folder = articles_folder()
+    # The seeds (or the named folder) fill an empty store; a named folder is re-read so
+    # that files added to it appear. An existing user store is never touched.
+    if os.environ.get(ARTICLES_DIR_ENV) or store.counts()["articles"] == 0:
+        if not folder.is_dir():
+            raise FileNotFoundError(f"articles folder not found: {folder}")
+        result = ingest([folder], store)
+        if result.failed:
+            _problems[url] = [f"{p}: {e}" for p, e in result.failed]
+    return store
+
+
+def fingerprint(location: str) -> str:
+    """Changes whenever the document may have changed."""
+    if "://" not in location:  # a JSON document
+        st = Path(location).stat()
+        return f"{location}:{st.st_size}:{st.st_mtime_ns}"
+    return open_store(location).version()
 
 
 def load_document(location: str | Path | None = None) -> dict:
-    """The extract document the dashboard shows (see the module docstring)."""
-    loc = Path(location) if location is not None else source_location()
-    if loc.is_file() and loc.suffix.lower() == ".json":
-        return _normalise(json.loads(loc.read_text(encoding="utf-8")))
-    return _extract_folder(loc)
-
-
-def _extract_folder(folder: Path) -> dict:
-    from journeys.articles import ArticleError, read_article
-    from journeys.extract import extract_article
-
-    if not folder.is_dir():
-        raise FileNotFoundError(f"articles folder not found: {folder}")
-    articles, caravans, toponyms, problems = [], [], [], []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.suffix.lower() not in ARTICLE_SUFFIXES:
-            continue
-        try:
-            article = read_article(path)
-        except ArticleError as exc:
-            problems.append(str(exc))
-            continue
-        extraction = extract_article(article)
-        articles.append({
-            "id": article.id,
-            "path": str(path),
-            "title": article.title,
-            "outlet": article.outlet,
-            "published": article.published.isoformat() if article.published else None,
-            "url": article.url,
-            "text": article.text,
-        })
-        caravans.extend(c.to_dict() for c in extraction.caravans)
-        for t in extraction.toponyms:
-            d = t.to_dict() if hasattr(t, "to_dict") else {}
-            d["article"] = article.id
-            toponyms.append(d)
-    doc = {"articles": articles, "caravans": caravans, "toponyms": toponyms}
-    if problems:
-        doc["problems"] = problems
+    """The document the dashboard shows (see the module docstring)."""
+    loc = str(location) if location is not None else source_location()
+    if "://" not in loc:
+        p = Path(loc)
+        if p.is_file() and p.suffix.lower() == ".json":
+            return _normalise(json.loads(p.read_text(encoding="utf-8")))
+        raise FileNotFoundError(f"not a store URL or a JSON document: {loc}")
+    doc = open_store(loc).document()
+    if _problems.get(loc):
+        doc["problems"] = list(_problems[loc])
     return _normalise(doc)
 
 
@@ -110,7 +117,9 @@ def _normalise(doc: dict) -> dict:
         c.setdefault("observations", [])
         for o in c["observations"]:
             for k in ("date", "date_precision", "date_text", "size_low", "size_high", "size_text",
-                      "size_qualifier", "place"):
+                      "size_qualifier", "place", "fact"):
                 o.setdefault(k, None)
             o.setdefault("also", [])
+            o.setdefault("rejected", False)
+            o.setdefault("corrections", [])
     return doc

@@ -285,6 +285,17 @@ class Store:
         return len(arts)
 
     # -- reading -----------------------------------------------------------------------------
+    def version(self) -> str:
+        """Changes whenever what the dashboard shows may have changed (new articles,
+        corrections): a cheap cache key for readers."""
+        with self.engine.connect() as conn:
+            n_art = conn.scalar(select(func.count()).select_from(articles))
+            last_art = conn.scalar(select(func.max(articles.c.ingested_at)))
+            n_cor = conn.scalar(select(func.count()).select_from(corrections))
+            last_cor = conn.scalar(select(func.max(corrections.c.id)))
+            n_obs = conn.scalar(select(func.count()).select_from(observations))
+        return f"{n_art}:{last_art}:{n_cor}:{last_cor}:{n_obs}"
+
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
             return {t.name: conn.scalar(select(func.count()).select_from(t))

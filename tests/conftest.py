@@ -130,3 +130,20 @@ def write_dashboard_xss_articles(folder: Path) -> Path:
 @pytest.fixture
 def dashboard_xss_articles_dir(tmp_path) -> Path:
     return write_dashboard_xss_articles(tmp_path / "xss-articles")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_user_store(tmp_path_factory):
+    """Nothing under test may write the user's own store (~/.local/share/caravan-atlas):
+    point the default store at a temporary file for the whole session, unless a test
+    run names one. Tests that need a specific store set CARAVAN_ATLAS_STORE themselves."""
+    import os
+
+    if "CARAVAN_ATLAS_STORE" in os.environ:
+        yield
+        return
+    os.environ["CARAVAN_ATLAS_STORE"] = str(tmp_path_factory.mktemp("user-store") / "store.sqlite")
+    try:
+        yield
+    finally:
+        os.environ.pop("CARAVAN_ATLAS_STORE", None)

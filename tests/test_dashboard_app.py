@@ -15,7 +15,21 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from dashboard import data, layers, offline  # noqa: E402
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-SEED_A, SEED_B = "000_8cc5013a2fc87902#1", "000_8cc5013a2fc87902#2"
+def _seed_caravan_ids() -> tuple[str, str]:
+    """Ids of the October 2021 caravan (both 2021 articles) and the 12,000 Haitians, as the
+    store's join names them."""
+    from journeys.articles import read_article
+    from journeys.extract import extract_article
+    from journeys.join import join
+
+    seeds = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+    joined = join([c for p in seeds for c in extract_article(read_article(p)).caravans])
+    a = next(c for c in joined if len(c.articles) == 2)
+    dep = next(i for i, o in enumerate(a.observations) if o.role == "departure" and o.article.startswith("000"))
+    return a.id, next(c.id for c in joined if c.size_low == 12000), f"{a.id}:{dep}"
+
+
+SEED_A, SEED_B, SEED_A_DEPARTURE = _seed_caravan_ids()  # the last: "left Tapachula", Border Report
 # Remote URLs allowed in the map's code: links a person may follow (attribution) and the
 # tile template of the optional, off-by-default OpenStreetMap layer. None is loaded.
 ALLOWED_REMOTE = re.compile(r"^https://(leafletjs\.com|openstreetmap\.org/copyright|www\.openstreetmap\.org/copyright"
@@ -59,7 +73,7 @@ def test_app_runs_on_the_seeds(seeds_env):
     assert at.title[0].value == "Caravan Atlas"
     args = map_args(at)
     spec = spec_of(args)
-    assert {b["text"] for b in spec["badges"]} == {"A", "B", "C", "D", "E"}
+    assert {b["text"] for b in spec["badges"]} == {"A", "B", "C", "D"}  # the seeds' four caravans, A–D
     assert any(s["cls"].find("ca-place-tapachula") >= 0 for s in spec["stops"])
     assert [l for l in spec["lines"] if l["kind"] == "travelled"]
     assert [l for l in spec["lines"] if l["kind"] == "planned"]
@@ -113,19 +127,19 @@ def test_filters_write_the_url(seeds_env):
 
 def test_url_opens_the_same_view(seeds_env):
     at = run_app({"caravan": [SEED_A, SEED_B], "asof": "2021-10-23", "minsize": "2000",
-                  "stop": f"{SEED_A}:0"})
+                  "stop": SEED_A_DEPARTURE})
     assert at.sidebar.multiselect(key="f_caravans").value == [SEED_A, SEED_B]
     assert at.sidebar.toggle(key="f_asof_on").value is True
     assert str(at.sidebar.slider(key="f_asof").value) == "2021-10-23"
     assert at.sidebar.number_input(key="f_minsize").value == 2000
-    assert at.selectbox(key="sel_stop").value == f"{SEED_A}:0"
+    assert at.selectbox(key="sel_stop").value == SEED_A_DEPARTURE
     spec = spec_of(map_args(at))
-    assert {b["text"] for b in spec["badges"]} == {"A", "B"}
+    assert {b["text"] for b in spec["badges"]} == {"B", "C"}  # badges follow the caravans' dates: C is October 2021
     assert len(spec["rings"]) == 1  # the selected stop is highlighted
     panel = "".join(html_bodies(at))
     assert "<mark class='ca-evidence'>" in panel and "Tapachula" in panel
     # and the app writes back exactly the view it shows
-    assert at.query_params["stop"] in (f"{SEED_A}:0", [f"{SEED_A}:0"])
+    assert at.query_params["stop"] in (SEED_A_DEPARTURE, [SEED_A_DEPARTURE])
 
 
 def test_bad_url_values_are_ignored(seeds_env):
@@ -138,12 +152,12 @@ def test_bad_url_values_are_ignored(seeds_env):
 def test_map_click_opens_the_evidence(seeds_env):
     at = run_app()
     key = map_args(at)["key"]
-    at.session_state[key] = {"last_object_clicked_tooltip": "Stop A1:left from Tapachula, Chiapas, MX",
+    at.session_state[key] = {"last_object_clicked_tooltip": "Stop C1:left from Tapachula, Chiapas, MX",
                              "last_object_clicked_count": 1}
     at.run()
     assert not at.exception
-    assert at.selectbox(key="sel_stop").value == f"{SEED_A}:0"
-    assert at.query_params["stop"] in (f"{SEED_A}:0", [f"{SEED_A}:0"])
+    assert at.selectbox(key="sel_stop").value == SEED_A_DEPARTURE
+    assert at.query_params["stop"] in (SEED_A_DEPARTURE, [SEED_A_DEPARTURE])
     panel = "".join(html_bodies(at))
     mark = re.search(r"<mark class='ca-evidence'>(.*?)</mark>", panel, re.S).group(1)
     assert "left the Mexican southern border city of Tapachula" in mark
