@@ -365,8 +365,8 @@ class Geoparser:
         """The unit named after a comma: "Del Rio, Texas", "Alvaro Obregon community,
         Tapachula municipality, Chiapas state"."""
         d = self.gaz.index
-        if any(r & 1 and d.kind[r >> 1] in (COUNTRY, ADMIN1) for r in s.refs):
-            return NO_QUALIFIER  # "Venezuela, Cuba and ...": a list, not "Town, Country"
+        if any(r & 1 and d.kind[r >> 1] == COUNTRY for r in s.refs):
+            return NO_QUALIFIER  # "Venezuela, Cuba and ...": a list of countries, not "Town, Country"
         after = text[s.end:s.end + 60]
         m = re.match(r"(?:\s+(?:community|town|village|city|neighbou?rhood|colonia))?,\s*"
                      r"((?:[A-Z][\w.’'\-]*)(?:\s+[A-Z][\w.’'\-]*){0,2}(?:\s+(?:municipality|state|county|parish|province|department))?)",

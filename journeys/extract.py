@@ -42,7 +42,11 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"to (?:\w+ )?(?:reach|get to|arrive (?:in|at)|go to|make (?:it|their way) to)|as far as|destined for|"
         r"make (?:its|their) way to|way to|aim(?:ing)? (?:of|to) reach(?:ing)?|goal (?:is|was) to reach|"
         r"(?:leading|lead|led|shepherd(?:ing)?)(?: \w+){0,5}? to|(?:walk|travel|trek|go|advance|continue|move)\w* (?:\w+ )?to|"
-        r"heading north to|(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
+        r"heading north to|(?:catch|take|took|get|got|board\w*) (?:\w+ )?(?:rides?|buses|bus|trains?|trucks?) to|"
+        r"press(?:ed|ing)? on (?:toward|towards|to)|next (?:stop|destination) (?:is|was|will be)|"
+        r"(?:goal|aim|plan|intention) (?:is|was) to (?:\w+ )?(?:reach|get to|go to)|"
+        r"expect(?:s|ed|ing)? to (?:\w+ )?(?:reach|arrive (?:in|at)|get to)|"
+        r"(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
         + _FILLER + r"$", re.I)),
     (DEPARTURE, re.compile(
         r"\b(?:left(?: from)?|leaving|leave|leaves|departed(?: from)?|depart(?:s|ing)?(?: from)?|set (?:out|off)(?: \w+)?(?: from)?|"
@@ -56,7 +60,8 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
     (WAYPOINT, re.compile(
         r"\b(?:rest(?:ed|ing)? in|stop(?:ped|s)?(?: [\w()]+){0,7}? (?:in|at)|stay(?:ed|ing)? in|spent the night in|"
         r"(?:at|in) (?:a|the) (?:shelter|camp|church|park|stadium|sports complex|plaza)s? in|on the road in|"
-        r"(?:will )?(?:spend|spent|wait|waited|sleep|slept) (?:the night )?in|"
+        r"(?:will )?(?:spend|spent|wait|waited|sleep|slept)(?: \w+)? (?:night |nights |day )?in|remain(?:ed|s)? in|"
+        r"after a (?:stop|rest|night|stay) in|(?:walked|marched|streamed|poured) into|"
         r"(?:resumed|continued|resume|continue)s? (?:its|their) (?:journey|march|trek|walk)(?:\s+[\w,.]+){0,6}?\s+in|"
         r"sp(?:end|ent) the night in|slept in|camp(?:ed)? in|via|"
         r"(?:pass|march|walk|travel|trek|mov|advanc|head|go)\w*(?: \w+){0,2}? through|way(?: \w+){0,2}? through|"
@@ -76,7 +81,8 @@ _NEW_CARAVAN = re.compile(
     r"|\blast year'?s (?:caravan|group)\b", re.I)
 _ANAPHOR = re.compile(r"^\W*(?:the (?:group|caravan|migrants|convoy)|this group|that group|they|it|its members)\b", re.I)
 _CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|exodus|people|families|they|"
-                            r"members|travell?ers|marchers|walkers)\b", re.I)
+                            r"members|travell?ers|marchers|walkers|some|others|many|most|contingent|procession|"
+                            r"organi[sz]ers|them)\b", re.I)
 _NEXT_STOP = re.compile(r"\s+(?:as|is|was|will be) (?:the|their|its) (?:next|last|final) (?:stop|destination)\b", re.I)
 _LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.I)
 _DATELINE = re.compile(r"^\s*\(?[A-Z][A-Za-z.’' ]{1,40}(?:,\s*[A-Za-z.’' ]{2,30})?\s*(?:\([^)]{1,40}\)\s*)?"
@@ -262,8 +268,11 @@ class Extractor:
             obs = Observation(art.id, role, evidence, place=ref)
             if role != DESTINATION:
                 d = _nearest_date(dates, t.start)
-                if d is not None:
-                    obs.date, obs.date_precision, obs.date_text = d.date, d.precision, d.text
+            else:  # a destination is dated only by a plan: a date after the report
+                planned = [x for x in dates if x.date and art.published and x.date > art.published]
+                d = _nearest_date(planned, t.start)
+            if d is not None:
+                obs.date, obs.date_precision, obs.date_text = d.date, d.precision, d.text
             caravan_at(t.start).observations.append(obs)
             observations.append(obs)
 
@@ -377,8 +386,9 @@ def _unknown_places(s: Sentence, in_s: list[Toponym]) -> list[Toponym]:
 def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
     if t.place is None:
         return False
-    if prev.place is not None and prev.place.admin1 and t.place.name == prev.place.admin1:
-        return True  # "Tapanatepec, Oaxaca": the state, read as its capital city
+    if prev.place is not None and prev.place.admin1 and (t.place.name == prev.place.admin1 or any(
+            m.place.kind == ADMIN1 and m.place.name == prev.place.admin1 for m in t.candidates)):
+        return True  # "Tapanatepec, Oaxaca", "Cordoba, Veracruz": the state, read as its capital city
     if prev.place is None:  # "Tapanatepec, Oaxaca" with the town unknown: still a qualifier
         return t.place.kind in (COUNTRY, ADMIN1, ADMIN2)
     if t.place.kind in (COUNTRY, ADMIN1, ADMIN2, REGION):

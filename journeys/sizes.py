@@ -322,6 +322,15 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         before, re.I,
     ):
         return False, "an aggregate over several groups or caravans"
+    if re.search(r"\b(?:trucks?|trailers?|buses|bus|vans?|vehicles?|boats?|cars?|tractor-trailers?)\s+"
+                 r"(?:carrying|with|transporting|packed\s+with|holding)\s+(?:\w+\s+){0,2}$", before, re.I):
+        return False, "people in one vehicle, not the caravan"
+    if re.match(r"\s+(?:\w+\s+)?members\s+of\s+(?:the\s+)?(?:Mexican\s+|U\.S\.\s+)?(?:National\s+Guard|police|army|"
+                r"military|navy|armed\s+forces|security\s+forces|immigration|INM|Border\s+Patrol)", s[at.end:], re.I):
+        return False, "counts security forces (members of ...)"
+    if re.search(r"\b(?:city|town|village|municipality|community|population)\s+of\s+(?:\w+\s+){0,2}$", before, re.I) \
+            and re.match(r"\s+(?:people|inhabitants|residents)\b", s[at.end:], re.I):
+        return False, "a place's population"
     cue = _STAT_CUES.search(_clause(s, at.start, at.end))
     if cue:
         return False, f"a statistic ('{' '.join(cue.group().split())}')"
