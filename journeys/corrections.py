@@ -104,8 +104,11 @@ def validate(action: str, payload: dict, editor: str) -> None:
                 raise CorrectionError("edit: lat/lon out of range")
 
 
-def apply(caravans: list[Caravan], corrections: list[Correction]) -> tuple[list[Caravan], list[Correction]]:
-    out = copy.deepcopy(caravans)
+def apply(caravans: list[Caravan], corrections: list[Correction], *,
+          in_place: bool = False) -> tuple[list[Caravan], list[Correction]]:
+    """Corrections applied in the order they were made. The input is left untouched
+    unless `in_place` (the store's rebuild owns fresh caravans: no need to copy them)."""
+    out = caravans if in_place else copy.deepcopy(caravans)
     for c in out:  # name every fact as extracted, before an edit changes its size or place
         for o in c.observations:
             o.fact = o.fact or fact_key(o)

@@ -217,7 +217,7 @@ class Store:
         # What people corrected is applied on top of every fresh join, so it survives new
         # articles and re-extraction alike.
         fixes = [_correction(dict(r._mapping)) for r in conn.execute(select(corrections))]
-        joined, unmatched = apply_corrections(join(local), fixes)
+        joined, unmatched = apply_corrections(join(local), fixes, in_place=True)
         for c in joined:
             if not c.renamed:
                 c.label = caravan_label(c)
