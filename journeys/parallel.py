@@ -54,7 +54,7 @@ class DaskExtractor:
             n = workers or os.cpu_count() or 1
             # Processes, one thread each: extraction is pure Python and holds the GIL.
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, host="127.0.0.1")
+                                        dashboard_address=":0", host="127.0.0.1")  # ":0": any free port, never a clash
             self.client = Client(self.cluster)
 
     @property

@@ -82,13 +82,18 @@ def ingest(paths: Iterable[str | Path], store: Store, published: _dt.date | None
         fresh.append((p, a))
     run = extractor.run(fresh, published, on_extracted) if extractor is not None else \
         extract_serial(fresh, published, on_extracted)
-    extracted: dict[str, ArticleExtraction] = {}
-    for path, x in run:
-        if isinstance(x, ArticleExtraction):
-            extracted[path] = x
-        else:  # an extractor bug or a file changed under us: reported with the file
-            failed.append((path, str(x)))
-    # Store in input order, whatever order the workers finished in.
+
+    def extracted():
+        # Streamed into the open transaction as workers finish: a 100,000-article batch
+        # never sits in memory whole. Order does not matter to what is stored.
+        for path, x in run:
+            if isinstance(x, ArticleExtraction):
+                yield x
+            else:  # an extractor bug or a file changed under us: reported with the file
+                failed.append((path, str(x)))
+
+    added = store.save(extracted())
+    order = {a.id: i for i, (_, a) in enumerate(fresh)}
+    result.added = sorted(added, key=lambda aid: order.get(aid, len(order)))
     result.failed = failed
-    result.added = store.save([extracted[str(p)] for p, _ in fresh if str(p) in extracted])
     return result

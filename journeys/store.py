@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,10 +182,10 @@ class Store:
         with self.engine.connect() as conn:
             return set(conn.scalars(select(articles.c.id)))
 
-    def save(self, extracted: list[ArticleExtraction]) -> list[str]:
+    def save(self, extracted: Iterable[ArticleExtraction]) -> list[str]:
         """Store new articles and their extractions, then rebuild the joined tables; one
         transaction. Articles whose content is already stored are skipped (ids returned
-        are the ones added)."""
+        are the ones added). `extracted` may be a generator: each is written as it comes."""
         added: list[str] = []
         now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
         with self.engine.begin() as conn:
