@@ -190,25 +190,35 @@ class Store:
         now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
         with self.engine.begin() as conn:
             have = set(conn.scalars(select(articles.c.content_hash)))
+            art_rows: list[dict] = []
+            ext_rows: list[dict] = []
+            top_rows: list[dict] = []
+
+            def flush() -> None:  # one executemany per table per chunk, not one statement per row
+                for table, rows in ((articles, art_rows), (extractions, ext_rows), (toponyms, top_rows)):
+                    if rows:
+                        conn.execute(insert(table), rows)
+                        rows.clear()
+
             for x in extracted:
                 a = x.article
                 if a.content_hash in have:
                     continue
                 aid = a.id  # made unique by the pipeline before extraction (evidence carries it)
                 have.add(a.content_hash)
-                conn.execute(insert(articles).values(
+                art_rows.append(dict(
                     id=aid, path=a.path, title=a.title, outlet=a.outlet, published=a.published, url=a.url,
                     text=a.text, content_hash=a.content_hash, meta=_jsonable(a.meta), ingested_at=now))
-                docs = [c.to_dict() for c in x.caravans]
-                conn.execute(insert(extractions).values(article_id=aid, extractor_version=EXTRACTOR_VERSION,
-                                                        caravans=docs))
-                rows = [dict(article_id=aid, start=t.start, end=t.end, text=t.text, kind=t.kind,
-                             name=t.place.name if t.place else None, lat=t.place.lat if t.place else None,
-                             lon=t.place.lon if t.place else None,
-                             country_code=t.place.country_code if t.place else None) for t in x.toponyms]
-                if rows:
-                    conn.execute(insert(toponyms), rows)
+                ext_rows.append(dict(article_id=aid, extractor_version=EXTRACTOR_VERSION,
+                                     caravans=[c.to_dict() for c in x.caravans]))
+                top_rows.extend(dict(article_id=aid, start=t.start, end=t.end, text=t.text, kind=t.kind,
+                                     name=t.place.name if t.place else None, lat=t.place.lat if t.place else None,
+                                     lon=t.place.lon if t.place else None,
+                                     country_code=t.place.country_code if t.place else None) for t in x.toponyms)
                 added.append(aid)
+                if len(art_rows) >= 500:
+                    flush()
+            flush()
             if added:
                 self._rebuild(conn)
         return added
