@@ -162,6 +162,26 @@ def _load_sidecar(path: Path) -> dict:
     return entry
 
 
+def identify(path) -> tuple[str, str]:
+    """(content hash, id) of an article file without parsing it: enough to tell a
+    re-ingest from a new article before the (parallel) reading and extraction.
+    Raises ArticleError for what `read_article` would refuse before reading."""
+    p = Path(path)
+    if not p.exists():
+        raise ArticleError(p, "file not found")
+    if p.is_dir():
+        raise ArticleError(p, "is a directory, not an article file")
+    if p.suffix.lower() not in ARTICLE_SUFFIXES:
+        raise ArticleError(p, f"unsupported file type {p.suffix or '(none)'!r} (expected .txt, .md or .html)")
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise ArticleError(p, f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
+        return hashlib.sha256(p.read_bytes()).hexdigest(), p.stem
+    except OSError as exc:
+        raise ArticleError(p, f"cannot read file: {exc.strerror or exc}") from None
+
+
 def _html_article(html: str, path) -> tuple[dict, str]:
     """The article body and metadata of a saved web page, by trafilatura (offline: it
     only parses the HTML it is given). Page title, site name, date and canonical URL

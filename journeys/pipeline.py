@@ -5,7 +5,7 @@ import datetime as _dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .articles import ARTICLE_SUFFIXES, Article, ArticleError, read_article
+from .articles import ARTICLE_SUFFIXES, Article, ArticleError, identify, read_article
 from .parallel import extract_serial
 from .extract import ArticleExtraction, extract_article
 from .join import join
@@ -69,7 +69,12 @@ def ingest(paths: Iterable[str | Path], store: Store, published: _dt.date | None
         if on_file:
             on_file(p)
         try:
-            a = read_article(p, published=published)
+            if extractor is None:
+                a = read_article(p, published=published)
+            else:  # workers read and parse; here only what tells new from known
+                digest, stem = identify(p)
+                a = Article(id=stem, path=str(p), title=None, outlet=None, published=None, url=None,
+                            content_hash=digest)
         except ArticleError as e:
             failed.append((str(p), e.message))
             continue
