@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-MAX_BYTES = 5_000_000
+MAX_BYTES = 10_000_000  # the dashboard's upload limit too
 NEAR_DUPLICATE_LIMIT = 5_000  # sentences; beyond this only exact repeats are flagged
 SIDECAR_NAME = "metadata.json"
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")

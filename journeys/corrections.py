@@ -174,7 +174,7 @@ def _apply_one(caravans: list[Caravan], c: Correction) -> bool:
             car.observations.remove(o)
             if target is None:
                 new = Caravan(id=_new_id([p["fact"]]), label=p.get("label") or "Caravan (split by an editor)",
-                              articles=[o.article])
+                              articles=[o.article], renamed=bool(p.get("label")))
                 caravans.append(new)
                 dest = new
             else:
@@ -216,7 +216,8 @@ def _apply_one(caravans: list[Caravan], c: Correction) -> bool:
         hits = [_find(caravans, k) for k in p["facts"]]
         if any(h is None for h in hits):
             return False
-        new = Caravan(id=_new_id(p["facts"]), label=str(p.get("label") or "Caravan (split by an editor)"))
+        new = Caravan(id=_new_id(p["facts"]), label=str(p.get("label") or "Caravan (split by an editor)"),
+                      renamed=bool(p.get("label")))  # an editor's name for it is kept through rebuilds
         for car, o in hits:
             car.observations.remove(o)
             new.observations.append(o)

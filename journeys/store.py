@@ -102,6 +102,11 @@ observations = Table(
     Column("rejected", Boolean),
     Column("corrections", JSON),
 )
+store_meta = Table(  # small facts about the store itself ("generation": bumped by every rebuild)
+    "store_meta", metadata,
+    Column("key", String(50), primary_key=True),
+    Column("value", Text),
+)
 corrections = Table(
     "corrections", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -238,6 +243,12 @@ class Store:
             conn.execute(update(corrections).where(corrections.c.id == c.id).values(matched=c.id not in missing))
         conn.execute(delete(observations))
         conn.execute(delete(caravans))
+        # Readers cache by version(): a rebuild (re-extraction included) must change it.
+        gen = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == "generation"))
+        if gen is None:
+            conn.execute(insert(store_meta).values(key="generation", value="1"))
+        else:
+            conn.execute(update(store_meta).where(store_meta.c.key == "generation").values(value=str(int(gen) + 1)))
         if joined:
             conn.execute(insert(caravans), [dict(
                 id=c.id, label=c.label, name=c.name, size_low=c.size_low, size_high=c.size_high,
@@ -305,7 +316,8 @@ class Store:
             n_cor = conn.scalar(select(func.count()).select_from(corrections))
             last_cor = conn.scalar(select(func.max(corrections.c.id)))
             n_obs = conn.scalar(select(func.count()).select_from(observations))
-        return f"{n_art}:{last_art}:{n_cor}:{last_cor}:{n_obs}"
+            gen = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == "generation"))
+        return f"{n_art}:{last_art}:{n_cor}:{last_cor}:{n_obs}:{gen}"
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:
