@@ -2,7 +2,8 @@
 
 A thin Streamlit script: the document comes from `dashboard.data.load_document`, every
 computation lives in `journey` (stops, filters, summaries, exports), `layers` (map),
-`evidence` (panel HTML), `state` (URL) and `offline` (assets served by the app).
+`evidence` (panel HTML), `state` (URL) and `offline` (assets served by the app). Editing
+and uploading (password-gated) are laid out by `editor_ui`, computed by `editing`/`upload`.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, evidence, journey, layers, offline
+from dashboard import data, editor_ui, evidence, journey, layers, offline
 from dashboard.state import KEYS, ViewState, parse_query, query_string, to_query
 
 MAP_HEIGHT = 620
@@ -91,6 +92,15 @@ def _keep_valid(atlas: journey.Atlas) -> None:
     ss["f_caravans"] = [c for c in ss.get("f_caravans") or [] if c in atlas.caravans_by_id]
     ss["f_outlets"] = [o for o in ss.get("f_outlets") or [] if o in atlas.outlets]
     lo, hi = atlas.date_min, atlas.date_max
+    prev = ss.get("_bounds")
+    if lo and hi and prev and prev != (lo, hi):
+        # New articles widened the dates: a range that showed everything still does.
+        rng = ss.get("f_range")
+        if isinstance(rng, (tuple, list)) and len(rng) == 2:
+            ss["f_range"] = (lo if rng[0] == prev[0] else rng[0], hi if rng[1] == prev[1] else rng[1])
+        if not ss.get("f_asof_on") or ss.get("f_asof") == prev[1]:
+            ss["f_asof"] = hi
+    ss["_bounds"] = (lo, hi)
     if lo and hi:
         def clamp(d):
             return min(max(d, lo), hi) if d else hi
@@ -165,7 +175,8 @@ def _stop_option(atlas: journey.Atlas, sid) -> str:
         return "— choose a stop —"
     s = atlas.stops_by_id[sid]
     when = "" if s.planned else f" · {journey.fmt_date(s.date, s.date_precision)}"
-    return f"{s.ref} · {journey.ROLE_LABEL.get(s.role, s.role)} · {s.place_display}{when}"
+    wrong = " · marked wrong" if s.rejected else ""
+    return f"{s.ref} · {journey.ROLE_LABEL.get(s.role, s.role)} · {s.place_display}{when}{wrong}"
 
 
 def main() -> None:
@@ -184,9 +195,11 @@ def main() -> None:
     except FileNotFoundError as exc:
         st.error(str(exc))
         st.stop()
+    acc = editor_ui.access(_secrets(), location)
     ss = st.session_state
     if not ss.get("_seeded"):
         _seed_from_url(atlas)
+    editor_ui.follow_selection(atlas)
     _keep_valid(atlas)
 
     # ------------------------------------------------------------------ sidebar: the view
@@ -238,6 +251,7 @@ def main() -> None:
         st.html(evidence.legend_html(atlas, list(groups), {k: len(v) for k, v in groups.items()}))
     else:
         st.info("No caravan matches these filters.")
+    editor_ui.add_articles(acc)
 
     # ------------------------------------------------------------------ map and evidence
     col_map, col_ev = st.columns([7, 4], gap="medium")
@@ -262,6 +276,7 @@ def main() -> None:
     with col_ev:
         st.subheader("Evidence")
         options = [None] + [s.id for s in visible if s.located or s.has_place or s.role == journey.REPORT]
+        options += [s.id for s in journey.rejected(atlas)]  # marked wrong: not drawn, still readable
         if selected and selected not in options:
             options.append(selected)
         if ss.get("sel_stop") not in options:
@@ -273,6 +288,7 @@ def main() -> None:
             st.info("Click a stop on the map, or choose one above or in the table below, to read the sentence "
                     "it comes from in its article.")
             ss["sel_src"] = 0
+            editor_ui.show_flash("fact")  # a correction to a fact that is gone says why
         else:
             sources = stop.sources
             if ss.get("sel_src") not in range(len(sources)):
@@ -289,6 +305,15 @@ def main() -> None:
             st.html(evidence.article_html(atlas.articles_by_id.get(ev.get("article")), ev.get("start", 0),
                                           ev.get("end", 0), ev.get("text")))
             st.html(evidence.SCROLL_JS, unsafe_allow_javascript=True)
+            editor_ui.fact_panel(acc, atlas, stop)
+
+    # ------------------------------------------------------------------ URL = the whole view
+    # Written as soon as the view is settled (before the summaries and the table), so the
+    # address follows a click without waiting for the rest of the page.
+    full = view.with_(stop=ss.get("sel_stop"), source=int(ss.get("sel_src") or 0) if ss.get("sel_stop") else 0)
+    want = to_query(full)
+    if want != _url_params():
+        st.query_params.from_dict(want)
 
     # ------------------------------------------------------------------ per-caravan summaries
     if groups:
@@ -307,6 +332,7 @@ def main() -> None:
                        "what about each.")
             st.dataframe(pd.DataFrame([evidence.summary_row(journey.caravan_summary(atlas, atlas.caravans_by_id[cid], stops))
                                        for cid, stops in items]), hide_index=True)
+    editor_ui.caravan_tools(acc, atlas, visible)
 
     # ------------------------------------------------------------------ table and downloads
     st.subheader("Reported facts")
@@ -335,6 +361,7 @@ def main() -> None:
             f"“{evidence.e(s.evidence.get('text', ''))}”</li>" for s in missing) + "</ul>")
     else:
         st.caption("None: every place named for the facts shown was located.")
+    editor_ui.rejected_list(acc, atlas)
 
     problems = atlas.document.get("problems") or []
     if problems:
@@ -345,17 +372,14 @@ def main() -> None:
                "countryinfo (Natural Earth). Map: Leaflet, served by this app; no tiles are loaded unless you "
                "switch on the OpenStreetMap layer.")
 
-    # ------------------------------------------------------------------ URL = the whole view
-    full = view.with_(stop=ss.get("sel_stop"), source=int(ss.get("sel_src") or 0) if ss.get("sel_stop") else 0)
-    want = to_query(full)
-    if want != _url_params():
-        st.query_params.from_dict(want)
+    # ------------------------------------------------------------------ the share link
     base = (st.context.url or "http://localhost:8501/").split("?")[0]
     link = base + ("?" + query_string(full) if want else "")
     with share_box:
         st.subheader("Share this view")
         st.html(COPY_BUTTON, unsafe_allow_javascript=True)
         st.code(link, language=None, wrap_lines=True)
+    editor_ui.sidebar(acc, _atlas.clear)
 
 
 main()

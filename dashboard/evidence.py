@@ -71,6 +71,8 @@ def panel_header_html(atlas: Atlas, stop: Stop, source_index: int) -> str:
     notes = "".join(f"<div class='ca-note'>{e(n)}</div>" for n in vagueness(stop))
     if stop.has_place and not stop.located:
         notes += "<div class='ca-note'>This place name could not be located, so it is not on the map.</div>"
+    if getattr(stop, "rejected", False):
+        notes += "<div class='ca-note ca-rejected'>An editor marked this fact as wrong: it is kept here, not drawn.</div>"
     link = (f"<a href='{e(url)}' target='_blank' rel='noopener noreferrer'>open the original article ↗</a>"
             if url else "<span class='ca-muted'>no link to the original in the source data</span>")
     srcs = "".join(
@@ -111,6 +113,8 @@ PANEL_CSS = """
 .ca-cards span.ca-chip { vertical-align: middle; }
 .ca-summary td, .ca-summary th { padding: 2px 8px 2px 0; vertical-align: top; font-size: 0.88rem; text-align: left; }
 .ca-summary { border-collapse: collapse; }
+.ca-history { margin-top: 6px; }
+.ca-rejected { color: #a40000; }
 </style>
 """
 
@@ -132,6 +136,17 @@ SCROLL_JS = """
 })();
 </script>
 """
+
+
+def history_html(rows: list[dict]) -> str:
+    """Who corrected this fact, when, and what (rows from `editing.history_rows`)."""
+    if not rows:
+        return "<div class='ca-history ca-muted'>No corrections: this fact is as extracted.</div>"
+    items = "".join(
+        f"<li><span class='ca-src-meta'>{e(r['when'])} · {e(r['who'])}</span> — {e(r['what'])}"
+        + (f" <span class='ca-muted'>(“{e(r['note'])}”)</span>" if r.get("note") else "") + "</li>" for r in rows)
+    return (f"<details class='ca-sources ca-history' open><summary>{len(rows)} correction{'s' if len(rows) != 1 else ''}"
+            f" to this fact</summary><ul>{items}</ul></details>")
 
 
 def legend_html(atlas: Atlas, caravan_ids: list[str], counts: dict) -> str:

@@ -81,6 +81,9 @@ class Stop:
     evidence: dict
     also: tuple = ()
     outlets: frozenset = frozenset()
+    fact: str | None = None  # the store's stable key for corrections (None in a plain JSON document)
+    rejected: bool = False  # an editor marked it wrong: listed, never drawn
+    corrections: tuple = ()  # ids of the corrections applied to it
 
     @property
     def has_place(self) -> bool:
@@ -249,10 +252,11 @@ def build_atlas(doc: dict) -> Atlas:
                 lat=place.get("lat") if place else None, lon=place.get("lon") if place else None,
                 kind=place.get("kind") if place else None, country_code=place.get("country_code") if place else None,
                 resolved=bool(place and place.get("resolved", place.get("lat") is not None)),
-                article_id=o.get("article") or ev.get("article"), evidence=ev, also=also, outlets=src_outlets)
+                article_id=o.get("article") or ev.get("article"), evidence=ev, also=also, outlets=src_outlets,
+                fact=o.get("fact"), rejected=bool(o.get("rejected")), corrections=tuple(o.get("corrections") or ()))
             info.stops.append(stop)
             stops_by_id[stop.id] = stop
-            if stop.date:
+            if stop.date and not stop.rejected:
                 dates.append(stop.date)
         caravans.append(info)
     for a in articles_by_id.values():
@@ -280,6 +284,8 @@ def visible_stops(atlas: Atlas, state) -> list[Stop]:
             continue
         kept, planned = [], []
         for s in c.stops:
+            if s.rejected:  # marked wrong by an editor: listed apart, never drawn
+                continue
             if outlets is not None and not (s.outlets & outlets):
                 continue
             if s.planned:
@@ -488,6 +494,18 @@ def to_geojson(atlas: Atlas, stops: list[Stop]) -> dict:
 
 def geojson_text(atlas: Atlas, stops: list[Stop]) -> str:
     return json.dumps(to_geojson(atlas, stops), ensure_ascii=False)
+
+
+def rejected(atlas: Atlas) -> list[Stop]:
+    """The facts editors marked as wrong (kept, listed, not drawn), in journey order."""
+    return [s for s in atlas.stops() if s.rejected]
+
+
+def stop_by_fact(atlas: Atlas, fact: str | None) -> Stop | None:
+    """The stop of a fact key (stop ids change when corrections move facts around)."""
+    if not fact:
+        return None
+    return next((s for s in atlas.stops() if s.fact == fact), None)
 
 
 def unresolved(stops: list[Stop]) -> list[Stop]:

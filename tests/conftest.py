@@ -147,3 +147,29 @@ def _isolated_user_store(tmp_path_factory):
         yield
     finally:
         os.environ.pop("CARAVAN_ATLAS_STORE", None)
+
+
+# =============================================================================================
+# Dashboard editing and uploads (tests/test_dashboard_editing.py, test_dashboard_upload_e2e.py).
+# A fresh store per test, filled from seeds/ by the dashboard on first use, and an edit password.
+# =============================================================================================
+
+DASHBOARD_EDIT_PASSWORD = "correct horse battery staple"
+# A short article the extractor reads as a caravan of its own (June 2024, from Ciudad Hidalgo).
+DASHBOARD_UPLOAD_BODY = (
+    "CIUDAD HIDALGO, Mexico (Test Wire) — About 1,500 migrants left Ciudad Hidalgo on Saturday, "
+    "heading for Mexico City.\n\nThe caravan reached Escuintla on Monday, organizers said.\n")
+DASHBOARD_UPLOAD_ARTICLE = (
+    '---\ntitle: "Migrants set out from Ciudad Hidalgo"\noutlet: "Test Wire"\npublished: 2024-06-10\n---\n'
+    + DASHBOARD_UPLOAD_BODY)
+
+
+@pytest.fixture
+def dashboard_edit_env(tmp_path, monkeypatch) -> dict:
+    """The dashboard on a store of its own (a temporary SQLite file) with an edit password set."""
+    url = f"sqlite:///{tmp_path / 'edit-store.sqlite'}"
+    for k in ("CARAVAN_ATLAS_DOCUMENT", "CARAVAN_ATLAS_ARTICLES_DIR"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("CARAVAN_ATLAS_STORE", url)
+    monkeypatch.setenv("CARAVAN_ATLAS_EDIT_PASSWORD", DASHBOARD_EDIT_PASSWORD)
+    return {"url": url, "password": DASHBOARD_EDIT_PASSWORD}

@@ -1,0 +1,316 @@
+"""Articles people bring: uploaded files and pasted text into the store. Pure Python (no
+Streamlit): the app hands over (name, bytes) pairs and form values.
+
+Nothing from the browser is trusted. A file name only ever contributes a sanitised base
+name (no folders, no `..`, a known suffix) inside a fresh temporary folder; sizes are
+checked before anything is written; pasted text becomes a `.md` whose front matter is
+built from one-line, quoted values (a title holding `---` or line breaks cannot end the
+front matter early) and a published date that must exist. Everything else — encoding,
+binary content, broken front matter, bad dates in a file — is the article reader's job
+(`journeys.pipeline.ingest`), whose one-line reasons are passed on. A failed file is
+never stored; a batch is stored in one transaction.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+MAX_UPLOAD_MB = 10
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_FILES = 50
+UPLOAD_TYPES = ("txt", "md", "html", "htm")
+MAX_NAME = 80  # characters of the stem kept
+MAX_TITLE = 300
+MAX_OUTLET = 200
+MAX_URL = 2000
+_BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+
+
+class UploadError(ValueError):
+    """An upload refused before reading it; str() is one line for the uploader."""
+
+
+@dataclass
+class Outcome:
+    """What happened to one uploaded file or pasted text."""
+    name: str  # as the person gave it (shown escaped)
+    status: str  # "added" | "unchanged" | "failed"
+    message: str  # one line
+    article: str | None = None  # the article id in the store
+
+
+@dataclass
+class UploadReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def by(self, status: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def added(self) -> list[Outcome]:
+        return self.by("added")
+
+    @property
+    def unchanged(self) -> list[Outcome]:
+        return self.by("unchanged")
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return self.by("failed")
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added)} added", f"{len(self.unchanged)} unchanged (already in the atlas)",
+                 f"{len(self.failed)} failed"]
+        return ", ".join(parts) + "."
+
+
+# --------------------------------------------------------------------------- names and sizes
+
+
+def fmt_bytes(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"
+
+
+def safe_filename(name) -> str:
+    """A base name that is safe to create in our folder: the last path component of
+    whatever was sent (either slash), letters/digits/`._-` only, no leading dots, a known
+    suffix. Raises UploadError for a type the reader does not take."""
+    raw = "" if name is None else str(name)
+    base = re.split(r"[\\/]", raw)[-1]
+    base = unicodedata.normalize("NFKD", base)
+    base = "".join(ch for ch in base if not unicodedata.combining(ch))
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    suffix = suffix.lower()
+    if suffix not in UPLOAD_TYPES:
+        shown = f".{suffix}" if suffix else "(none)"
+        raise UploadError(f"unsupported file type {shown[:20]!r}: upload .txt, .md or .html files")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._-")[:MAX_NAME].strip("._-")
+    return f"{stem or 'upload'}.{suffix}"
+
+
+def check_upload(name, data: bytes | None = None, size: int | None = None) -> None:
+    """Refuse, before anything is written, what can never be an article."""
+    size = len(data) if size is None and data is not None else size
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise UploadError(f"file is {fmt_bytes(size)}, over the {MAX_UPLOAD_MB} MB upload limit")
+    if size == 0:
+        raise UploadError("file is empty (0 bytes)")
+    if data is not None:
+        for bom, enc in _BOMS.items():
+            if data.startswith(bom):
+                raise UploadError(f"file is {enc} text; save it as UTF-8 and upload it again")
+
+
+# --------------------------------------------------------------------------- pasted text
+
+
+def _one_line(value, limit: int, what: str) -> str | None:
+    text = "" if value is None else str(value)
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        raise UploadError(f"the {what} is too long (at most {limit} characters)")
+    return text or None
+
+
+def published_date(value) -> dt.date | None:
+    """YYYY-MM-DD that exists, or None for blank; UploadError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    s = " ".join(str(value).split())
+    if not s:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+        raise UploadError(f"published date {s[:40]!r} is not a date (expected YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise UploadError(f"published date {s!r} does not exist (expected YYYY-MM-DD)") from None
+
+
+def article_url(value) -> str | None:
+    url = _one_line(value, MAX_URL, "link")
+    if url is None:
+        return None
+    p = urlparse(url)
+    if p.scheme not in ("http", "https") or not p.netloc:
+        raise UploadError("the link must start with http:// or https://")
+    return url
+
+
+def _quoted(value: str) -> str:
+    # The reader strips exactly one pair of matching quotes and nothing else, so any one-line
+    # value (quotes, colons, '---' and all) comes back as it went in.
+    return f'"{value}"'
+
+
+def pasted_article(body, *, title=None, outlet=None, published=None, url=None) -> str:
+    """The `.md` text of a pasted article: safe front matter, then the body as given."""
+    text = "" if body is None else str(body)
+    if not text.strip():
+        raise UploadError("the pasted article text is empty")
+    t, o = _one_line(title, MAX_TITLE, "title"), _one_line(outlet, MAX_OUTLET, "outlet")
+    d, u = published_date(published), article_url(url)
+    lines = ["---"]
+    if t:
+        lines.append(f"title: {_quoted(t)}")
+    if o:
+        lines.append(f"outlet: {_quoted(o)}")
+    if d:
+        lines.append(f"published: {d.isoformat()}")
+    if u:
+        lines.append(f"url: {_quoted(u)}")
+    lines.append("source: pasted")
+    lines.append("---")
+    doc = "\n".join(lines) + "\n" + text.replace("\r\n", "\n").replace("\r", "\n")
+    if len(doc.encode("utf-8", "surrogatepass")) > MAX_UPLOAD_BYTES:
+        raise UploadError(f"the pasted text is over the {MAX_UPLOAD_MB} MB limit")
+    return doc if doc.endswith("\n") else doc + "\n"
+
+
+def pasted_name(title, body) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", str(title or "")).encode("ascii", "ignore")
+                  .decode().lower()).strip("-")[:40].strip("-")
+    digest = hashlib.sha256(str(body).encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"pasted-{slug or 'article'}-{digest}.md"
+
+
+# --------------------------------------------------------------------------- into the store
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    stem, _, suffix = name.rpartition(".")
+    n, out = 2, name
+    while out.lower() in taken:
+        out = f"{stem}-{n}.{suffix}"
+        n += 1
+    taken.add(out.lower())
+    return out
+
+
+def ingest_uploads(store, files: Iterable[tuple] = (), pasted: Iterable[dict] = (),
+                   on_progress: Callable[[float, str], None] | None = None) -> UploadReport:
+    """Files — (name, bytes), or (name, read, size) with `read()` called only when `size` is
+    within the limit — and pasted articles ({body, title, outlet, published, url}) into
+    the store, through `journeys.pipeline.ingest` on a temporary folder that holds only
+    what this call wrote. Returns one outcome per item, in the order given."""
+    from journeys.pipeline import expand, ingest
+
+    report = UploadReport()
+    files, pasted = list(files), list(pasted)
+    if len(files) + len(pasted) > MAX_FILES:
+        report.outcomes.append(Outcome("(upload)", "failed", f"too many files at once (at most {MAX_FILES})"))
+        return report
+    progress = on_progress or (lambda f, m: None)
+    with tempfile.TemporaryDirectory(prefix="caravan-atlas-upload-") as tmp:
+        folder = Path(tmp).resolve()
+        staged: dict[str, Outcome] = {}  # resolved path -> its outcome (filled in below)
+        taken: set[str] = set()
+        total = max(1, len(files) + len(pasted))
+
+        batch: dict[str, str] = {}  # content hash -> the name first given with it
+
+        def stage(shown: str, saved: str, data: bytes, note: str = "") -> None:
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in batch:  # the same bytes twice in one upload: the first one counts
+                report.outcomes.append(Outcome(shown, "unchanged", f"unchanged: the same text as {batch[digest]}"))
+                return
+            batch[digest] = shown
+            path = (folder / _unique(saved, taken)).resolve()
+            if path.parent != folder:  # cannot happen after safe_filename; never write elsewhere
+                report.outcomes.append(Outcome(shown, "failed", "refused: the name points outside the upload folder"))
+                return
+            path.write_bytes(data)
+            out = Outcome(shown, "failed", note)
+            report.outcomes.append(out)
+            staged[str(path)] = out
+
+        for k, item in enumerate(files):
+            name, data = item[0], item[1]
+            shown = str(name if name is not None else "(no name)")[:200]
+            progress(k / total / 2, f"Checking {shown}")
+            try:
+                saved = safe_filename(name)
+                if callable(data):  # read only once the size is known to be acceptable
+                    check_upload(name, size=item[2])
+                    data = data()
+                check_upload(name, data)
+            except UploadError as exc:
+                report.outcomes.append(Outcome(shown, "failed", str(exc)))
+                continue
+            notes = [f"saved as {saved}"] if saved != shown else []
+            try:
+                data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                notes.append("not UTF-8: read as Windows-1252, check accented letters in its quotes")
+            stage(shown, saved, data, "; ".join(notes))
+        for k, item in enumerate(pasted):
+            title = (_one_line(item.get("title"), 10**7, "title") or "")[:80]
+            shown = "pasted text" + (f" “{title}”" if title else "")
+            progress((len(files) + k) / total / 2, "Checking the pasted text")
+            try:
+                text = pasted_article(item.get("body"), title=item.get("title"), outlet=item.get("outlet"),
+                                      published=item.get("published"), url=item.get("url"))
+            except UploadError as exc:
+                report.outcomes.append(Outcome(shown, "failed", str(exc)))
+                continue
+            stage(shown, pasted_name(item.get("title"), item.get("body")), text.encode("utf-8", "surrogatepass"))
+        if not staged:
+            return report
+
+        seen = [0]
+
+        def on_file(p: Path) -> None:
+            seen[0] += 1
+            out = staged.get(str(Path(p).resolve()))
+            progress(0.5 + 0.45 * seen[0] / len(staged), f"Reading {out.name if out else Path(p).name}")
+
+        known = store.known_hashes()
+        result = ingest([folder], store, on_file=on_file)
+        progress(1.0, "Done")
+        failed = {str(Path(p).resolve()): msg for p, msg in result.failed}
+        # The pipeline reads the folder in `expand` order and stores new texts in that order.
+        fresh, claimed = [], set()
+        for p in expand([folder]):
+            path = str(Path(p).resolve())
+            out = staged.get(path)
+            if out is None:
+                continue
+            note = out.message
+            if path in failed:
+                out.status, out.message = "failed", failed[path]
+                continue
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            if digest in known:
+                out.status = "unchanged"
+                out.message = "unchanged: the same text is already in the atlas"
+            elif digest in claimed:
+                out.status = "unchanged"
+                out.message = "unchanged: the same text as another file in this upload"
+            else:
+                claimed.add(digest)
+                out.status, out.message = "added", "added"
+                fresh.append(out)
+            if note:
+                out.message += f" ({note})"
+        if len(fresh) == len(result.added):
+            for out, aid in zip(fresh, result.added):
+                out.article = aid
+    return report
