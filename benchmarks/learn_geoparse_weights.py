@@ -58,6 +58,7 @@ def main() -> int:
         return 0
     from gazetteer import Context, haversine_km
     from gazetteer.geocoder import DEFAULT_WEIGHTS, FIXED
+    from gazetteer.normalize import norm
     from geoparser.parse import DEFAULT_RECOGNITION, Geoparser, _dedupe
 
     docs = split(read_lgl(), "train")
@@ -113,7 +114,7 @@ def main() -> int:
                 continue
             ctx = Context()
             for m, (other, ranked) in enumerate(zip(spans, first)):
-                if m != k and ranked and other.text != s.text and ranked[0].confidence >= 0.5:
+                if m != k and ranked and norm(other.text) != norm(s.text) and ranked[0].confidence >= 0.5:
                     ctx.add(ranked[0].place)
             refs = _dedupe(s.refs)
             feats = [gaz.features(r, ctx, s.qualifier) for r in refs]

@@ -391,7 +391,9 @@ class Geoparser:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     # -- the whole pass ----------------------------------------------------------------------
-    def parse(self, text: str, min_probability: float | None = None) -> list[Toponym]:
+    def parse(self, text: str, min_probability: float | None = None, prior: Context | None = None) -> list[Toponym]:
+        """`prior`: what the caller knows before reading (a domain's countries and states),
+        weighed like places the document itself names."""
         threshold = self.threshold if min_probability is None else min_probability
         spans, toks = self.candidates(text)
         lower_words = {t.text for t in toks if t.text.islower()}
@@ -408,12 +410,12 @@ class Geoparser:
                 if _STATE_WORD_AFTER.match(text, s.end) or _STATE_WORD_BEFORE.search(text, max(0, s.start - 20), s.start):
                     s.refs = self._units_only(s.refs)  # "Oaxaca State", "the state of Chiapas"
                 kept.append(s)
-        toponyms = self._resolve(kept)
+        toponyms = self._resolve(kept, prior)
         toponyms += self._demonyms(toks, text)
         toponyms.sort(key=lambda t: t.start)
         return toponyms
 
-    def _resolve(self, spans: list[_Span]) -> list[Toponym]:
+    def _resolve(self, spans: list[_Span], prior: Context | None = None) -> list[Toponym]:
         gaz = self.gaz
         # Pass 1: each distinct mention read alone (countries, states, "City, State").
         first: dict[tuple, list[Match]] = {}
@@ -433,8 +435,13 @@ class Geoparser:
             ranked = second.get(key)
             if ranked is None:
                 ctx = Context()
+                if prior is not None:
+                    ctx.countries |= prior.countries
+                    ctx.admin1s |= prior.admin1s
+                    ctx.points += prior.points
+                own = norm(s.text)
                 for text, place in confident:
-                    if text != s.text:
+                    if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
                         ctx.add(place)
                 ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier) if s.refs else []
                 second[key] = ranked
@@ -467,7 +474,7 @@ def default_geoparser() -> Geoparser:
     return Geoparser()
 
 
-def geoparse(text: str, gazetteer: Gazetteer | None = None) -> list[Toponym]:
+def geoparse(text: str, gazetteer: Gazetteer | None = None, prior: Context | None = None) -> list[Toponym]:
     """Every place mention in `text`: span, surface text, resolution (or None + candidates)."""
     parser = default_geoparser() if gazetteer is None else Geoparser(gazetteer)
-    return parser.parse(text)
+    return parser.parse(text, prior=prior)

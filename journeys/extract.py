@@ -18,7 +18,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-from gazetteer import ADMIN1, ADMIN2, COUNTRY, REGION, Place
+from gazetteer import ADMIN1, ADMIN2, COUNTRY, REGION, Context, Place
 from gazetteer.geocoder import default_gazetteer
 from geoparser import Toponym, geoparse
 
@@ -187,14 +187,35 @@ def _border_place() -> Place | None:
     return r.place
 
 
+# The caravans this project follows cross Central America, Mexico and the US border
+# states: between namesakes, a reader of caravan news leans there ("Ciudad Hidalgo" is
+# the Chiapas border town, not the Michoacán city). The document's own places still count.
+ROUTE_COUNTRIES = ("MX", "GT", "HN", "SV", "NI", "CR", "PA", "US")
+ROUTE_STATES = ("Chiapas", "Oaxaca", "Tabasco", "Veracruz", "Puebla", "Ciudad de México", "Querétaro",
+                "San Luis Potosí", "Nuevo León", "Tamaulipas", "Coahuila", "Chihuahua", "Sonora",
+                "Baja California", "Texas", "Arizona", "New Mexico", "California")
+
+
+def route_prior() -> Context:
+    gaz = default_gazetteer()
+    ctx = Context(countries=set(ROUTE_COUNTRIES))
+    for name in ROUTE_STATES:  # the states themselves, not their namesake capitals
+        for ref in gaz.refs(name):
+            p = gaz.place(ref >> 1)
+            if p.kind == ADMIN1 and p.country_code in ROUTE_COUNTRIES:
+                ctx.admin1s.add((p.country_code, p.name))
+    return ctx
+
+
 class Extractor:
     def __init__(self):
         self.gaz = default_gazetteer()
+        self.prior = route_prior()
 
     def extract(self, article: Article) -> ArticleExtraction:
         text = article.text
         sentences = segment(text)
-        toponyms = geoparse(text)
+        toponyms = geoparse(text, prior=self.prior)
         places = [t for t in toponyms if t.kind == "place"]
         state = _State(article)
         for k, s in enumerate(sentences):
