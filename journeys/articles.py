@@ -162,10 +162,9 @@ def _load_sidecar(path: Path) -> dict:
     return entry
 
 
-def identify(path) -> tuple[str, str]:
-    """(content hash, id) of an article file without parsing it: enough to tell a
-    re-ingest from a new article before the (parallel) reading and extraction.
-    Raises ArticleError for what `read_article` would refuse before reading."""
+def _read_bytes(path) -> bytes:
+    """The raw bytes of an article file, or ArticleError for what is refused before
+    reading: missing, a folder, an unsupported type, over MAX_BYTES."""
     p = Path(path)
     if not p.exists():
         raise ArticleError(p, "file not found")
@@ -177,9 +176,18 @@ def identify(path) -> tuple[str, str]:
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise ArticleError(p, f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
-        return hashlib.sha256(p.read_bytes()).hexdigest(), p.stem
+        raw = p.read_bytes()
     except OSError as exc:
         raise ArticleError(p, f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:  # the file grew between stat and read
+        raise ArticleError(p, f"file is over the {MAX_BYTES}-byte limit")
+    return raw
+
+
+def identify(path) -> tuple[str, str]:
+    """(content hash, id) of an article file without parsing it: enough to tell a
+    re-ingest from a new article before the (parallel) reading and extraction."""
+    return hashlib.sha256(_read_bytes(path)).hexdigest(), Path(path).stem
 
 
 def _html_article(html: str, path) -> tuple[dict, str]:
@@ -209,21 +217,7 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
     Raises ArticleError for anything that is not a usable article.
     """
     p = Path(path)
-    if not p.exists():
-        raise ArticleError(p, "file not found")
-    if p.is_dir():
-        raise ArticleError(p, "is a directory, not an article file")
-    if p.suffix.lower() not in ARTICLE_SUFFIXES:
-        raise ArticleError(p, f"unsupported file type {p.suffix or '(none)'!r} (expected .txt, .md or .html)")
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ArticleError(p, f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ArticleError(p, f"cannot read file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:  # the file grew between stat and read
-        raise ArticleError(p, f"file is over the {MAX_BYTES}-byte limit")
+    raw = _read_bytes(p)
 
     decoded, fallback = _decode(raw, p)
     if _looks_binary(decoded):
