@@ -8,28 +8,15 @@ uploads (script in the title and body, a 50 MB file) run nothing and change noth
 Screenshots go to artifacts/ (git-ignored)."""
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
+from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LOCAL, MAP_FRAME, DashboardServer, server_env  # noqa: E402
 from conftest import DASHBOARD_EDIT_PASSWORD, DASHBOARD_UPLOAD_ARTICLE, DASHBOARD_UPLOAD_BODY  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "http://localhost", "ws://localhost", "data:", "blob:", "about:")
 XSS_TITLE = "<img src=x onerror=alert(1)>"
 XSS_BODY = "<script>alert(2)</script> and <img src=x onerror=alert(3)> in the text."
 XSS_FILE_NAME = "<img src=x onerror=alert(4)>.md"
@@ -39,51 +26,13 @@ EDIT_CONTROLS = (".st-key-ed_submit", ".st-key-upload_submit", ".st-key-paste_su
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env: dict, log: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "_stcore/health", timeout=1) as r:
-                    if r.read() == b"ok":
-                        return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("streamlit did not become healthy in 60 s")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 @pytest.fixture(scope="module")
 def edit_server(tmp_path_factory):
     """A server whose store starts as the seeds, editing on with the test password."""
     tmp = tmp_path_factory.mktemp("edit-e2e")
     url = f"sqlite:///{tmp / 'store.sqlite'}"
-    env = {k: v for k, v in os.environ.items() if k not in ("CARAVAN_ATLAS_ARTICLES_DIR", "CARAVAN_ATLAS_DOCUMENT")}
-    env.update(CARAVAN_ATLAS_STORE=url, CARAVAN_ATLAS_EDIT_PASSWORD=DASHBOARD_EDIT_PASSWORD)
-    srv = Server(env, tmp / "streamlit.log")
+    env = server_env(CARAVAN_ATLAS_STORE=url, CARAVAN_ATLAS_EDIT_PASSWORD=DASHBOARD_EDIT_PASSWORD)
+    srv = DashboardServer(env, tmp / "streamlit.log")
     srv.store_url = url
     yield srv
     srv.stop()
