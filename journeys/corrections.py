@@ -198,16 +198,7 @@ def _apply_one(caravans: list[Caravan], c: Correction) -> bool:
         keep, gone = first[0], other[0]
         if keep is gone:
             return True
-        keep.observations.extend(gone.observations)
-        for x in gone.articles:
-            if x not in keep.articles:
-                keep.articles.append(x)
-        for x in gone.organizers:
-            if x not in keep.organizers:
-                keep.organizers.append(x)
-        for x in gone.origins:
-            if x not in keep.origins:
-                keep.origins.append(x)
+        keep.absorb(gone)
         gone.observations = []
         for o in keep.observations:
             _mark(o, c)

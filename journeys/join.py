@@ -93,18 +93,8 @@ def _merge(members: list[Caravan]) -> Caravan:
     cid = "c-" + hashlib.sha1("|".join(ids).encode()).hexdigest()[:10]
     merged = Caravan(id=cid, label="")
     for m in sorted(members, key=lambda m: m.id):
-        merged.name = merged.name or m.name
-        for o in m.organizers:
-            if not any(o in x or x in o for x in merged.organizers):
-                merged.organizers.append(o)
-        for o in m.origins:
-            if o not in merged.origins:
-                merged.origins.append(o)
-        for a in m.articles:
-            if a not in merged.articles:
-                merged.articles.append(a)
         # Each source's observations are kept: sizes differ by source and both count.
-        merged.observations.extend(m.observations)
+        merged.absorb(m)
     merged.observations.sort(key=lambda o: (o.date.isoformat() if o.date else "9999", o.role != DEPARTURE,
                                             o.article, o.evidence.start))
     merged.label = caravan_label(merged)

@@ -114,6 +114,20 @@ class Caravan:
         precise = [o for o in sized if o.size_qualifier != "vague"]
         return precise or sized
 
+    def absorb(self, other: "Caravan") -> None:
+        """Take in another caravan's facts and sources (the join and an editor's merge)."""
+        self.name = self.name or other.name
+        for o in other.organizers:  # "Mujica" and "Irineo Mujica" are one organizer
+            if not any(o in x or x in o for x in self.organizers):
+                self.organizers.append(o)
+        for o in other.origins:
+            if o not in self.origins:
+                self.origins.append(o)
+        for a in other.articles:
+            if a not in self.articles:
+                self.articles.append(a)
+        self.observations.extend(other.observations)
+
     def departure(self) -> Observation | None:
         deps = [o for o in self.observations if o.role == DEPARTURE and o.place and not o.rejected]
         deps.sort(key=lambda o: (o.date is None, o.date_precision != "day"))
