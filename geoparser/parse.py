@@ -90,6 +90,7 @@ DEFAULT_RECOGNITION = {
     "surname_elsewhere": -3.0, "comma_admin_after": 2.5, "place_prep_before": 1.2, "org_after": -2.0,
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
+    "repeated": 0.0, "initial_but_seen_mid": 0.0,
 }
 
 
@@ -311,6 +312,14 @@ class Geoparser:
             if a.capitalised and b.capitalised and text[a.end:b.start] == " " and not _sentence_initial(text, a.start) \
                     and norm(a.text) not in d.names and a.text.lower() not in STOP:
                 surnames.add(b.text)
+        # How often each surface occurs, and whether it ever stands mid-sentence (then its
+        # capital is its own, not the sentence's).
+        counts: dict[str, int] = {}
+        mid: set[str] = set()
+        for s in spans:
+            counts[s.text] = counts.get(s.text, 0) + 1
+            if not _sentence_initial(text, s.start):
+                mid.add(s.text)
         for s in spans:
             tags = s.features  # set by _pattern_spans
             rows = [r >> 1 for r in s.refs]
@@ -351,6 +360,8 @@ class Geoparser:
                 and text[s.end:next_tok.start] == " " else 0.0,
                 "short": 1.0 if len(s.text) <= 3 and "." not in s.text else 0.0,
                 "n_candidates": math.log(len(s.refs)) if s.refs else 0.0,
+                "repeated": math.log(counts[s.text]),
+                "initial_but_seen_mid": 1.0 if s.text in mid and _sentence_initial(text, s.start) else 0.0,
                 "calendar": 1.0 if s.text.lower() in CALENDAR else 0.0,
                 "direction": 1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
                 "in_name_run": 1.0 if len(words) == 1 and s.text in run_words and not (glued_before or glued_after) else 0.0,
