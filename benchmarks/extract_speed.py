@@ -92,10 +92,14 @@ def instrumented(store: Store):
     orig_save, orig_join = store.save, store_mod.join
 
     def save(extracted):
-        captured.extend(extracted)
-        return orig_save(extracted)
+        # ingest streams extractions into save(): drain them first, so the time of
+        # reading + extracting and the time of storing are measured apart.
+        items = list(extracted)
+        captured.extend(items)
+        return t_save.wrap(orig_save)(items)
 
-    store.save = t_save.wrap(save)  # instance attributes shadow the methods
+    store.save = save  # instance attributes shadow the methods
+
     store._rebuild = t_rebuild.wrap(store._rebuild)
     store_mod.join = t_join.wrap(orig_join)
     try:
