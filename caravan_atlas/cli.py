@@ -6,7 +6,7 @@
     caravan-atlas ingest seeds/ [--store URL] [--json]
     caravan-atlas build-index [--force] [--json]
 
-Conventions that every subcommand keeps (extract and ingest will too):
+Conventions that every subcommand keeps:
 
 - `--json` prints exactly one JSON document on stdout and nothing else; progress and
   logs go to stderr (`-q` silences them).

@@ -207,9 +207,6 @@ fi
 # -- 6. go ----------------------------------------------------------------------------------
 case "$mode" in
     run)
-        if [[ ! -f dashboard/app.py ]]; then
-            die "dashboard/app.py is not in this clone yet (the dashboard is in progress); try: .venv/bin/caravan-atlas geoparse seeds/000_8cc5013a2fc87902.txt"
-        fi
         say "starting the dashboard: open the URL that streamlit prints below (Ctrl-C stops it)"
         exec "$venv/bin/streamlit" run dashboard/app.py \
             --server.address 127.0.0.1 --server.headless true "$@"
