@@ -113,12 +113,7 @@ def _correct(acc: Access, where: str, action: str, build, name_key: str, note_ke
         name = editing.clean_editor(ss.get(name_key))
         payload = build()
         note = editing.clean_note(ss.get(note_key)) if note_key else None
-        cid = acc.store.correct(action, payload, editor=name, note=note)
-        label = payload.get("label") if action == "split" or (action == "move" and not payload.get("to")) else None
-        if label:
-            # The store derives a new caravan's label unless it was renamed: name it as asked.
-            first = payload.get("fact") or payload["facts"][0]
-            acc.store.correct("rename", {"anchor": first, "label": label}, editor=name, note=note)
+        cid = acc.store.correct(action, payload, editor=name, note=note)  # a split's label is kept by the store
     except (FormError, CorrectionError) as exc:
         _flash(where, "error", " ".join(str(exc).split()), follow)
         return
