@@ -122,20 +122,40 @@ def _size(value, what: str) -> int | None:
     return value
 
 
-def _date(value) -> dt.date | None:
+class BadDate(ValueError):
+    """`problem` is "format" (not YYYY-MM-DD) or "exists" (no such day); `text` the input."""
+
+    def __init__(self, text: str, problem: str):
+        super().__init__(f"{text!r}: {problem}")
+        self.text, self.problem = text, problem
+
+
+def iso_date(value) -> dt.date | None:
+    """A date from a form: blank is None, else YYYY-MM-DD that exists (BadDate otherwise).
+    The forms here and the upload form word the error each their own way."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    s = str(value).strip()
+    s = " ".join(str(value).split())
+    if not s:
+        return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-        raise FormError(f"The date {s!r} is not a date (YYYY-MM-DD).")
+        raise BadDate(s, "format")
     try:
         return dt.date.fromisoformat(s)
     except ValueError:
-        raise FormError(f"The date {s!r} does not exist.") from None
+        raise BadDate(s, "exists") from None
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return iso_date(value)
+    except BadDate as e:
+        raise FormError(f"The date {e.text!r} is not a date (YYYY-MM-DD)." if e.problem == "format"
+                        else f"The date {e.text!r} does not exist.") from None
 
 
 def place_dict(place) -> dict:

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .editing import BadDate, clean_text, iso_date
+
 MAX_UPLOAD_MB = 10
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_FILES = 50
@@ -118,9 +120,7 @@ def check_upload(name, data: bytes | None = None, size: int | None = None) -> No
 
 
 def _one_line(value, limit: int, what: str) -> str | None:
-    text = "" if value is None else str(value)
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
-    text = " ".join(text.split())
+    text = clean_text(value, limit + 1)
     if len(text) > limit:
         raise UploadError(f"the {what} is too long (at most {limit} characters)")
     return text or None
@@ -128,21 +128,11 @@ def _one_line(value, limit: int, what: str) -> str | None:
 
 def published_date(value) -> dt.date | None:
     """YYYY-MM-DD that exists, or None for blank; UploadError otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    s = " ".join(str(value).split())
-    if not s:
-        return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-        raise UploadError(f"published date {s[:40]!r} is not a date (expected YYYY-MM-DD)")
     try:
-        return dt.date.fromisoformat(s)
-    except ValueError:
-        raise UploadError(f"published date {s!r} does not exist (expected YYYY-MM-DD)") from None
+        return iso_date(value)
+    except BadDate as e:
+        raise UploadError(f"published date {e.text[:40]!r} is not a date (expected YYYY-MM-DD)" if e.problem == "format"
+                          else f"published date {e.text!r} does not exist (expected YYYY-MM-DD)") from None
 
 
 def article_url(value) -> str | None:
