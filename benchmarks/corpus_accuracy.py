@@ -32,14 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from journeys_devset import _name_match  # noqa: E402  (the same matching rule as the dev set's)
 
 MATCH_KM = 25.0
 JOIN_DAYS = 2
 
 
-def _name_match(a: str, b: str) -> bool:
-    a, b = a.lower().replace("the ", ""), b.lower().replace("the ", "")
-    return a in b or b in a
 
 
 def _is_border(o) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from gazetteer import ADMIN1, ADMIN2, COUNTRY, REGION, Context, Place
@@ -182,7 +183,9 @@ def _place_key(p: PlaceRef | None) -> str:
     return f"{p.place.name}|{p.place.country_code}|{p.place.admin1}|{p.place.kind}"
 
 
+@lru_cache(maxsize=1)
 def _border_place() -> Place | None:
+    """The US–Mexico border's curated point: looked up once, not in every sentence."""
     r = default_gazetteer().geocode("U.S.-Mexico border")
     return r.place
 
