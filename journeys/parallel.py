@@ -13,12 +13,13 @@ cannot depend on which worker read which file, or in which order.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .articles import Article, ArticleError, read_article
-from .extract import ArticleExtraction, extract_article
+from .extract import extract_article
 
 CHUNK = 25  # files per task: amortises scheduling (~1 ms) over ~25 x 5-15 ms of work
 
@@ -53,8 +54,14 @@ class DaskExtractor:
         else:
             n = workers or os.cpu_count() or 1
             # Processes, one thread each: extraction is pure Python and holds the GIL.
+            # The cluster's chatter - including tracebacks its workers log while shutting
+            # down - is kept off the user's terminal (silence_logs covers the workers, the
+            # logger level this process's scheduler); its diagnostics page takes any free
+            # port, so two clusters never fight over one.
+            logging.getLogger("distributed").setLevel(logging.ERROR)
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                        dashboard_address=":0", host="127.0.0.1")  # ":0": any free port, never a clash
+                                        dashboard_address="127.0.0.1:0", host="127.0.0.1",
+                                        silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
 
     @property

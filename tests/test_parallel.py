@@ -71,6 +71,7 @@ def test_cli_ingest_runs_on_a_local_dask_cluster(corpus, tmp_path):
     out = json.loads(r.stdout)
     assert len(out["added"]) == 60 and out["counts"]["articles"] == 60
     assert "broken.md" in r.stderr and "2021-13-45" in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1, r.stderr  # the one failure, none of the cluster's own logging
     r = subprocess.run([str(CLI), "ingest", str(corpus), "--store", str(db), "--scheduler", "tcp://127.0.0.1:1"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "cannot start" in r.stderr and r.stderr.count("\n") == 1
