@@ -438,7 +438,7 @@ def table_rows(atlas: Atlas, stops: list[Stop]) -> list[dict]:
         rows.append({
             "Stop": s.ref, "Caravan": c.title, "Role": ROLE_LABEL.get(s.role, s.role),
             "Date": fmt_date(s.date, s.date_precision) if s.date else (
-                "—" if s.planned else f"not reported (placed by role)" if s.effective_date else "not reported"),
+                "—" if s.planned else "not reported (placed by role)" if s.effective_date else "not reported"),
             "Place": s.place_display,
             "Place kind": s.kind or ("not located" if s.has_place else ""),
             "Located": "yes" if s.located else ("no (name not found)" if s.has_place else "no place"),

@@ -25,7 +25,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from gazetteer import Place
 

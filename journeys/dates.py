@@ -91,7 +91,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"the\s+middle\s+of|earlier\s+in|later\s+in)(?:-|\s+))(?P<month>{_MONTH_FULL}|{_MONTH_ABBR})(?![\w-]|\s*\d)"
     )),
     # mid-July (a bare capitalised "March" is too often a verb or a name)
-    ("month_bare", re.compile(rf"(?<![\w-])(?P<mod>early-|mid-|late-)(?P<month>January|February|March|April|June|July|August|September|October|November|December)(?![\w-])")),
+    ("month_bare", re.compile(r"(?<![\w-])(?P<mod>early-|mid-|late-)(?P<month>January|February|March|April|June|July|August|September|October|November|December)(?![\w-])")),
     # Christmas Eve, on Christmas, New Year's Day: fixed-date holidays shared by the
     # countries these caravans cross (moveable feasts are left out).
     ("holiday", re.compile(

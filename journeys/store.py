@@ -26,7 +26,6 @@ from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey
                         Table, Text, create_engine, delete, func, insert, inspect, select, update)
 from sqlalchemy.engine import Engine
 
-from .articles import Article
 from .extract import ArticleExtraction
 from .corrections import Correction, CorrectionError, fact_key, validate
 from .corrections import apply as apply_corrections
