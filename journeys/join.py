@@ -6,8 +6,8 @@ A date known only to the month ("in early September") never joins on its own: tw
 groups left Tapachula in early September 2021 (12,000 Haitians; about 800 broken up).
 
 The result depends only on the set of articles, not on the order or batches they
-arrived in: caravans are processed in a canonical order and joined transitively
-(union-find), and a joined caravan's id is derived from its members.
+arrived in: caravans are processed in a canonical order into groups anchored on their
+earliest departure, and a joined caravan's id is derived from its members.
 """
 from __future__ import annotations
 
@@ -47,19 +47,22 @@ def join(caravans: list[Caravan]) -> list[Caravan]:
             i = parent[i]
         return i
 
-    # Compare only caravans that left within JOIN_DAYS of each other: sorted by date,
-    # each looks ahead until the gap is too wide (near-linear instead of all pairs).
+    # Each caravan joins the first group whose *first* departure is within JOIN_DAYS and
+    # JOIN_KM of its own, else starts a group. Measured against the group's first member,
+    # not any member: a chain of daily departures from Tapachula (one a day for years in a
+    # large archive) must not become one caravan. Processed in (date, id) order, so the
+    # grouping depends only on the set of caravans; near-linear (only open groups compared).
     keyed = sorted(((k[2], i, k) for i, c in enumerate(items) if (k := _departure_key(c)) is not None),
                    key=lambda t: (t[0], t[1]))
-    for x, (di, i, ki) in enumerate(keyed):
-        for dj, j, kj in keyed[x + 1:]:
-            if (dj - di).days > JOIN_DAYS:
+    open_groups: list[tuple] = []  # (first date, lat, lon, root index), oldest first
+    for di, i, ki in keyed:
+        open_groups = [g for g in open_groups if (di - g[0]).days <= JOIN_DAYS]
+        for g in open_groups:
+            if haversine_km(ki[0], ki[1], g[1], g[2]) <= JOIN_KM:
+                parent[i] = g[3]
                 break
-            if haversine_km(ki[0], ki[1], kj[0], kj[1]) <= JOIN_KM:
-                a, b = find(i), find(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-
+        else:
+            open_groups.append((di, ki[0], ki[1], i))
     groups: dict[int, list[Caravan]] = {}
     for i, c in enumerate(items):
         groups.setdefault(find(i), []).append(c)

@@ -128,6 +128,44 @@ def test_batches_in_any_order_give_the_same_caravans(backend, tmp_path):
     assert strip(one.document()) == strip(two.document())
 
 
+def _daily_departures(folder: Path, days: int) -> list[Path]:
+    """One article a day, each about a group that left Tapachula that morning."""
+    import datetime as dt
+    folder.mkdir()
+    out = []
+    for k in range(days):
+        day = dt.date(2021, 3, 1) + dt.timedelta(days=k)
+        p = folder / f"day-{k:02d}.md"
+        p.write_text(f"---\ntitle: Group leaves Tapachula\npublished: {day.isoformat()}\noutlet: Wire {k % 3}\n---\n"
+                     f"About {500 + k} migrants left Tapachula on {day:%B} {day.day}, {day.year}, bound for Mexico City.\n",
+                     encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def test_daily_departures_do_not_chain_into_one_caravan(backend, tmp_path):
+    """Departures a day apart join (same caravan, told differently); a month of them does
+    not become one caravan through a chain of neighbours, whatever the batch order."""
+    files = _daily_departures(tmp_path / "days", 30)
+    one = backend.store("one")
+    ingest(files, one)
+    cars = one.document()["caravans"]
+    spans = [(min(o["date"] for o in c["observations"] if o["date"]), max(o["date"] for o in c["observations"] if o["date"]))
+             for c in cars]
+    assert 10 <= len(cars) <= 15, [c["label"] for c in cars]
+    assert all((_date(b) - _date(a)).days <= 2 for a, b in spans), spans
+    two = backend.store("two")
+    for k in (2, 0, 1):  # three batches, out of order
+        ingest(files[k::3], two)
+    ids = lambda doc: sorted(c["id"] for c in doc["caravans"])  # noqa: E731
+    assert ids(one.document()) == ids(two.document())
+
+
+def _date(s: str):
+    import datetime as dt
+    return dt.date.fromisoformat(s)
+
+
 def test_bad_files_are_reported_and_skipped_store_kept(store, tmp_path):
     ingest([SEEDS / "000_8cc5013a2fc87902.txt"], store)
     before = store.document()
