@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String,
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
                         Table, Text, create_engine, delete, func, insert, inspect, select, update)
 from sqlalchemy.engine import Engine
 
@@ -69,6 +69,18 @@ caravans = Table(
     Column("origins", JSON),
     Column("articles", JSON),
     Column("renamed", Boolean),
+    # Summaries kept at rebuild so a large archive is browsed without reading every
+    # observation: journey order (letters, colours), dates, counts.
+    Column("position", Integer, index=True),
+    Column("first_date", Date, index=True),
+    Column("last_date", Date, index=True),
+    Column("n_observations", Integer),
+    Column("n_articles", Integer),
+)
+caravan_articles = Table(  # which articles speak of which caravan (filters by outlet in SQL)
+    "caravan_articles", metadata,
+    Column("caravan_id", String(40), ForeignKey("caravans.id"), primary_key=True),
+    Column("article_id", Text, ForeignKey("articles.id"), primary_key=True, index=True),
 )
 observations = Table(
     "observations", metadata,
@@ -100,7 +112,17 @@ observations = Table(
     Column("fact_key", Text, index=True),
     Column("rejected", Boolean),
     Column("corrections", JSON),
+    Column("outlet", Text),  # the first source's outlet, copied so an archive's views filter without a join
 )
+# An archive's per-place totals read these columns of every fact: an index holding them
+# all is scanned instead of the wide rows (sentences, JSON) — 3x faster on SQLite.
+Index("ix_observations_places", observations.c.resolved, observations.c.lat, observations.c.lon,
+      observations.c.place_name, observations.c.kind, observations.c.country_code, observations.c.admin1,
+      observations.c.role, observations.c.caravan_id, observations.c.date, observations.c.size_low,
+      observations.c.size_high, observations.c.rejected, observations.c.outlet)
+Index("ix_observations_unresolved", observations.c.resolved, observations.c.place_text)
+Index("ix_observations_dates", observations.c.date, observations.c.rejected)
+Index("ix_articles_outlet", articles.c.outlet)
 store_meta = Table(  # small facts about the store itself ("generation": bumped by every rebuild)
     "store_meta", metadata,
     Column("key", String(50), primary_key=True),
@@ -167,13 +189,21 @@ class Store:
         changed (an older version made them), drop and rebuild them from the extractions;
         articles, extractions and corrections are never dropped."""
         insp = inspect(self.engine)
-        stale = [t for t in (observations, caravans) if insp.has_table(t.name)
+        derived = (caravan_articles, observations, caravans)  # dropped in this order (foreign keys)
+        stale = [t for t in derived if insp.has_table(t.name)
                  and {c["name"] for c in insp.get_columns(t.name)} != {c.name for c in t.columns}]
+        missing = insp.has_table(articles.name) and not all(insp.has_table(t.name) for t in derived)
+        if stale:  # drop every derived table: they are rebuilt together
+            stale = [t for t in derived if insp.has_table(t.name)]
         with self.engine.begin() as conn:
             for t in stale:
                 t.drop(conn)
         metadata.create_all(self.engine)
-        if stale:
+        with self.engine.begin() as conn:  # indexes added since the tables were made
+            for t in metadata.sorted_tables:
+                for ix in t.indexes:
+                    ix.create(conn, checkfirst=True)
+        if stale or missing:
             with self.engine.begin() as conn:
                 self._rebuild(conn)
 
@@ -241,6 +271,7 @@ class Store:
         for c in fixes:
             conn.execute(update(corrections).where(corrections.c.id == c.id).values(matched=c.id not in missing))
         conn.execute(delete(observations))
+        conn.execute(delete(caravan_articles))
         conn.execute(delete(caravans))
         # Readers cache by version(): a rebuild (re-extraction included) must change it.
         gen = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == "generation"))
@@ -249,16 +280,24 @@ class Store:
         else:
             conn.execute(update(store_meta).where(store_meta.c.key == "generation").values(value=str(int(gen) + 1)))
         if joined:
+            # Journey order of the document: by first reported date (any fact), then id.
+            joined.sort(key=lambda c: (min((o.date for o in c.observations if o.date), default=_dt.date.max), c.id))
             conn.execute(insert(caravans), [dict(
                 id=c.id, label=c.label, name=c.name, size_low=c.size_low, size_high=c.size_high,
-                organizers=c.organizers, origins=c.origins, articles=c.articles, renamed=c.renamed)
-                for c in joined])
+                organizers=c.organizers, origins=c.origins, articles=c.articles, renamed=c.renamed,
+                position=k, **_caravan_summary(c)) for k, c in enumerate(joined)])
+            links = {(c.id, a) for c in joined for a in _caravan_article_ids(c)}
+            rows = [dict(caravan_id=c, article_id=a) for c, a in sorted(links)]
+            for i in range(0, len(rows), 5000):
+                conn.execute(insert(caravan_articles), rows[i:i + 5000])
             # Ids 1..n on every rebuild, given explicitly: SQLite would reuse them after the
             # delete anyway, but a PostgreSQL sequence keeps counting (and is not rolled back).
-            rows = [dict(_observation_row(c.id, o.to_dict()), id=n, fact_key=o.fact or fact_key(o))
+            outlets = dict(conn.execute(select(articles.c.id, articles.c.outlet)).all())
+            rows = [dict(_observation_row(c.id, o.to_dict()), id=n, fact_key=o.fact or fact_key(o),
+                         outlet=outlets.get(o.article))
                     for n, (c, o) in enumerate(((c, o) for c in joined for o in c.observations), start=1)]
-            if rows:
-                conn.execute(insert(observations), rows)
+            for i in range(0, len(rows), 5000):
+                conn.execute(insert(observations), rows[i:i + 5000])
 
     # -- corrections ------------------------------------------------------------------------
     def correct(self, action: str, payload: dict, editor: str, note: str | None = None) -> int:
@@ -323,13 +362,28 @@ class Store:
             return {t.name: conn.scalar(select(func.count()).select_from(t))
                     for t in (articles, caravans, observations, toponyms)}
 
-    def document(self, with_text: bool = True) -> dict:
-        """The whole store as the `extract --json` document (what the dashboard reads)."""
+    def document(self, with_text: bool = True, caravan_ids: Iterable[str] | None = None) -> dict:
+        """The whole store as the `extract --json` document (what the dashboard reads), or
+        with `caravan_ids` just those caravans, their articles and no toponyms: the part of a
+        large archive a view needs."""
         with self.engine.connect() as conn:
-            arts = [dict(r._mapping) for r in conn.execute(select(articles))]
-            cars = [dict(r._mapping) for r in conn.execute(select(caravans))]
-            obs = [dict(r._mapping) for r in conn.execute(select(observations).order_by(observations.c.id))]
-            tops = [dict(r._mapping) for r in conn.execute(select(toponyms).order_by(toponyms.c.id))]
+            if caravan_ids is None:
+                arts = [dict(r._mapping) for r in conn.execute(select(articles))]
+                cars = [dict(r._mapping) for r in conn.execute(select(caravans))]
+                obs = [dict(r._mapping) for r in conn.execute(select(observations).order_by(observations.c.id))]
+                tops = [dict(r._mapping) for r in conn.execute(select(toponyms).order_by(toponyms.c.id))]
+            else:
+                ids = sorted(set(caravan_ids))
+                cars, obs, arts, tops = [], [], [], []
+                for i in range(0, len(ids), 500):  # bounded IN lists on every back end
+                    part = ids[i:i + 500]
+                    cars += [dict(r._mapping) for r in conn.execute(select(caravans).where(caravans.c.id.in_(part)))]
+                    obs += [dict(r._mapping) for r in conn.execute(
+                        select(observations).where(observations.c.caravan_id.in_(part)))]
+                    linked = select(caravan_articles.c.article_id).where(caravan_articles.c.caravan_id.in_(part))
+                    arts += [dict(r._mapping) for r in conn.execute(select(articles).where(articles.c.id.in_(linked)))]
+                obs.sort(key=lambda o: o["id"])
+                arts = list({a["id"]: a for a in arts}.values())
         # Sorted here, not by ORDER BY: undated first and ids by code point on every back end
         # (PostgreSQL puts NULLs last and compares text by the database's collation).
         arts.sort(key=lambda a: (a["published"] is not None, a["published"] or _dt.date.min, a["id"]))
@@ -347,9 +401,9 @@ class Store:
         for c in cars:
             d = {k: c[k] for k in ("id", "label", "name", "size_low", "size_high")}
             d.update(organizers=c["organizers"] or [], origins=c["origins"] or [], articles=c["articles"] or [],
-                     renamed=bool(c["renamed"]), observations=by_caravan.get(c["id"], []))
+                     renamed=bool(c["renamed"]), position=c["position"], observations=by_caravan.get(c["id"], []))
             out_caravans.append(d)
-        out_caravans.sort(key=lambda c: (min((o["date"] for o in c["observations"] if o["date"]), default="9999"), c["id"]))
+        out_caravans.sort(key=lambda c: c["position"])
         return {"articles": out_articles, "caravans": out_caravans,
                 "toponyms": [{"article": t["article_id"], "start": t["start"], "end": t["end"], "text": t["text"],
                               "kind": t["kind"], "name": t["name"], "lat": t["lat"], "lon": t["lon"],
@@ -371,6 +425,22 @@ def unique_id(aid: str, taken: set[str]) -> str:
 
 def _jsonable(meta: dict) -> dict:
     return json.loads(json.dumps(meta, default=str))
+
+
+def _caravan_article_ids(c: Caravan) -> set[str]:
+    """Every article with a fact about this caravan: the listed ones and every source."""
+    ids = set(c.articles)
+    for o in c.observations:
+        ids.add(o.evidence.article)
+        ids.update(e.article for e in o.also)
+    return ids
+
+
+def _caravan_summary(c: Caravan) -> dict:
+    dates = [o.date for o in c.observations if o.date and not o.rejected]
+    return dict(first_date=min(dates, default=None), last_date=max(dates, default=None),
+                n_observations=sum(not o.rejected for o in c.observations),
+                n_articles=len(_caravan_article_ids(c)))
 
 
 def _observation_row(caravan_id: str, o: dict) -> dict:

@@ -1,12 +1,24 @@
-"""Shared pytest fixtures. The dashboard's are all named `dashboard_*`."""
+"""Shared pytest fixtures. The dashboard's are all named `dashboard_*`.
+
+The store's: every test that takes `backend` (or `store`) runs twice: on a SQLite file,
+and on PostgreSQL when CARAVAN_ATLAS_TEST_PG_URL names a server (`bash scripts/setup.sh
+test` starts a throwaway one and sets it). Each PostgreSQL test gets databases of its own,
+created empty and dropped afterwards. Without the URL the PostgreSQL half is skipped,
+except under CI=true, where it fails: a green CI has run both back ends.
+"""
 from __future__ import annotations
 
 import copy
 import json
+import os
 import textwrap
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from journeys.store import Store
 
 XSS_TITLE = "<img src=x onerror=alert(1)> Caravan `${alert(2)}` </script><script>alert(3)</script>"
 XSS_OUTLET = "Evil <b>Outlet</b>"
@@ -173,3 +185,119 @@ def dashboard_edit_env(tmp_path, monkeypatch) -> dict:
     monkeypatch.setenv("CARAVAN_ATLAS_STORE", url)
     monkeypatch.setenv("CARAVAN_ATLAS_EDIT_PASSWORD", DASHBOARD_EDIT_PASSWORD)
     return {"url": url, "password": DASHBOARD_EDIT_PASSWORD}
+
+
+# --------------------------------------------------------------------------- store back ends
+
+PG_URL_VAR = "CARAVAN_ATLAS_TEST_PG_URL"
+IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+class Backend:
+    """Fresh, empty stores on one back end; everything made is dropped at teardown."""
+
+    def __init__(self, name: str, tmp_path: Path, pg_admin=None):
+        self.name, self._tmp, self._admin = name, tmp_path, pg_admin
+        self._stores: list[Store] = []
+        self._databases: list[str] = []
+
+    def target(self, label: str = "store") -> str:
+        """What `--store` takes: a SQLite file path, or a PostgreSQL URL (new database)."""
+        if self.name == "sqlite":
+            return str(self._tmp / f"{label}.sqlite")
+        db = f"caravan_test_{uuid.uuid4().hex[:16]}"
+        with self._admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{db}"'))
+        self._databases.append(db)
+        return self._admin.url.set(database=db).render_as_string(hide_password=False)
+
+    def url(self, label: str = "store") -> str:
+        t = self.target(label)
+        return f"sqlite:///{t}" if self.name == "sqlite" else t
+
+    def store(self, label: str = "store") -> Store:
+        s = Store(self.url(label))
+        self._stores.append(s)
+        return s
+
+    def close(self) -> None:
+        for s in self._stores:
+            s.engine.dispose()
+        if self._databases:
+            with self._admin.connect() as conn:
+                for db in self._databases:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def _pg_admin():
+    """An AUTOCOMMIT engine on the test server (CREATE/DROP DATABASE), or the reason there is none."""
+    url = os.environ.get(PG_URL_VAR)
+    if not url:
+        yield None
+        return
+    engine = create_engine(make_url(url), isolation_level="AUTOCOMMIT", future=True)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path, _pg_admin):
+    if request.param == "postgresql" and _pg_admin is None:
+        why = (f"{PG_URL_VAR} is not set: no PostgreSQL server to test the store on "
+               "(`bash scripts/setup.sh test` starts one)")
+        if IN_CI:
+            pytest.fail(f"CI=true but {why}; CI must test both back ends", pytrace=False)
+        pytest.skip(why)
+    b = Backend(request.param, tmp_path, _pg_admin)
+    try:
+        yield b
+    finally:
+        b.close()
+
+
+@pytest.fixture()
+def store(backend):
+    return backend.store()
+
+
+# --------------------------------------------------------------------------- a generated archive
+
+def corpus_generator():
+    """benchmarks/generate_corpus.py as a module (registered: its dataclasses need sys.modules)."""
+    import importlib.util
+    import sys
+
+    name = "_bench_generate_corpus"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate_corpus.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[name]
+
+
+# The dashboard treats a store as an archive (read a view at a time) above this many facts,
+# and draws routes one by one up to DETAIL; lowered so 150 articles behave like 100,000.
+ARCHIVE_LARGE_ABOVE, ARCHIVE_DETAIL = 100, 150
+
+
+@pytest.fixture(scope="session")
+def dashboard_archive_db(tmp_path_factory) -> Path:
+    """A SQLite store of 150 generated articles and one hostile one (the latest report
+    from Tapachula, with a script in its title and outlet)."""
+    from journeys.pipeline import ingest
+
+    corpus = tmp_path_factory.mktemp("dash-archive-corpus")
+    corpus_generator().generate(150, corpus, seed=5)
+    (corpus / "zz-hostile.md").write_text(
+        f"---\ntitle: '{XSS_TITLE}'\noutlet: \"{XSS_OUTLET}\"\npublished: 2026-01-05\n---\n"
+        "About 900 migrants left Tapachula on Monday, heading for Mexico City.\n", encoding="utf-8")
+    db = tmp_path_factory.mktemp("dash-archive") / "archive.sqlite"
+    store = Store(f"sqlite:///{db}")
+    assert not ingest([corpus], store).failed
+    store.engine.dispose()
+    return db

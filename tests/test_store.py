@@ -1,21 +1,16 @@
 """The store on both back ends: ingest, no-op re-ingest, batches, failures.
 
-Every test that takes `backend` (or `store`) runs twice: on a SQLite file, and on
-PostgreSQL when CARAVAN_ATLAS_TEST_PG_URL names a server (`bash scripts/setup.sh test`
-starts a throwaway one and sets it). Each PostgreSQL test gets databases of its own,
-created empty and dropped afterwards. Without the URL the PostgreSQL half is skipped,
-except under CI=true, where it fails: a green CI has run both back ends.
+Every test that takes `backend` (or `store`) runs twice, on SQLite and on PostgreSQL
+(the fixtures are in conftest.py).
 """
 import json
-import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import event
 
 from journeys.pipeline import ingest
 from journeys.store import Store
@@ -23,80 +18,6 @@ from journeys.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 CLI = Path(sys.executable).parent / "caravan-atlas"
-
-PG_URL_VAR = "CARAVAN_ATLAS_TEST_PG_URL"
-IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
-
-
-class Backend:
-    """Fresh, empty stores on one back end; everything made is dropped at teardown."""
-
-    def __init__(self, name: str, tmp_path: Path, pg_admin=None):
-        self.name, self._tmp, self._admin = name, tmp_path, pg_admin
-        self._stores: list[Store] = []
-        self._databases: list[str] = []
-
-    def target(self, label: str = "store") -> str:
-        """What `--store` takes: a SQLite file path, or a PostgreSQL URL (new database)."""
-        if self.name == "sqlite":
-            return str(self._tmp / f"{label}.sqlite")
-        db = f"caravan_test_{uuid.uuid4().hex[:16]}"
-        with self._admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{db}"'))
-        self._databases.append(db)
-        return self._admin.url.set(database=db).render_as_string(hide_password=False)
-
-    def url(self, label: str = "store") -> str:
-        t = self.target(label)
-        return f"sqlite:///{t}" if self.name == "sqlite" else t
-
-    def store(self, label: str = "store") -> Store:
-        s = Store(self.url(label))
-        self._stores.append(s)
-        return s
-
-    def close(self) -> None:
-        for s in self._stores:
-            s.engine.dispose()
-        if self._databases:
-            with self._admin.connect() as conn:
-                for db in self._databases:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-
-
-@pytest.fixture(scope="session")
-def _pg_admin():
-    """An AUTOCOMMIT engine on the test server (CREATE/DROP DATABASE), or the reason there is none."""
-    url = os.environ.get(PG_URL_VAR)
-    if not url:
-        yield None
-        return
-    engine = create_engine(make_url(url), isolation_level="AUTOCOMMIT", future=True)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request, tmp_path, _pg_admin):
-    if request.param == "postgresql" and _pg_admin is None:
-        why = (f"{PG_URL_VAR} is not set: no PostgreSQL server to test the store on "
-               "(`bash scripts/setup.sh test` starts one)")
-        if IN_CI:
-            pytest.fail(f"CI=true but {why}; CI must test both back ends", pytrace=False)
-        pytest.skip(why)
-    b = Backend(request.param, tmp_path, _pg_admin)
-    try:
-        yield b
-    finally:
-        b.close()
-
-
-@pytest.fixture()
-def store(backend):
-    return backend.store()
-
 
 def labels(store):
     return sorted(c["label"] for c in store.document()["caravans"])

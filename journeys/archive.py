@@ -1,0 +1,249 @@
+"""Reading a large store one view at a time, in SQL.
+
+A dashboard over an archive of 100,000 articles cannot read the whole document on every
+visit. These queries answer what a view needs instead: the catalogue of caravans (from
+the summaries kept in `caravans` at every rebuild), which caravans a view's filters
+match, and per-place totals of what was reported there. Portable Core SQL: the same
+queries run on SQLite and PostgreSQL.
+
+A *view* is any object with the attributes `caravans`, `start`, `end`, `as_of`,
+`min_size` and `outlets` (the dashboard's ViewState). Caravan-level filters here are
+the same as the dashboard's: a caravan matches when it was reported within the dates,
+its largest size reaches the minimum, and an article of one of the outlets speaks of it.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, false, func, literal, or_, select
+
+from .store import Store, articles, caravan_articles, caravans, observations
+
+UNKNOWN_OUTLET = "(unknown outlet)"
+ROLES = ("origin", "departure", "waypoint", "current", "arrival", "destination", "report")
+
+
+@dataclass(frozen=True)
+class CaravanRow:
+    id: str
+    label: str
+    name: str | None
+    position: int
+    size_low: int | None
+    size_high: int | None
+    first_date: _dt.date | None
+    last_date: _dt.date | None
+    n_observations: int
+    n_articles: int
+
+    @property
+    def max_size(self) -> int | None:
+        return self.size_high if self.size_high is not None else self.size_low
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    caravans: list  # CaravanRow, in journey order (position)
+    outlets: list  # sorted; UNKNOWN_OUTLET when an article has none
+    dates: list  # every distinct reported date, sorted
+    n_articles: int
+    n_observations: int
+
+    @property
+    def date_min(self) -> _dt.date | None:
+        return self.dates[0] if self.dates else None
+
+    @property
+    def date_max(self) -> _dt.date | None:
+        return self.dates[-1] if self.dates else None
+
+
+def catalogue(store: Store) -> Catalogue:
+    """Every caravan's summary row, the outlets and the reported dates."""
+    with store.engine.connect() as conn:
+        rows = [CaravanRow(r.id, r.label, r.name, r.position or 0, r.size_low, r.size_high, r.first_date,
+                           r.last_date, r.n_observations or 0, r.n_articles or 0)
+                for r in conn.execute(select(
+                    caravans.c.id, caravans.c.label, caravans.c.name, caravans.c.position, caravans.c.size_low,
+                    caravans.c.size_high, caravans.c.first_date, caravans.c.last_date,
+                    caravans.c.n_observations, caravans.c.n_articles))]
+        outlets = {o or UNKNOWN_OUTLET for o in conn.scalars(select(articles.c.outlet).distinct())}
+        dates = sorted(d for d in conn.scalars(
+            select(observations.c.date).where(_not_rejected()).distinct()) if d is not None)
+        n_art = conn.scalar(select(func.count()).select_from(articles))
+    rows.sort(key=lambda r: (r.position, r.id))
+    return Catalogue(rows, sorted(outlets), dates, n_art or 0, sum(r.n_observations for r in rows))
+
+
+def _not_rejected():
+    return or_(observations.c.rejected.is_(None), observations.c.rejected == false())
+
+
+def _caravan_level(view) -> bool:
+    """Does the view filter whole caravans (so facts must be joined to `caravans`)?"""
+    return bool(view.caravans or view.min_size or view.start or view.end or view.as_of or view.outlets)
+
+
+def _caravan_clause(view, use_selection: bool = True, by_outlet: bool = True):
+    """The caravan-level filters as one SQL condition on `caravans` (facts queries filter
+    facts by outlet themselves: `by_outlet=False` spares a subquery per fact)."""
+    cond = [literal(True)]
+    if use_selection and view.caravans:
+        cond.append(caravans.c.id.in_(list(view.caravans)))
+    if view.min_size:
+        cond.append(func.coalesce(caravans.c.size_high, caravans.c.size_low) >= int(view.min_size))
+    end = min((d for d in (view.end, view.as_of) if d is not None), default=None)
+    if view.start is not None:
+        cond.append(caravans.c.last_date >= view.start)
+    if end is not None:
+        cond.append(caravans.c.first_date <= end)
+    if view.outlets and by_outlet:
+        of_outlets = select(articles.c.id).where(_outlet_filter(view, articles))
+        cond.append(caravans.c.id.in_(select(caravan_articles.c.caravan_id)
+                                      .where(caravan_articles.c.article_id.in_(of_outlets))))
+    return and_(*cond)
+
+
+def matching(store: Store, view, use_selection: bool = True) -> list[tuple[str, int]]:
+    """The caravans the view matches, in journey order, each with its number of facts."""
+    q = (select(caravans.c.id, caravans.c.n_observations).where(_caravan_clause(view, use_selection))
+         .order_by(caravans.c.position))
+    with store.engine.connect() as conn:
+        return [(r[0], int(r[1] or 0)) for r in conn.execute(q)]
+
+
+def most_reported(rows: list[tuple[str, int]], limit: int) -> list[str]:
+    """Ids of `matching` rows with the most facts first (journey order among equals)."""
+    order = sorted(range(len(rows)), key=lambda k: (-rows[k][1], k))
+    return [rows[k][0] for k in order[:limit]]
+
+
+def _fact_filter(view):
+    """Observation-level filters: dated facts inside the dates (undated ones are kept: their
+    caravan matched), facts reported by the outlets."""
+    cond = [_not_rejected()]
+    end = min((d for d in (view.end, view.as_of) if d is not None), default=None)
+    if view.start is not None or end is not None:
+        inside = [literal(True)]
+        if view.start is not None:
+            inside.append(observations.c.date >= view.start)
+        if end is not None:
+            inside.append(observations.c.date <= end)
+        cond.append(or_(observations.c.date.is_(None), and_(*inside)))
+    return and_(*cond)
+
+
+def _of_matching_caravans(view):
+    """Facts of the caravans the view matches (an IN list of the caravans, which SQLite
+    answers twice as fast as a join on 461,000 facts)."""
+    if not _caravan_level(view):
+        return literal(True)
+    return observations.c.caravan_id.in_(select(caravans.c.id).where(_caravan_clause(view, by_outlet=False)))
+
+
+def _outlet_filter(view, table=observations):
+    """Facts (or, given `articles`, articles) from the view's outlets; a fact counts for the
+    outlet of its first source."""
+    if not view.outlets:
+        return literal(True)
+    named = [o for o in view.outlets if o != UNKNOWN_OUTLET]
+    cond = table.c.outlet.in_(named) if named else literal(False)
+    if UNKNOWN_OUTLET in view.outlets:
+        cond = or_(cond, table.c.outlet.is_(None))
+    return cond
+
+
+def place_totals(store: Store, view) -> list[dict]:
+    """Per located place: how many caravans and facts the view has there, by role, with
+    the first and last date and the largest size reported there."""
+    o = observations.c
+    # One row per point: a point can carry two names ("Ixtepec" the town, "Ciudad
+    # Ixtepec" its municipality); one of them labels it.
+    names = [func.min(c).label(c.name) for c in (o.place_name, o.kind, o.country_code, o.admin1)]
+    q = (select(o.lat, o.lon, *names, func.count().label("facts"), func.count(o.caravan_id.distinct()).label("caravans"),
+                func.min(o.date).label("first"), func.max(o.date).label("last"),
+                func.max(func.coalesce(o.size_high, o.size_low)).label("largest"),
+                *[func.sum(case((o.role == r, 1), else_=0)).label(r) for r in ROLES])
+         .where(and_(o.resolved == True, o.lat.is_not(None), _of_matching_caravans(view),  # noqa: E712
+                     _fact_filter(view), _outlet_filter(view)))
+         .group_by(o.lat, o.lon))
+    with store.engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(q)]
+    for r in rows:
+        r["roles"] = {k: int(r.pop(k) or 0) for k in ROLES}
+    rows.sort(key=lambda r: (-r["caravans"], r["place_name"] or "", r["lat"], r["lon"]))
+    return rows
+
+
+def unresolved_totals(store: Store, view, limit: int = 50) -> tuple[int, list[dict]]:
+    """Place names the gazetteer could not locate, most reported first: (number of distinct
+    names, the first `limit` with their counts and one sentence each)."""
+    o = observations.c
+    where = and_(o.place_text.is_not(None), or_(o.resolved.is_(None), o.resolved == False),  # noqa: E712
+                 _of_matching_caravans(view), _fact_filter(view), _outlet_filter(view))
+    q = (select(o.place_text, func.count().label("facts"), func.count(o.caravan_id.distinct()).label("caravans"),
+                func.min(o.id).label("sample"))
+         .where(where).group_by(o.place_text))
+    with store.engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(q)]
+        rows.sort(key=lambda r: (-r["facts"], r["place_text"]))
+        top = rows[:limit]
+        samples = {r.id: r for r in conn.execute(
+            select(o.id, o.evidence_text, o.article_id, o.role).where(o.id.in_([r["sample"] for r in top])))}
+    for r in top:
+        s = samples.get(r["sample"])
+        r.update(sentence=s.evidence_text if s else "", article=s.article_id if s else None,
+                 role=s.role if s else None)
+    return len(rows), top
+
+
+def place_detail(store: Store, view, lat: float, lon: float, limit: int = 12) -> dict:
+    """What the view has at one place: its caravans (most reported first) and the latest
+    sentences reported there, each with its article."""
+    o = observations.c
+    where = and_(o.lat == lat, o.lon == lon, o.resolved == True, _of_matching_caravans(view),  # noqa: E712
+                 _fact_filter(view), _outlet_filter(view))
+    src = observations.join(caravans, caravans.c.id == o.caravan_id)
+    with store.engine.connect() as conn:
+        cars = [dict(r._mapping) for r in conn.execute(
+            select(caravans.c.id, caravans.c.label, caravans.c.position, func.count().label("facts"),
+                   func.min(o.date).label("first"), func.max(o.date).label("last"))
+            .select_from(src).where(where)
+            .group_by(caravans.c.id, caravans.c.label, caravans.c.position)
+            .order_by(func.count().desc(), caravans.c.position).limit(limit * 4))]
+        facts = [dict(r._mapping) for r in conn.execute(
+            select(o.id, o.caravan_id, o.role, o.date, o.date_precision, o.size_low, o.size_high, o.size_qualifier,
+                   o.size_text, o.place_name, o.place_text, o.evidence_start, o.evidence_end, o.evidence_text,
+                   o.article_id, caravans.c.label, caravans.c.position)
+            .select_from(src).where(where)
+            .order_by(o.date.is_(None), o.date.desc(), o.id).limit(limit))]
+        ids = sorted({f["article_id"] for f in facts})
+        arts = {r.id: dict(r._mapping) for r in conn.execute(
+            select(articles.c.id, articles.c.title, articles.c.outlet, articles.c.published, articles.c.url)
+            .where(articles.c.id.in_(ids)))} if ids else {}
+    for f in facts:
+        f["article"] = arts.get(f["article_id"]) or {"id": f["article_id"]}
+    return {"caravans": cars, "facts": facts}
+
+
+def article(store: Store, article_id: str) -> dict | None:
+    """One article with its text (the evidence panel fetches only the one it shows)."""
+    with store.engine.connect() as conn:
+        r = conn.execute(select(articles.c.id, articles.c.path, articles.c.title, articles.c.outlet,
+                                articles.c.published, articles.c.url, articles.c.text)
+                         .where(articles.c.id == article_id)).first()
+    if r is None:
+        return None
+    d = dict(r._mapping)
+    d["published"] = d["published"].isoformat() if d["published"] else None
+    return d
+
+
+def observation_index(store: Store, observation_id: int) -> int:
+    """Where an observation sits in its caravan's list (as `Store.document` orders it):
+    the dashboard names a stop `<caravan id>:<index>`."""
+    o = observations.c
+    with store.engine.connect() as conn:
+        cid = conn.scalar(select(o.caravan_id).where(o.id == observation_id))
+        return int(conn.scalar(select(func.count()).where(and_(o.caravan_id == cid, o.id < observation_id))) or 0)
