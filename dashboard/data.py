@@ -11,6 +11,10 @@ The app reads only the store (`journeys.store.Store.document()`, the shape of
   own (a temporary SQLite file per folder) is built from it, and files added later are
   ingested when they appear;
 - `CARAVAN_ATLAS_DOCUMENT` names a ready JSON document instead of a store (benchmarks).
+
+A store holding more than `large_above()` facts is an archive: it is never read whole.
+The sidebar reads its catalogue, a view's caravans are read only when they hold at most
+`detail_limit()` facts, and larger views are shown as per-place totals (`journeys.archive`).
 """
 from __future__ import annotations
 
@@ -24,6 +28,10 @@ from pathlib import Path
 STORE_ENV = "CARAVAN_ATLAS_STORE"
 ARTICLES_DIR_ENV = "CARAVAN_ATLAS_ARTICLES_DIR"
 DOCUMENT_ENV = "CARAVAN_ATLAS_DOCUMENT"
+LARGE_ABOVE_ENV = "CARAVAN_ATLAS_LARGE_ABOVE"  # facts; tests lower it to see an archive's view
+DETAIL_LIMIT_ENV = "CARAVAN_ATLAS_DETAIL_LIMIT"
+LARGE_ABOVE = 20_000  # the whole document is read and kept in memory up to this many facts
+DETAIL_LIMIT = 4_000  # facts drawn one by one (routes, stops); beyond, per-place totals
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
 # What the first-run ingest could not read, per store URL (shown, never hidden).
@@ -123,3 +131,52 @@ def _normalise(doc: dict) -> dict:
             o.setdefault("rejected", False)
             o.setdefault("corrections", [])
     return doc
+
+
+# --------------------------------------------------------------------------- large archives
+
+
+def _int_env(name: str, default: int) -> int:
+    try:
+        return max(0, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def large_above() -> int:
+    return _int_env(LARGE_ABOVE_ENV, LARGE_ABOVE)
+
+
+def detail_limit() -> int:
+    return _int_env(DETAIL_LIMIT_ENV, DETAIL_LIMIT)
+
+
+def is_archive(location: str) -> bool:
+    """A store too large to read whole (a JSON document never is: it was read whole)."""
+    if "://" not in location:
+        return False
+    from journeys.store import observations
+    from sqlalchemy import func, select
+
+    with open_store(location).engine.connect() as conn:
+        return (conn.scalar(select(func.count()).select_from(observations)) or 0) > large_above()
+
+
+def catalogue(location: str):
+    from journeys import archive
+    return archive.catalogue(open_store(location))
+
+
+def window_document(location: str, caravan_ids: tuple) -> dict:
+    """The part of the store a view needs: these caravans and their articles."""
+    return _normalise(open_store(location).document(caravan_ids=caravan_ids))
+
+
+def problems(location: str) -> list[str]:
+    """What the first-run ingest of this store could not read."""
+    return list(_problems.get(location) or [])
+
+
+def archive_store(location: str):
+    """The store behind an archive view (for `journeys.archive` queries)."""
+    return open_store(location)

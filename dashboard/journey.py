@@ -225,7 +225,11 @@ def build_atlas(doc: dict) -> Atlas:
     caravans, stops_by_id = [], {}
     dates, outlets = [], set()
     for ci, c in enumerate(doc.get("caravans", [])):
-        letter, color = letter_for(ci), PALETTE[ci % len(PALETTE)]
+        # A store's caravans carry their place in the whole archive: a view of a few of
+        # them keeps the letters and colours they have everywhere else.
+        pos = c.get("position")
+        pos = ci if pos is None else pos
+        letter, color = letter_for(pos), PALETTE[pos % len(PALETTE)]
         info = CaravanInfo(
             id=c["id"], letter=letter, color=color, label=c.get("label") or c["id"], name=c.get("name"),
             size_low=c.get("size_low"), size_high=c.get("size_high"), organizers=list(c.get("organizers") or []),

@@ -248,10 +248,12 @@ def compact_spec(spec: dict) -> dict:
                       [s_id(t) for t in c["cls"].split()], [s_id(t) for t in lines[1:]], c["ref"]])
     arrows = [[a["lat"], a["lon"], a["angle"], st_id({"color": a["color"], "opacity": a["opacity"]})]
               for a in spec["arrows"]]
+    places = [[p["lat"], p["lon"], p["radius"], p["color"], int(p["coarse"]), p["n"], p["tip"]]
+              for p in spec.get("places", [])]
     return {"v": 1, "canvas": spec.get("canvas", False), "strings": list(strings),
             "styles": [json.loads(k) for k in styles],
             "lines": spec["lines"], "stops": stops, "arrows": arrows, "badges": spec["badges"],
-            "rings": spec["rings"]}
+            "rings": spec["rings"], "places": places}
 
 
 def expand_spec(c: dict) -> dict:
@@ -261,8 +263,10 @@ def expand_spec(c: dict) -> dict:
               "tip": "<br>".join([stop_head(ref)] + [strings[i] for i in tip]), "ref": ref}
              for lat, lon, st, cls, tip, ref in c["stops"]]
     arrows = [{"lat": lat, "lon": lon, "angle": ang, **styles[st]} for lat, lon, ang, st in c["arrows"]]
+    places = [{"lat": lat, "lon": lon, "radius": r, "color": color, "coarse": bool(coarse), "n": n, "tip": tip}
+              for lat, lon, r, color, coarse, n, tip in c.get("places", [])]
     return {"lines": c["lines"], "stops": stops, "arrows": arrows, "badges": c["badges"], "rings": c["rings"],
-            "canvas": c.get("canvas", False)}
+            "canvas": c.get("canvas", False), "places": places}
 
 
 def spec_json(spec: dict) -> str:
@@ -308,6 +312,28 @@ window.caRender = function (group, d) {
       });
       el.addEventListener('focus', function () { c.openTooltip(); });
       el.addEventListener('blur', function () { c.closeTooltip(); });
+    });
+    c.addTo(group);
+  });
+  (d.places || []).forEach(function (row) {  // a large view: one circle per place
+    var head = 'Place ' + row[5] + ':', lines = row[6];
+    var c = L.circleMarker([row[0], row[1]], {radius: row[2], color: row[3], weight: 2,
+      dashArray: row[4] ? '5 5' : null, fill: true, fillColor: row[3], fillOpacity: row[4] ? 0.15 : 0.45,
+      className: 'ca-place'});
+    tip(c, ['<b>' + head + '</b>'].concat(lines).join('<br>'),
+        {direction: 'top', offset: [0, -row[2]], opacity: 0.97, className: 'ca-tip ca-tip-place'});
+    c.on('add', function () {
+      var el = c.getElement();
+      if (!el || el.getAttribute('role')) { return; }
+      el.setAttribute('tabindex', '0');
+      el.setAttribute('role', 'button');
+      var t = document.createElement('div');
+      t.innerHTML = [head].concat(lines).join(' — ');
+      el.setAttribute('aria-label', t.textContent);
+      el.setAttribute('data-place', row[5]);
+      el.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); c.fire('click', {latlng: c.getLatLng()}); }
+      });
     });
     c.addTo(group);
   });
@@ -363,6 +389,7 @@ MAP_CSS = """
 .leaflet-tooltip { font-size: 12.5px; line-height: 1.35; white-space: normal; width: max-content; max-width: 300px; }
 .ca-tip-src { color: #444; }
 .ca-tip::after { content: "Click for the article"; display: block; color: #777; font-size: 11px; }
+.ca-tip-place::after { content: "Click for the caravans and sentences reported here"; }
 path.ca-stop:focus { outline: none; stroke: #111; stroke-width: 3px; }
 </style>
 """
@@ -404,14 +431,14 @@ def _macro(script: str, **attrs):
     return el
 
 
-def base_map(atlas: Atlas, height: int = 620):
-    """The constant part of the map: it changes only when the document does, so filter
-    changes never remount the component (zoom and pan are kept)."""
+def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
+    """The constant part of the map (fitted to `bounds`, e.g. `document_bounds(atlas)`): it
+    changes only when the document does, so filter changes never remount the component
+    (zoom and pan are kept)."""
     import folium
     from branca.element import Element
 
     offline.localize()
-    bounds = document_bounds(atlas)
     m = folium.Map(location=[20, -95], zoom_start=4, tiles=None, control_scale=True, height=height,
                    min_zoom=2, world_copy_jump=False)
     m.get_root().header.add_child(Element(MAP_CSS))
@@ -439,7 +466,7 @@ def base_map(atlas: Atlas, height: int = 620):
     return div;
   };
   legend.addTo(map);
-})({{ this._parent.get_name() }});""", name="Legend", html=LEGEND_HTML).add_to(m)
+})({{ this._parent.get_name() }});""", name="Legend", html=legend).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (needs internet)", overlay=True, show=False,
                      control=True).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
@@ -449,10 +476,15 @@ def base_map(atlas: Atlas, height: int = 620):
 
 
 def spec_layer(spec: dict, name: str = "Caravans"):
-    """The dynamic part: a feature group whose one child hands the spec to the renderer."""
+    """The dynamic part: a feature group whose one child hands the spec to the renderer
+    (a caravan spec from `map_spec`, or a place spec from `overview.places_spec`)."""
     import folium
 
     fg = folium.FeatureGroup(name=name, control=False)
     _macro("window.caRender({{ this._parent.get_name() }}, {{ this.data }});", name="CaravanSpec",
-           data=spec_json(compact_spec(spec))).add_to(fg)
+           data=spec_json(compact_spec(_with_defaults(spec)))).add_to(fg)
     return fg
+
+
+def _with_defaults(spec: dict) -> dict:
+    return {"lines": [], "arrows": [], "stops": [], "badges": [], "rings": [], **spec}

@@ -6,6 +6,7 @@
     &minsize=N                   caravans whose largest reported size is at least N
     &outlet=<name>&outlet=...    only what these outlets reported (none: all)
     &stop=<stop id>&src=K        the stop whose evidence is open, and which of its sources
+    &place=LAT,LON               the place open in a large archive's map of places
 
 Defaults are left out of the URL; invalid values are ignored (a link from an older
 document still opens, showing what it can).
@@ -16,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
-KEYS = ("caravan", "from", "to", "asof", "minsize", "outlet", "stop", "src")
+KEYS = ("caravan", "from", "to", "asof", "minsize", "outlet", "stop", "src", "place")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ViewState:
     outlets: tuple = ()
     stop: str | None = None
     source: int = 0
+    place: str | None = None  # "lat,lon" (5 decimals)
 
     def with_(self, **kw) -> "ViewState":
         return replace(self, **kw)
@@ -92,7 +94,18 @@ def parse_query(params: Mapping, *, caravan_ids: Iterable[str] = (), outlets: It
         source = max(0, int((p.get("src") or ["0"])[-1])) if stop else 0
     except ValueError:
         source = 0
-    return ViewState(caravans, start, end, as_of, min_size, outs, stop, source)
+    return ViewState(caravans, start, end, as_of, min_size, outs, stop, source, _place((p.get("place") or [None])[-1]))
+
+
+def _place(v: str | None) -> str | None:
+    """"19.42847,-99.12766" → the same, normalised; anything else → None."""
+    try:
+        lat, lon = (float(x) for x in (v or "").split(","))
+    except ValueError:
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return f"{lat:.5f},{lon:.5f}"
 
 
 def to_query(state: ViewState) -> dict[str, list[str]]:
@@ -114,6 +127,8 @@ def to_query(state: ViewState) -> dict[str, list[str]]:
         q["stop"] = [state.stop]
         if state.source:
             q["src"] = [str(int(state.source))]
+    if state.place:
+        q["place"] = [state.place]
     return q
 
 

@@ -204,3 +204,52 @@ def test_hostile_title_shows_as_text_and_runs_nothing(dashboard_xss_server, dash
     _shot(page, "dashboard-hostile-title.png")
     assert p.dialogs == [], p.dialogs
     assert p.external == [] and p.errors == []
+
+
+# --------------------------------------------------------------------------- a large archive
+
+@pytest.fixture(scope="module")
+def dashboard_archive_server(tmp_path_factory, dashboard_archive_db):
+    from conftest import ARCHIVE_DETAIL, ARCHIVE_LARGE_ABOVE
+
+    env = server_env(CARAVAN_ATLAS_STORE=str(dashboard_archive_db), CARAVAN_ATLAS_LARGE_ABOVE=str(ARCHIVE_LARGE_ABOVE),
+                     CARAVAN_ATLAS_DETAIL_LIMIT=str(ARCHIVE_DETAIL))
+    srv = DashboardServer(env, tmp_path_factory.mktemp("e2e") / "archive.log")
+    yield srv
+    srv.stop()
+
+
+def test_an_archive_opens_as_places_and_a_sentence_opens_in_its_caravan(dashboard_archive_server, dashboard_page,
+                                                                          dashboard_archive_db):
+    """A view too large for routes: circles per place; a click on Tapachula lists its latest
+    sentences (the hostile one as text); one of them opens in its caravan, route and all."""
+    from dashboard.state import ViewState
+    from journeys import archive
+    from journeys.store import Store
+
+    store = Store(f"sqlite:///{dashboard_archive_db}")
+    totals = archive.place_totals(store, ViewState())
+    n = 1 + next(i for i, r in enumerate(totals) if r["place_name"] == "Tapachula")
+    page = dashboard_page.page
+    page.goto(dashboard_archive_server.url)
+    fl = dashboard_page.map()
+    fl.locator("path.ca-place").first.wait_for(timeout=60_000)
+    assert fl.locator("path.ca-place").count() == len(totals)
+    assert fl.locator("path.ca-stop").count() == 0
+    assert "Too many caravans for routes" in fl.locator(".ca-legend").inner_text()
+    # by keyboard: smaller neighbours' circles lie over Tapachula's centre
+    fl.locator(f"path.ca-place[data-place='{n}']").press("Enter")
+    page.get_by_text("Latest sentences reported here").wait_for(timeout=20_000)
+    assert "place=" in page.url
+    text = page.locator(".ca-fact").first.inner_text()
+    assert "<img src=x onerror=alert(1)>" in text and "left Tapachula on Monday" in text  # shown as text
+    _shot(page, "dashboard-archive-place.png")
+    page.get_by_role("button", name="Read it in its caravan").first.click()
+    mark = page.locator("mark.ca-evidence")
+    mark.wait_for(timeout=30_000)
+    assert "left Tapachula on Monday" in mark.inner_text()
+    fl.locator(".ca-badge").first.wait_for(timeout=30_000)  # the caravan drawn route by route
+    assert fl.locator("path.ca-stop").count() >= 1
+    assert "caravan=" in page.url and "stop=" in page.url
+    _shot(page, "dashboard-archive-caravan.png")
+    assert dashboard_page.external == [] and dashboard_page.dialogs == [] and dashboard_page.errors == []
