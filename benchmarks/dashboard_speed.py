@@ -113,7 +113,7 @@ def browser_cold_start(env: dict, runs: int = 3) -> list[tuple[float, float]]:
                 page.goto(f"http://127.0.0.1:{port}/")
                 # badges are DOM markers in both renderings (SVG paths, or one canvas for thousands)
                 page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator(
-                    ".ca-badge").first.wait_for(timeout=180_000)
+                    ".ca-badge, .ca-place").first.wait_for(timeout=180_000)
                 out.append((t_health, time.perf_counter() - t0))
                 ctx.close()
             finally:
