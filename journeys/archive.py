@@ -14,11 +14,12 @@ its largest size reaches the minimum, and an article of one of the outlets speak
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, false, func, literal, or_, select
+from sqlalchemy import and_, case, false, func, insert, literal, or_, select, update
 
-from .store import Store, articles, caravan_articles, caravans, observations
+from .store import Store, articles, caravan_articles, caravans, observations, store_meta
 
 UNKNOWN_OUTLET = "(unknown outlet)"
 ROLES = ("origin", "departure", "waypoint", "current", "arrival", "destination", "report")
@@ -154,9 +155,39 @@ def _outlet_filter(view, table=observations):
     return cond
 
 
+EVERYTHING_KEY = "place_totals"  # store_meta: the unfiltered view's totals, kept by every rebuild
+
+
 def place_totals(store: Store, view) -> list[dict]:
     """Per located place: how many caravans and facts the view has there, by role, with
-    the first and last date and the largest size reported there."""
+    the first and last date and the largest size reported there. The unfiltered view (every
+    visitor's first) is read from what the last rebuild kept, not aggregated again."""
+    with store.engine.connect() as conn:
+        if not _caravan_level(view) and not view.outlets:
+            kept = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == EVERYTHING_KEY))
+            if kept:
+                return _from_json(kept)
+        return _place_totals(conn, view)
+
+
+def keep_everything(conn) -> None:
+    """Called by the store's rebuild, in its transaction: the unfiltered totals, kept."""
+    value = json.dumps(_place_totals(conn, _ALL), default=str)
+    if conn.scalar(select(store_meta.c.key).where(store_meta.c.key == EVERYTHING_KEY)) is None:
+        conn.execute(insert(store_meta).values(key=EVERYTHING_KEY, value=value))
+    else:
+        conn.execute(update(store_meta).where(store_meta.c.key == EVERYTHING_KEY).values(value=value))
+
+
+def _from_json(text: str) -> list[dict]:
+    rows = json.loads(text)
+    for r in rows:
+        for k in ("first", "last"):
+            r[k] = _dt.date.fromisoformat(r[k]) if r[k] else None
+    return rows
+
+
+def _place_totals(conn, view) -> list[dict]:
     o = observations.c
     # One row per point: a point can carry two names ("Ixtepec" the town, "Ciudad
     # Ixtepec" its municipality); one of them labels it.
@@ -168,12 +199,25 @@ def place_totals(store: Store, view) -> list[dict]:
          .where(and_(o.resolved == True, o.lat.is_not(None), _of_matching_caravans(view),  # noqa: E712
                      _fact_filter(view), _outlet_filter(view)))
          .group_by(o.lat, o.lon))
-    with store.engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(q)]
+    rows = [dict(r._mapping) for r in conn.execute(q)]
     for r in rows:
         r["roles"] = {k: int(r.pop(k) or 0) for k in ROLES}
+        r["facts"], r["caravans"] = int(r["facts"]), int(r["caravans"])
     rows.sort(key=lambda r: (-r["caravans"], r["place_name"] or "", r["lat"], r["lon"]))
     return rows
+
+
+@dataclass(frozen=True)
+class _View:
+    caravans: tuple = ()
+    start: _dt.date | None = None
+    end: _dt.date | None = None
+    as_of: _dt.date | None = None
+    min_size: int = 0
+    outlets: tuple = ()
+
+
+_ALL = _View()
 
 
 def unresolved_totals(store: Store, view, limit: int = 50) -> tuple[int, list[dict]]:

@@ -298,6 +298,8 @@ class Store:
                     for n, (c, o) in enumerate(((c, o) for c in joined for o in c.observations), start=1)]
             for i in range(0, len(rows), 5000):
                 conn.execute(insert(observations), rows[i:i + 5000])
+        from .archive import keep_everything  # (archive reads the tables defined here)
+        keep_everything(conn)
 
     # -- corrections ------------------------------------------------------------------------
     def correct(self, action: str, payload: dict, editor: str, note: str | None = None) -> int:

@@ -176,3 +176,30 @@ def test_a_window_of_caravans_is_the_document_restricted_to_them(archive_store):
     assert [(c.id, c.letter, c.color) for c in atlas.caravans] == \
         [(c.id, c.letter, c.color) for c in whole.caravans if c.id in pick]
     assert set(atlas.stops_by_id) <= set(whole.stops_by_id)
+
+
+def test_the_unfiltered_totals_kept_by_each_rebuild_are_the_aggregate(backend, corpus, tmp_path):
+    """Every visitor's first view is read from what the last rebuild kept: it must be what
+    aggregating would give, after new articles and after a correction alike."""
+    from sqlalchemy import select as _select
+
+    from journeys.store import observations
+
+    store = backend.store()
+    files = sorted(corpus.glob("*.md"))
+    ingest(files[:60], store)
+
+    def fresh():
+        with store.engine.connect() as conn:
+            return archive._place_totals(conn, ViewState())
+
+    first = archive.place_totals(store, ViewState())
+    assert first == fresh() and first
+    ingest(files[60:90], store)
+    second = archive.place_totals(store, ViewState())
+    assert second == fresh() and second != first
+    with store.engine.connect() as conn:
+        fact = conn.scalar(_select(observations.c.fact_key).where(observations.c.lat.is_not(None)))
+    store.correct("reject", {"fact": fact}, "tester")
+    third = archive.place_totals(store, ViewState())
+    assert third == fresh() and third != second
