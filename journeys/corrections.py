@@ -113,29 +113,42 @@ def apply(caravans: list[Caravan], corrections: list[Correction], *,
         for o in c.observations:
             o.fact = o.fact or fact_key(o)
     unmatched: list[Correction] = []
+    facts = _Facts(out)
     for c in sorted(corrections, key=lambda c: (c.created_at, c.id or 0)):
-        if not _apply_one(out, c):
+        if not _apply_one(out, c, facts):
             unmatched.append(c)
     out = [c for c in out if c.observations]
     return out, unmatched
 
 
-def _find(caravans: list[Caravan], key: str) -> tuple[Caravan, Observation] | None:
-    for c in caravans:
-        for o in c.observations:
-            if (o.fact or fact_key(o)) == key:
-                return c, o
-    return None
+class _Facts:
+    """Fact key → (its caravan, the observation), kept current as corrections move facts:
+    thousands of corrections over 461,000 facts must not each scan them all."""
+
+    def __init__(self, caravans: list[Caravan]):
+        self._where: dict[str, tuple[Caravan, Observation]] = {}
+        for car in caravans:
+            for o in car.observations:
+                self._where.setdefault(o.fact or fact_key(o), (car, o))
+
+    def find(self, key: str) -> tuple[Caravan, Observation] | None:
+        return self._where.get(key)
+
+    def now_in(self, car: Caravan, observations) -> None:
+        for o in observations:
+            if self._where.get(o.fact, (None, None))[1] is o:
+                self._where[o.fact] = (car, o)
 
 
 def _mark(o: Observation, c: Correction) -> None:
     o.corrections.append(c.id)
 
 
-def _apply_one(caravans: list[Caravan], c: Correction) -> bool:
+def _apply_one(caravans: list[Caravan], c: Correction, facts: _Facts) -> bool:
     p, a = c.payload, c.action
+    _find = facts.find
     if a in ("edit", "move", "reject", "restore"):
-        hit = _find(caravans, p["fact"])
+        hit = _find(p["fact"])
         if hit is None:
             return False
         car, o = hit
@@ -168,7 +181,7 @@ def _apply_one(caravans: list[Caravan], c: Correction) -> bool:
         elif a == "restore":
             o.rejected = False
         elif a == "move":
-            target = _find(caravans, p["to"]) if p.get("to") else None
+            target = _find(p["to"]) if p.get("to") else None
             if p.get("to") and target is None:
                 return False
             car.observations.remove(o)
@@ -180,31 +193,33 @@ def _apply_one(caravans: list[Caravan], c: Correction) -> bool:
             else:
                 dest = target[0]
             dest.observations.append(o)
+            facts.now_in(dest, [o])
             if o.article not in dest.articles:
                 dest.articles.append(o.article)
         _mark(o, c)
         return True
     if a == "rename":
-        hit = _find(caravans, p["anchor"])
+        hit = _find(p["anchor"])
         if hit is None:
             return False
         hit[0].label = str(p["label"]).strip()
         hit[0].renamed = True
         return True
     if a == "merge":
-        first, other = _find(caravans, p["anchor"]), _find(caravans, p["other"])
+        first, other = _find(p["anchor"]), _find(p["other"])
         if first is None or other is None:
             return False
         keep, gone = first[0], other[0]
         if keep is gone:
             return True
         keep.absorb(gone)
+        facts.now_in(keep, keep.observations)
         gone.observations = []
         for o in keep.observations:
             _mark(o, c)
         return True
     if a == "split":
-        hits = [_find(caravans, k) for k in p["facts"]]
+        hits = [_find(k) for k in p["facts"]]
         if any(h is None for h in hits):
             return False
         new = Caravan(id=_new_id(p["facts"]), label=str(p.get("label") or "Caravan (split by an editor)"),
@@ -212,6 +227,7 @@ def _apply_one(caravans: list[Caravan], c: Correction) -> bool:
         for car, o in hits:
             car.observations.remove(o)
             new.observations.append(o)
+            facts.now_in(new, [o])
             if o.article not in new.articles:
                 new.articles.append(o.article)
             _mark(o, c)
