@@ -308,8 +308,9 @@ class Store:
         validate(action, payload, editor)
         now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
         with self.engine.begin() as conn:
-            known = set(conn.scalars(select(observations.c.fact_key)))
-            missing = [k for k in Correction(action, payload, editor, now).facts() if k not in known]
+            keys = Correction(action, payload, editor, now).facts()
+            known = set(conn.scalars(select(observations.c.fact_key).where(observations.c.fact_key.in_(keys))))
+            missing = [k for k in keys if k not in known]
             if missing:
                 raise CorrectionError(f"{action}: no such fact {missing[0]!r}")
             cid = conn.execute(insert(corrections).values(
