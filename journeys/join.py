@@ -81,9 +81,15 @@ def _distinct_labels(caravans: list[Caravan]) -> None:
         if len(same) < 2:
             continue
         for c in same:
-            if c.size_low is not None:
-                size = f"{c.size_low:,}" if c.size_high in (None, c.size_low) else f"{c.size_low:,}–{c.size_high:,}"
-                c.label = f"{c.label}, {size} people"
+            c.label = label_with_size(c.label, c.size_low, c.size_high)
+
+
+def label_with_size(label: str, size_low: int | None, size_high: int | None) -> str:
+    """A label shared by several caravans, told apart by size (unchanged without one)."""
+    if size_low is None:
+        return label
+    size = f"{size_low:,}" if size_high in (None, size_low) else f"{size_low:,}–{size_high:,}"
+    return f"{label}, {size} people"
 
 
 def _first_date(c: Caravan) -> str:

@@ -167,6 +167,7 @@ def observation_from_dict(d: dict) -> Observation:
         size_low=d.get("size_low"), size_high=d.get("size_high"), size_text=d.get("size_text"),
         size_qualifier=d.get("size_qualifier"), also=[evidence_from_dict(e) for e in d.get("also", [])],
         rejected=bool(d.get("rejected", False)), corrections=list(d.get("corrections") or []),
+        fact=d.get("fact"),
     )
 
 

@@ -30,7 +30,7 @@ from .extract import ArticleExtraction
 from .corrections import Correction, CorrectionError, fact_key, validate
 from .corrections import apply as apply_corrections
 from .extract import caravan_label
-from .join import _distinct_labels, join
+from .join import _distinct_labels, join, label_with_size
 from .model import Caravan, caravan_from_dict
 
 EXTRACTOR_VERSION = "1"
@@ -76,6 +76,8 @@ caravans = Table(
     Column("last_date", Date, index=True),
     Column("n_observations", Integer),
     Column("n_articles", Integer),
+    Column("order_date", Date),  # the earliest date of any fact: journey order sorts by it, then id
+    Column("base_label", Text),  # the label before sizes tell same-named caravans apart (None: renamed)
 )
 caravan_articles = Table(  # which articles speak of which caravan (filters by outlet in SQL)
     "caravan_articles", metadata,
@@ -263,9 +265,7 @@ class Store:
         # articles and re-extraction alike.
         fixes = [_correction(dict(r._mapping)) for r in conn.execute(select(corrections))]
         joined, unmatched = apply_corrections(join(local), fixes, in_place=True)
-        for c in joined:
-            if not c.renamed:
-                c.label = caravan_label(c)
+        base = _base_labels(joined)
         _distinct_labels([c for c in joined if not c.renamed])
         missing = {c.id for c in unmatched}
         for c in fixes:
@@ -273,33 +273,96 @@ class Store:
         conn.execute(delete(observations))
         conn.execute(delete(caravan_articles))
         conn.execute(delete(caravans))
-        # Readers cache by version(): a rebuild (re-extraction included) must change it.
+        # Journey order of the document: by first reported date (any fact), then id.
+        joined.sort(key=lambda c: (_order_date(c) or _dt.date.max, c.id))
+        # Ids 1..n on every rebuild, given explicitly: SQLite would reuse them after the
+        # delete anyway, but a PostgreSQL sequence keeps counting (and is not rolled back).
+        self._insert(conn, joined, base, first_id=1)
+        self._derived_changed(conn)
+
+    def _insert(self, conn, cars: list[Caravan], base: dict, first_id: int, positions: bool = True) -> None:
+        """Rows of these caravans: caravans (in this order, unless `positions` is False), links
+        to their articles, observations numbered from `first_id`."""
+        if not cars:
+            return
+        conn.execute(insert(caravans), [dict(
+            id=c.id, label=c.label, name=c.name, size_low=c.size_low, size_high=c.size_high,
+            organizers=c.organizers, origins=c.origins, articles=c.articles, renamed=c.renamed,
+            position=k if positions else None, order_date=_order_date(c), base_label=base.get(c.id),
+            **_caravan_summary(c)) for k, c in enumerate(cars)])
+        links = {(c.id, a) for c in cars for a in _caravan_article_ids(c)}
+        rows = [dict(caravan_id=c, article_id=a) for c, a in sorted(links)]
+        for i in range(0, len(rows), 5000):
+            conn.execute(insert(caravan_articles), rows[i:i + 5000])
+        ids = sorted({o.article for c in cars for o in c.observations})
+        outlets = {}
+        for i in range(0, len(ids), 500):
+            outlets.update(conn.execute(select(articles.c.id, articles.c.outlet)
+                                        .where(articles.c.id.in_(ids[i:i + 500]))).all())
+        rows = [dict(_observation_row(c.id, o.to_dict()), id=n, fact_key=o.fact or fact_key(o),
+                     outlet=outlets.get(o.article))
+                for n, (c, o) in enumerate(((c, o) for c in cars for o in c.observations), start=first_id)]
+        for i in range(0, len(rows), 5000):
+            conn.execute(insert(observations), rows[i:i + 5000])
+
+    def _derived_changed(self, conn) -> None:
+        # Readers cache by version(): every change of the joined tables must change it.
         gen = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == "generation"))
         if gen is None:
             conn.execute(insert(store_meta).values(key="generation", value="1"))
         else:
             conn.execute(update(store_meta).where(store_meta.c.key == "generation").values(value=str(int(gen) + 1)))
-        if joined:
-            # Journey order of the document: by first reported date (any fact), then id.
-            joined.sort(key=lambda c: (min((o.date for o in c.observations if o.date), default=_dt.date.max), c.id))
-            conn.execute(insert(caravans), [dict(
-                id=c.id, label=c.label, name=c.name, size_low=c.size_low, size_high=c.size_high,
-                organizers=c.organizers, origins=c.origins, articles=c.articles, renamed=c.renamed,
-                position=k, **_caravan_summary(c)) for k, c in enumerate(joined)])
-            links = {(c.id, a) for c in joined for a in _caravan_article_ids(c)}
-            rows = [dict(caravan_id=c, article_id=a) for c, a in sorted(links)]
-            for i in range(0, len(rows), 5000):
-                conn.execute(insert(caravan_articles), rows[i:i + 5000])
-            # Ids 1..n on every rebuild, given explicitly: SQLite would reuse them after the
-            # delete anyway, but a PostgreSQL sequence keeps counting (and is not rolled back).
-            outlets = dict(conn.execute(select(articles.c.id, articles.c.outlet)).all())
-            rows = [dict(_observation_row(c.id, o.to_dict()), id=n, fact_key=o.fact or fact_key(o),
-                         outlet=outlets.get(o.article))
-                    for n, (c, o) in enumerate(((c, o) for c in joined for o in c.observations), start=1)]
-            for i in range(0, len(rows), 5000):
-                conn.execute(insert(observations), rows[i:i + 5000])
         from .archive import keep_everything  # (archive reads the tables defined here)
         keep_everything(conn)
+
+    def _apply_correction(self, conn, fix: Correction) -> None:
+        """A new correction, applied to the caravans it touches only. Every earlier one is
+        already applied to what is stored, and corrections apply in order, so this gives what
+        a rebuild gives (tested) without re-joining 100,000 articles for one fact. What can
+        change elsewhere is redone here too: labels that sizes tell apart, journey order."""
+        ids = sorted(set(conn.scalars(select(observations.c.caravan_id)
+                                      .where(observations.c.fact_key.in_(fix.facts())))))
+        if not ids:
+            conn.execute(update(corrections).where(corrections.c.id == fix.id).values(matched=False))
+            return
+        old_bases = set(conn.scalars(select(caravans.c.base_label).where(caravans.c.id.in_(ids))))
+        doc = self._document(conn, with_text=False, caravan_ids=ids)
+        cars = [caravan_from_dict(d) for d in doc["caravans"]]
+        out, unmatched = apply_corrections(cars, [fix], in_place=True)
+        conn.execute(update(corrections).where(corrections.c.id == fix.id).values(matched=not unmatched))
+        base = _base_labels(out)
+        conn.execute(delete(observations).where(observations.c.caravan_id.in_(ids)))
+        conn.execute(delete(caravan_articles).where(caravan_articles.c.caravan_id.in_(ids)))
+        conn.execute(delete(caravans).where(caravans.c.id.in_(ids)))
+        self._insert(conn, out, base, first_id=(conn.scalar(select(func.max(observations.c.id))) or 0) + 1,
+                     positions=False)
+        self._relabel(conn, (old_bases | set(base.values())) - {None})
+        self._reorder(conn)
+        self._derived_changed(conn)
+
+    def _relabel(self, conn, bases: set) -> None:
+        """Labels shared by several caravans carry their sizes (as the join's `_distinct_labels`)."""
+        if not bases:
+            return
+        rows = conn.execute(select(caravans.c.id, caravans.c.base_label, caravans.c.size_low, caravans.c.size_high,
+                                   caravans.c.label).where(caravans.c.base_label.in_(sorted(bases)))).all()
+        count: dict = {}
+        for r in rows:
+            count[r.base_label] = count.get(r.base_label, 0) + 1
+        for r in rows:
+            want = label_with_size(r.base_label, r.size_low, r.size_high) if count[r.base_label] > 1 else r.base_label
+            if want != r.label:
+                conn.execute(update(caravans).where(caravans.c.id == r.id).values(label=want))
+
+    def _reorder(self, conn) -> None:
+        """Positions in journey order again (a corrected date can move a caravan)."""
+        rows = conn.execute(select(caravans.c.id, caravans.c.order_date, caravans.c.position)).all()
+        rows.sort(key=lambda r: (r.order_date or _dt.date.max, r.id))  # in Python: code-point order everywhere
+        changed = [dict(k=r.id, p=k) for k, r in enumerate(rows) if r.position != k]
+        if changed:
+            from sqlalchemy import bindparam
+            conn.execute(update(caravans).where(caravans.c.id == bindparam("k")).values(position=bindparam("p")),
+                         changed)
 
     # -- corrections ------------------------------------------------------------------------
     def correct(self, action: str, payload: dict, editor: str, note: str | None = None) -> int:
@@ -316,7 +379,7 @@ class Store:
             cid = conn.execute(insert(corrections).values(
                 action=action, payload=payload, editor=editor.strip(), note=note, created_at=now,
                 matched=True)).inserted_primary_key[0]
-            self._rebuild(conn)
+            self._apply_correction(conn, Correction(action, payload, editor.strip(), now, id=cid, note=note))
         return cid
 
     def corrections(self) -> list[dict]:
@@ -370,23 +433,26 @@ class Store:
         with `caravan_ids` just those caravans, their articles and no toponyms: the part of a
         large archive a view needs."""
         with self.engine.connect() as conn:
-            if caravan_ids is None:
-                arts = [dict(r._mapping) for r in conn.execute(select(articles))]
-                cars = [dict(r._mapping) for r in conn.execute(select(caravans))]
-                obs = [dict(r._mapping) for r in conn.execute(select(observations).order_by(observations.c.id))]
-                tops = [dict(r._mapping) for r in conn.execute(select(toponyms).order_by(toponyms.c.id))]
-            else:
-                ids = sorted(set(caravan_ids))
-                cars, obs, arts, tops = [], [], [], []
-                for i in range(0, len(ids), 500):  # bounded IN lists on every back end
-                    part = ids[i:i + 500]
-                    cars += [dict(r._mapping) for r in conn.execute(select(caravans).where(caravans.c.id.in_(part)))]
-                    obs += [dict(r._mapping) for r in conn.execute(
-                        select(observations).where(observations.c.caravan_id.in_(part)))]
-                    linked = select(caravan_articles.c.article_id).where(caravan_articles.c.caravan_id.in_(part))
-                    arts += [dict(r._mapping) for r in conn.execute(select(articles).where(articles.c.id.in_(linked)))]
-                obs.sort(key=lambda o: o["id"])
-                arts = list({a["id"]: a for a in arts}.values())
+            return self._document(conn, with_text, caravan_ids)
+
+    def _document(self, conn, with_text: bool = True, caravan_ids: Iterable[str] | None = None) -> dict:
+        if caravan_ids is None:
+            arts = [dict(r._mapping) for r in conn.execute(select(articles))]
+            cars = [dict(r._mapping) for r in conn.execute(select(caravans))]
+            obs = [dict(r._mapping) for r in conn.execute(select(observations).order_by(observations.c.id))]
+            tops = [dict(r._mapping) for r in conn.execute(select(toponyms).order_by(toponyms.c.id))]
+        else:
+            ids = sorted(set(caravan_ids))
+            cars, obs, arts, tops = [], [], [], []
+            for i in range(0, len(ids), 500):  # bounded IN lists on every back end
+                part = ids[i:i + 500]
+                cars += [dict(r._mapping) for r in conn.execute(select(caravans).where(caravans.c.id.in_(part)))]
+                obs += [dict(r._mapping) for r in conn.execute(
+                    select(observations).where(observations.c.caravan_id.in_(part)))]
+                linked = select(caravan_articles.c.article_id).where(caravan_articles.c.caravan_id.in_(part))
+                arts += [dict(r._mapping) for r in conn.execute(select(articles).where(articles.c.id.in_(linked)))]
+            obs.sort(key=lambda o: o["id"])
+            arts = list({a["id"]: a for a in arts}.values())
         # Sorted here, not by ORDER BY: undated first and ids by code point on every back end
         # (PostgreSQL puts NULLs last and compares text by the database's collation).
         arts.sort(key=lambda a: (a["published"] is not None, a["published"] or _dt.date.min, a["id"]))
@@ -437,6 +503,21 @@ def _caravan_article_ids(c: Caravan) -> set[str]:
         ids.add(o.evidence.article)
         ids.update(e.article for e in o.also)
     return ids
+
+
+def _order_date(c: Caravan) -> _dt.date | None:
+    return min((o.date for o in c.observations if o.date), default=None)
+
+
+def _base_labels(cars: list[Caravan]) -> dict:
+    """Each caravan's label as derived from its facts (an editor's name is kept as it is and
+    has no base); sets it on the caravan too."""
+    base = {}
+    for c in cars:
+        if not c.renamed:
+            c.label = caravan_label(c)
+            base[c.id] = c.label
+    return base
 
 
 def _caravan_summary(c: Caravan) -> dict:
