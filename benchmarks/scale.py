@@ -227,8 +227,8 @@ print(json.dumps({"add_one_article_s": add, "one_correction_s": fix, "added": le
 
 
 def update_cost(db: Path) -> dict:
-    """Seconds to add one article to this store, and to record one correction (each
-    rebuilds the joined caravans), on a copy of it."""
+    """Seconds to add one article to this store, and to record one correction, on a copy
+    of it (both update only the caravans they can change)."""
     r = subprocess.run([sys.executable, "-c", UPDATE_RUN, str(db), str(ROOT)], capture_output=True, text=True,
                        timeout=3600)
     try:
@@ -282,7 +282,7 @@ def main(argv=None) -> int:
     if args.dashboard_only:
         if args.updates:
             u = update_cost(Path(args.dashboard_only))
-            print(f"updates (each rebuilds the joined caravans): {u}")
+            print(f"updates (on a copy of the store): {u}")
         d = dashboard_figures(Path(args.dashboard_only))
         if args.browser and "error" not in d:
             d["browser"] = browser_first_paint(Path(args.dashboard_only))
@@ -329,8 +329,8 @@ def main(argv=None) -> int:
         if "error" in u:
             print(f"  updates: failed: {u['error']}")
         else:
-            print(f"  updates (each rebuilds the joined caravans): one more article {u['add_one_article_s']:.1f} s, "
-                  f"one correction {u['one_correction_s']:.1f} s")
+            print(f"  updates (on a copy of the store): one more article {u['add_one_article_s']:.2f} s, "
+                  f"one correction {u['one_correction_s']:.2f} s")
         if not args.no_dashboard and last_db is not None:
             d = dashboard_figures(last_db)
             if args.browser and "error" not in d:

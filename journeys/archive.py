@@ -155,7 +155,7 @@ def _outlet_filter(view, table=observations):
     return cond
 
 
-EVERYTHING_KEY = "place_totals"  # store_meta: the unfiltered view's totals, kept by every rebuild
+EVERYTHING_KEY = "place_totals"  # store_meta: the unfiltered view's totals, kept by every update
 
 
 def place_totals(store: Store, view) -> list[dict]:
@@ -171,7 +171,7 @@ def place_totals(store: Store, view) -> list[dict]:
 
 
 def keep_everything(conn) -> None:
-    """Called by the store's rebuild, in its transaction: the unfiltered totals, kept."""
+    """Called after every change of the joined tables, in its transaction: the unfiltered totals, kept."""
     value = json.dumps(_place_totals(conn, _ALL), default=str)
     if conn.scalar(select(store_meta.c.key).where(store_meta.c.key == EVERYTHING_KEY)) is None:
         conn.execute(insert(store_meta).values(key=EVERYTHING_KEY, value=value))

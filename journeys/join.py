@@ -36,36 +36,83 @@ def same_caravan(a: Caravan, b: Caravan) -> bool:
     return abs((ka[2] - kb[2]).days) <= JOIN_DAYS and haversine_km(ka[0], ka[1], kb[0], kb[1]) <= JOIN_KM
 
 
-def join(caravans: list[Caravan]) -> list[Caravan]:
-    """Merge article-level caravans into journey-level ones (new objects; inputs untouched)."""
-    items = sorted(caravans, key=lambda c: c.id)
-    parent = list(range(len(items)))
+def departure_keys(caravans: list[Caravan]) -> dict[str, tuple]:
+    """Article-level caravan id → (departure date, lat, lon), for those that can join."""
+    return {c.id: (k[2], k[0], k[1]) for c in caravans if (k := _departure_key(c)) is not None}
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    # Each caravan joins the first group whose *first* departure is within JOIN_DAYS and
-    # JOIN_KM of its own, else starts a group. Measured against the group's first member,
-    # not any member: a chain of daily departures from Tapachula (one a day for years in a
-    # large archive) must not become one caravan. Processed in (date, id) order, so the
-    # grouping depends only on the set of caravans; near-linear (only open groups compared).
-    keyed = sorted(((k[2], i, k) for i, c in enumerate(items) if (k := _departure_key(c)) is not None),
-                   key=lambda t: (t[0], t[1]))
-    open_groups: list[tuple] = []  # (first date, lat, lon, root index), oldest first
-    for di, i, ki in keyed:
-        open_groups = [g for g in open_groups if (di - g[0]).days <= JOIN_DAYS]
+def anchors(keys: dict[str, tuple]) -> dict[str, str]:
+    """Each keyed caravan's group, named by the id of its first member (its anchor).
+
+    Each caravan joins the first group whose *first* departure is within JOIN_DAYS and
+    JOIN_KM of its own, else starts a group. Measured against the group's first member,
+    not any member: a chain of daily departures from Tapachula (one a day for years in a
+    large archive) must not become one caravan. Processed in (date, id) order, so the
+    grouping depends only on the set of caravans; near-linear (only open groups compared)."""
+    root: dict[str, str] = {}
+    _replay(sorted(keys, key=lambda i: (keys[i][0], i)), 0, [], keys, root)
+    return root
+
+
+def _replay(order: list[str], start: int, open_groups: list, keys: dict, root: dict,
+            converged=None) -> None:
+    """The greedy grouping from order[start] on, given the groups still open there
+    (oldest first: (first date, lat, lon, anchor id)). `converged(k, open_groups)` may stop
+    it early: from order[k] on, nothing would change."""
+    for k in range(start, len(order)):
+        i = order[k]
+        di, lat, lon = keys[i]
+        open_groups[:] = [g for g in open_groups if (di - g[0]).days <= JOIN_DAYS]
+        if converged is not None and converged(k, open_groups):
+            return
         for g in open_groups:
-            if haversine_km(ki[0], ki[1], g[1], g[2]) <= JOIN_KM:
-                parent[i] = g[3]
+            if haversine_km(lat, lon, g[1], g[2]) <= JOIN_KM:
+                root[i] = g[3]
                 break
         else:
-            open_groups.append((di, ki[0], ki[1], i))
-    groups: dict[int, list[Caravan]] = {}
-    for i, c in enumerate(items):
-        groups.setdefault(find(i), []).append(c)
+            root[i] = i
+            open_groups.append((di, lat, lon, i))
+
+
+def regroup(keys: dict[str, tuple], old_root: dict[str, str], new: set[str]) -> dict[str, str]:
+    """The groups after the caravans `new` are added to those `old_root` grouped: replayed
+    from the first new departure only until the open groups are again what they were
+    (from there on every caravan joins as before). Returns the caravans whose group is new
+    or changed, with their anchors; equal to `anchors(keys)` on them (tested)."""
+    fresh = [i for i in new if i in keys]
+    if not fresh:
+        return {}
+    order = sorted(keys, key=lambda i: (keys[i][0], i))
+    pos = {i: k for k, i in enumerate(order)}
+    first = min(pos[i] for i in fresh)
+    last = max(pos[i] for i in fresh)
+
+    def old_open(k: int) -> list:
+        """The groups open when order[k] is reached, as the old grouping made them."""
+        d = keys[order[k]][0]
+        lo = k
+        while lo > 0 and (d - keys[order[lo - 1]][0]).days <= JOIN_DAYS:
+            lo -= 1
+        return [(keys[a][0], keys[a][1], keys[a][2], a) for a in order[lo:k]
+                if a not in new and old_root.get(a) == a]
+
+    open_groups = old_open(first)
+    root: dict[str, str] = {}
+    _replay(order, first, open_groups, keys, root,
+            converged=lambda k, groups: k > last and [g[3] for g in groups] == [g[3] for g in old_open(k)])
+    return {i: r for i, r in root.items() if old_root.get(i) != r}
+
+
+def join(caravans: list[Caravan]) -> list[Caravan]:
+    """Merge article-level caravans into journey-level ones (new objects; inputs untouched)."""
+    return merge_groups(caravans, anchors(departure_keys(caravans)))
+
+
+def merge_groups(caravans: list[Caravan], root: dict[str, str]) -> list[Caravan]:
+    """One caravan per group (`root`: caravan id → its anchor's; absent: a group of its own)."""
+    groups: dict[str, list[Caravan]] = {}
+    for c in sorted(caravans, key=lambda c: c.id):
+        groups.setdefault(root.get(c.id, c.id), []).append(c)
     out = [_merge(members) for members in groups.values()]
     out.sort(key=lambda c: (_first_date(c), c.id))
     _distinct_labels(out)

@@ -7,10 +7,12 @@ Core SQL only: PostgreSQL works through the same code).
 - `extractions` keeps each article's own reading (its caravans as JSON), so joining
   across articles can be redone without re-reading any file.
 - `corrections` keeps what editors changed (who, when, what), apart from extraction.
-- `caravans` / `observations` / `toponyms` are the joined, queryable result; they are
-  rebuilt from `extractions` plus `corrections` in the same transaction as every
-  ingest or correction, so the result depends only on which articles are stored and
-  what was corrected, never on batch order, and no correction is lost to re-extraction.
+- `caravans` / `observations` / `toponyms` are the joined, queryable result, derived from
+  `extractions` plus `corrections` in the same transaction as every ingest or correction,
+  so the result depends only on which articles are stored and what was corrected, never
+  on batch order, and no correction is lost to re-extraction. New articles and new
+  corrections update only what they can change (`_add`, `_apply_correction`; tests hold
+  both to a full `_rebuild`, which re-extraction and upgrades of older stores use).
 A batch is one transaction: a failure leaves the store exactly as it was.
 """
 from __future__ import annotations
@@ -30,7 +32,7 @@ from .extract import ArticleExtraction
 from .corrections import Correction, CorrectionError, fact_key, validate
 from .corrections import apply as apply_corrections
 from .extract import caravan_label
-from .join import _distinct_labels, join, label_with_size
+from .join import _distinct_labels, anchors, departure_keys, label_with_size, merge_groups, regroup
 from .model import Caravan, caravan_from_dict
 
 EXTRACTOR_VERSION = "1"
@@ -125,6 +127,15 @@ Index("ix_observations_places", observations.c.resolved, observations.c.lat, obs
 Index("ix_observations_unresolved", observations.c.resolved, observations.c.place_text)
 Index("ix_observations_dates", observations.c.date, observations.c.rejected)
 Index("ix_articles_outlet", articles.c.outlet)
+local_caravans = Table(  # each article's own caravans and the group the join put them in
+    "local_caravans", metadata,
+    Column("id", Text, primary_key=True),  # "<article id>#<k>", as in the extraction
+    Column("article_id", Text, ForeignKey("articles.id"), nullable=False, index=True),
+    Column("root", Text, nullable=False, index=True),  # the group's first member (itself if alone)
+    Column("dep_date", Date),  # the departure the join compares (none: never joins)
+    Column("dep_lat", Float),
+    Column("dep_lon", Float),
+)
 store_meta = Table(  # small facts about the store itself ("generation": bumped by every rebuild)
     "store_meta", metadata,
     Column("key", String(50), primary_key=True),
@@ -191,7 +202,7 @@ class Store:
         changed (an older version made them), drop and rebuild them from the extractions;
         articles, extractions and corrections are never dropped."""
         insp = inspect(self.engine)
-        derived = (caravan_articles, observations, caravans)  # dropped in this order (foreign keys)
+        derived = (caravan_articles, observations, caravans, local_caravans)  # dropped in this order (foreign keys)
         stale = [t for t in derived if insp.has_table(t.name)
                  and {c["name"] for c in insp.get_columns(t.name)} != {c.name for c in t.columns}]
         missing = insp.has_table(articles.name) and not all(insp.has_table(t.name) for t in derived)
@@ -256,15 +267,23 @@ class Store:
                     flush()
             flush()
             if added:
-                self._rebuild(conn)
+                self._add(conn, added)
         return added
 
     def _rebuild(self, conn) -> None:
-        local = [caravan_from_dict(d) for (docs,) in conn.execute(select(extractions.c.caravans)) for d in docs]
+        local, of_article = [], {}
+        for aid, docs in conn.execute(select(extractions.c.article_id, extractions.c.caravans)):
+            for d in docs:
+                local.append(caravan_from_dict(d))
+                of_article[local[-1].id] = aid
+        keys = departure_keys(local)
+        root = anchors(keys)
+        conn.execute(delete(local_caravans))
+        self._insert_locals(conn, [(c.id, of_article[c.id]) for c in local], keys, root)
         # What people corrected is applied on top of every fresh join, so it survives new
         # articles and re-extraction alike.
         fixes = [_correction(dict(r._mapping)) for r in conn.execute(select(corrections))]
-        joined, unmatched = apply_corrections(join(local), fixes, in_place=True)
+        joined, unmatched = apply_corrections(merge_groups(local, root), fixes, in_place=True)
         base = _base_labels(joined)
         _distinct_labels([c for c in joined if not c.renamed])
         missing = {c.id for c in unmatched}
@@ -278,6 +297,101 @@ class Store:
         # Ids 1..n on every rebuild, given explicitly: SQLite would reuse them after the
         # delete anyway, but a PostgreSQL sequence keeps counting (and is not rolled back).
         self._insert(conn, joined, base, first_id=1)
+        self._derived_changed(conn)
+
+    def _insert_locals(self, conn, ids: list[tuple[str, str]], keys: dict, root: dict) -> None:
+        rows = [dict(id=i, article_id=a, root=root.get(i, i), dep_date=keys[i][0] if i in keys else None,
+                     dep_lat=keys[i][1] if i in keys else None, dep_lon=keys[i][2] if i in keys else None)
+                for i, a in ids]
+        for k in range(0, len(rows), 5000):
+            conn.execute(insert(local_caravans), rows[k:k + 5000])
+
+    def _add(self, conn, added: list[str]) -> None:
+        """New articles joined into what is stored, touching only the caravans they can
+        change: the groups the join regroups (`join.regroup`), every caravan sharing an
+        article with them, and whatever the corrections on those touch — re-merged from
+        their articles' extractions, those corrections re-applied in order. What it gives
+        is what a full rebuild gives (tested); a store from before local caravans were kept
+        is rebuilt once instead."""
+        has_locals = conn.scalar(select(func.count()).select_from(local_caravans))
+        n_articles = conn.scalar(select(func.count()).select_from(articles))
+        if not has_locals or (len(added) > 1000 and len(added) * 5 > n_articles):
+            return self._rebuild(conn)  # a first or a very large batch: joining all at once is cheaper
+        new_local, of_article = [], {}
+        for i in range(0, len(added), 500):
+            for aid, docs in conn.execute(select(extractions.c.article_id, extractions.c.caravans)
+                                          .where(extractions.c.article_id.in_(added[i:i + 500]))):
+                for d in docs:
+                    new_local.append(caravan_from_dict(d))
+                    of_article[new_local[-1].id] = aid
+        new_keys = departure_keys(new_local)
+        old = conn.execute(select(local_caravans.c.id, local_caravans.c.root, local_caravans.c.dep_date,
+                                  local_caravans.c.dep_lat, local_caravans.c.dep_lon)
+                           .where(local_caravans.c.dep_date.is_not(None))).all()
+        keys = {r.id: (r.dep_date, r.dep_lat, r.dep_lon) for r in old}
+        old_root = {r.id: r.root for r in old}
+        keys.update(new_keys)
+        changed = regroup(keys, old_root, set(new_keys))
+        changed.update({c.id: c.id for c in new_local if c.id not in new_keys})
+
+        def article_of(local_id: str) -> str:
+            return of_article.get(local_id) or local_id.rsplit("#", 1)[0]
+
+        def fact_article(key: str) -> str:
+            return key.rsplit(":", 2)[0]
+
+        fixes = [_correction(dict(r._mapping)) for r in conn.execute(select(corrections).order_by(corrections.c.id))]
+        roots = set(changed.values()) | {old_root[i] for i in changed if i in old_root}
+        arts: set[str] = set(added)
+        while True:  # the closure: groups → their articles → those articles' groups, and corrections
+            members = {i for i in changed if changed[i] in roots}
+            for part in _chunks(sorted(roots)):
+                members |= {i for (i,) in conn.execute(select(local_caravans.c.id)
+                                                       .where(local_caravans.c.root.in_(part))) if i not in changed}
+            grown = arts | {article_of(i) for i in members}
+            for c in fixes:
+                hit = {fact_article(k) for k in c.facts()}
+                if hit & grown:
+                    grown |= hit
+            more = set(roots)
+            for part in _chunks(sorted(grown)):
+                more |= {changed.get(i, r) for i, r in conn.execute(
+                    select(local_caravans.c.id, local_caravans.c.root).where(local_caravans.c.article_id.in_(part)))}
+            more |= {changed[c.id] for c in new_local}
+            if grown == arts and more == roots:
+                break
+            arts, roots = grown, more
+        # Out with every stored caravan holding a fact of those articles (only they can change)...
+        gone: set[str] = set()
+        for part in _chunks(sorted(arts)):
+            gone |= set(conn.scalars(select(observations.c.caravan_id).where(observations.c.article_id.in_(part))))
+        old_bases = set()
+        for part in _chunks(sorted(gone)):
+            old_bases |= set(conn.scalars(select(caravans.c.base_label).where(caravans.c.id.in_(part))))
+            conn.execute(delete(observations).where(observations.c.caravan_id.in_(part)))
+            conn.execute(delete(caravan_articles).where(caravan_articles.c.caravan_id.in_(part)))
+            conn.execute(delete(caravans).where(caravans.c.id.in_(part)))
+        # ... and in with them again, from their articles' extractions.
+        for i, r in changed.items():
+            if i in old_root:
+                conn.execute(update(local_caravans).where(local_caravans.c.id == i).values(root=r))
+        self._insert_locals(conn, [(c.id, of_article[c.id]) for c in new_local], new_keys, changed)
+        local, root = [], {}
+        for part in _chunks(sorted(arts)):
+            for (docs,) in conn.execute(select(extractions.c.caravans).where(extractions.c.article_id.in_(part))):
+                local += [caravan_from_dict(d) for d in docs]
+            root.update(conn.execute(select(local_caravans.c.id, local_caravans.c.root)
+                                     .where(local_caravans.c.article_id.in_(part))).all())
+        mine = [c for c in fixes if {fact_article(k) for k in c.facts()} & arts]
+        out, unmatched = apply_corrections(merge_groups(local, root), mine, in_place=True)
+        missing = {c.id for c in unmatched}
+        for c in mine:
+            conn.execute(update(corrections).where(corrections.c.id == c.id).values(matched=c.id not in missing))
+        base = _base_labels(out)
+        self._insert(conn, out, base, first_id=(conn.scalar(select(func.max(observations.c.id))) or 0) + 1,
+                     positions=False)
+        self._relabel(conn, (old_bases | set(base.values())) - {None})
+        self._reorder(conn)
         self._derived_changed(conn)
 
     def _insert(self, conn, cars: list[Caravan], base: dict, first_id: int, positions: bool = True) -> None:
@@ -503,6 +617,12 @@ def _caravan_article_ids(c: Caravan) -> set[str]:
         ids.add(o.evidence.article)
         ids.update(e.article for e in o.also)
     return ids
+
+
+def _chunks(items: list, n: int = 500):
+    """Bounded IN lists on every back end."""
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
 
 
 def _order_date(c: Caravan) -> _dt.date | None:

@@ -17,7 +17,7 @@ def test_scale_benchmark_runs_end_to_end(tmp_path):
                         "--work", str(tmp_path)], capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert r.returncode == 0, r.stderr[-2000:]
     out = r.stdout
-    for line in ("updates (each rebuilds the joined caravans)", "1 worker(s): ingest", "2 worker(s): ingest", "extraction vs the generated truth",
+    for line in ("updates (on a copy of the store)", "1 worker(s): ingest", "2 worker(s): ingest", "extraction vs the generated truth",
                  "join vs the truth", "dashboard (server side, AppTest): first render",
                  "filter change median", "cost as N grows"):
         assert line in out, (line, out[-3000:])

@@ -305,3 +305,36 @@ def test_a_correction_applied_alone_gives_what_a_rebuild_gives(backend, tmp_path
         store.correct(action, payload, "tester")
         _same_as_a_rebuild(store)
     assert all(x["matched"] for x in store.corrections())
+
+
+def test_articles_added_to_a_store_give_what_a_rebuild_gives(backend, tmp_path):
+    """New articles are joined in touching only what they can change; batch after batch —
+    later, earlier and in between the stored ones, with corrections made in between — the
+    store is what re-joining every article and re-applying every correction gives."""
+    from conftest import corpus_generator
+
+    corpus = tmp_path / "corpus"
+    corpus_generator().generate(90, corpus, seed=8)
+    files = sorted(corpus.glob("*.md"))
+    order = files[30:60] + files[:10] + files[80:] + files[10:30] + files[60:80]  # out of date order
+    store = backend.store()
+    ingest(order[:30], store)
+    doc = store.document(with_text=False)
+    cars = [c for c in doc["caravans"] if len(c["observations"]) >= 2]
+    store.correct("edit", {"fact": cars[0]["observations"][0]["fact"], "changes": {"size_low": 777, "size_high": 777}},
+                  "tester")
+    store.correct("move", {"fact": cars[1]["observations"][0]["fact"], "to": cars[2]["observations"][0]["fact"]},
+                  "tester")
+    store.correct("rename", {"anchor": cars[3]["observations"][0]["fact"], "label": "Named by an editor"}, "tester")
+    for lo, hi in ((30, 31), (31, 40), (40, 52), (52, 53), (53, 75), (75, 90)):
+        ingest(order[lo:hi], store)
+        if lo == 40:
+            doc = store.document(with_text=False)
+            c = next(c for c in doc["caravans"] if len(c["observations"]) >= 3)
+            store.correct("split", {"facts": [c["observations"][1]["fact"]], "label": ""}, "tester")
+            store.correct("merge", {"anchor": doc["caravans"][0]["observations"][0]["fact"],
+                                    "other": doc["caravans"][-1]["observations"][0]["fact"]}, "tester")
+        _same_as_a_rebuild(store)
+    ingest([SEEDS], store)
+    _same_as_a_rebuild(store)
+    assert store.counts()["articles"] == 93
