@@ -194,10 +194,15 @@ def _step_as_of(dates: list, direction: int) -> None:
     st.session_state["f_asof_on"] = True
 
 
-def _select_from_table(stop_ids: list) -> None:
-    sel = st.session_state.get("table")
-    rows = (sel or {}).get("selection", {}).get("rows", []) if isinstance(sel, dict) else \
+def _selected_rows(key: str) -> list[int]:
+    """The rows selected in the dataframe of this key (a dict, or an object, by version)."""
+    sel = st.session_state.get(key)
+    return (sel or {}).get("selection", {}).get("rows", []) if isinstance(sel, dict) else \
         getattr(getattr(sel, "selection", None), "rows", [])
+
+
+def _select_from_table(stop_ids: list) -> None:
+    rows = _selected_rows("table")
     if rows and rows[0] < len(stop_ids):
         st.session_state["sel_stop"] = stop_ids[rows[0]]
         st.session_state["sel_src"] = 0
@@ -208,14 +213,22 @@ def _focus_selected() -> None:
     st.session_state["_focus"] = st.session_state.get("sel_stop")
 
 
-def _apply_map_click(atlas: journey.Atlas, value) -> bool:
-    """A new click on a stop selects it. Returns whether the selection changed."""
+def _new_click(value, seen_key: str):
+    """The tooltip of a click on the map not handled yet (None if there is none)."""
     value = value or {}
     click = (value.get("last_object_clicked_tooltip"), value.get("last_object_clicked_count"))
-    if click == st.session_state.get("_last_click"):
+    if click == st.session_state.get(seen_key):
+        return None
+    st.session_state[seen_key] = click
+    return click[0]
+
+
+def _apply_map_click(atlas: journey.Atlas, value) -> bool:
+    """A new click on a stop selects it. Returns whether the selection changed."""
+    tooltip = _new_click(value, "_last_click")
+    if tooltip is None:
         return False
-    st.session_state["_last_click"] = click
-    ref = layers.parse_stop_ref(click[0])
+    ref = layers.parse_stop_ref(tooltip)
     sid = atlas.ref_index().get(ref) if ref else None
     if sid and sid != st.session_state.get("sel_stop"):
         st.session_state["sel_stop"], st.session_state["sel_src"] = sid, 0
@@ -491,12 +504,10 @@ def _open_fact(caravan_id: str, stop_id: str) -> None:
 
 def _apply_place_click(keys: list, value) -> bool:
     """A new click on a place opens it. Returns whether the open place changed."""
-    value = value or {}
-    click = (value.get("last_object_clicked_tooltip"), value.get("last_object_clicked_count"))
-    if click == st.session_state.get("_last_place_click"):
+    tooltip = _new_click(value, "_last_place_click")
+    if tooltip is None:
         return False
-    st.session_state["_last_place_click"] = click
-    n = overview.parse_place_ref(click[0])
+    n = overview.parse_place_ref(tooltip)
     if n and 0 < n <= len(keys) and keys[n - 1] != st.session_state.get("sel_place"):
         st.session_state["sel_place"] = keys[n - 1]
         return True
@@ -508,10 +519,7 @@ def _on_place_click(keys: list) -> None:
 
 
 def _select_caravans_from_table(ids: list) -> None:
-    sel = st.session_state.get("caravans_table")
-    rows = (sel or {}).get("selection", {}).get("rows", []) if isinstance(sel, dict) else \
-        getattr(getattr(sel, "selection", None), "rows", [])
-    picked = [ids[r] for r in rows if r < len(ids)]
+    picked = [ids[r] for r in _selected_rows("caravans_table") if r < len(ids)]
     if picked:
         _show_caravans(picked)
 

@@ -217,7 +217,11 @@ def document_bounds(atlas: Atlas) -> list | None:
     """South-west/north-east of every located travelled stop (destinations far away, like a
     country's centre, would zoom the map out too far), else of every located stop."""
     pts = [(s.lat, s.lon) for s in atlas.stops() if s.located and s.travelled and not s.coarse_place]
-    pts = pts or [(s.lat, s.lon) for s in atlas.stops() if s.located]
+    return padded_bounds(pts or [(s.lat, s.lon) for s in atlas.stops() if s.located])
+
+
+def padded_bounds(pts: list[tuple[float, float]]) -> list | None:
+    """South-west/north-east of these points with a margin (at least 2° by 3°)."""
     if not pts:
         return None
     lats, lons = [p[0] for p in pts], [p[1] for p in pts]
@@ -282,6 +286,24 @@ def spec_json(spec: dict) -> str:
 RENDERER_JS = r"""
 window.caRender = function (group, d) {
   function tip(layer, html, opts) { if (html) { layer.bindTooltip(html, opts); } }
+  // A circle reachable by Tab, opened by Enter, named for screen readers (SVG only).
+  function pressable(c, words, attr, value) {
+    c.on('add', function () {
+      var el = c.getElement();
+      if (!el || el.getAttribute('role')) { return; }
+      el.setAttribute('tabindex', '0');
+      el.setAttribute('role', 'button');
+      var t = document.createElement('div');
+      t.innerHTML = words.join(' — ');  // escaped markup → plain text
+      el.setAttribute('aria-label', t.textContent);
+      el.setAttribute(attr, value);
+      el.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); c.fire('click', {latlng: c.getLatLng()}); }
+      });
+      el.addEventListener('focus', function () { c.openTooltip(); });
+      el.addEventListener('blur', function () { c.closeTooltip(); });
+    });
+  }
   var S = d.strings, T = d.styles;
   var R = d.canvas ? L.canvas({padding: 0.5}) : undefined;  // thousands of stops: one canvas
   d.lines.forEach(function (l) {
@@ -298,21 +320,7 @@ window.caRender = function (group, d) {
       dashArray: st.dash, fill: true, fillColor: st.fill, fillOpacity: st.fillOpacity,
       className: row[3].map(function (i) { return S[i]; }).join(' '), renderer: R});
     tip(c, html, {direction: 'top', offset: [0, -st.radius], opacity: 0.97, className: 'ca-tip'});
-    c.on('add', function () {
-      var el = c.getElement();
-      if (!el || el.getAttribute('role')) { return; }
-      el.setAttribute('tabindex', '0');
-      el.setAttribute('role', 'button');
-      var t = document.createElement('div');
-      t.innerHTML = ['Stop ' + s.ref].concat(lines).join(' — ');  // escaped markup → plain text
-      el.setAttribute('aria-label', t.textContent);
-      el.setAttribute('data-stop', s.ref);
-      el.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); c.fire('click', {latlng: c.getLatLng()}); }
-      });
-      el.addEventListener('focus', function () { c.openTooltip(); });
-      el.addEventListener('blur', function () { c.closeTooltip(); });
-    });
+    pressable(c, ['Stop ' + s.ref].concat(lines), 'data-stop', s.ref);
     c.addTo(group);
   });
   (d.places || []).forEach(function (row) {  // a large view: one circle per place
@@ -322,19 +330,7 @@ window.caRender = function (group, d) {
       className: 'ca-place'});
     tip(c, ['<b>' + head + '</b>'].concat(lines).join('<br>'),
         {direction: 'top', offset: [0, -row[2]], opacity: 0.97, className: 'ca-tip ca-tip-place'});
-    c.on('add', function () {
-      var el = c.getElement();
-      if (!el || el.getAttribute('role')) { return; }
-      el.setAttribute('tabindex', '0');
-      el.setAttribute('role', 'button');
-      var t = document.createElement('div');
-      t.innerHTML = [head].concat(lines).join(' — ');
-      el.setAttribute('aria-label', t.textContent);
-      el.setAttribute('data-place', row[5]);
-      el.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); c.fire('click', {latlng: c.getLatLng()}); }
-      });
-    });
+    pressable(c, [head].concat(lines), 'data-place', row[5]);
     c.addTo(group);
   });
   d.rings.forEach(function (r) {

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from .journey import PALETTE, ROLE_LABEL, Atlas, fmt_date, fmt_int, letter_for
-from .layers import esc
+from .layers import esc, padded_bounds
 
 PLACE_REF = re.compile(r"^\s*Place\s+([0-9]+):")
 ROLE_ORDER = ("departure", "origin", "waypoint", "current", "arrival", "destination", "report")
@@ -169,13 +169,7 @@ def places_spec(rows: list[dict], selected: str | None = None) -> dict:
 def bounds(rows: list[dict]) -> list | None:
     """South-west/north-east of the places with travelled facts (else all), padded."""
     pts = [(r["lat"], r["lon"]) for r in rows if r.get("kind") not in ("admin1", "country", "region")]
-    pts = pts or [(r["lat"], r["lon"]) for r in rows]
-    if not pts:
-        return None
-    lats, lons = [p[0] for p in pts], [p[1] for p in pts]
-    pad_lat = max(2.0, (max(lats) - min(lats)) * 0.15)
-    pad_lon = max(3.0, (max(lons) - min(lons)) * 0.15)
-    return [[min(lats) - pad_lat, min(lons) - pad_lon], [max(lats) + pad_lat, max(lons) + pad_lon]]
+    return padded_bounds(pts or [(r["lat"], r["lon"]) for r in rows])
 
 
 # --------------------------------------------------------------------------- panel, tables

@@ -3,18 +3,16 @@ component's arguments (all assets local, minimal returned objects, a stable base
 a simulated map click, escaping, and unresolved places."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from apptest_support import html_bodies, map_args, run_app, spec_of  # noqa: E402
+from dashboard import data, offline  # noqa: E402
 
-from dashboard import data, layers, offline  # noqa: E402
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 def _seed_caravan_ids() -> tuple[str, str]:
     """Ids of the October 2021 caravan (both 2021 articles) and the 12,000 Haitians, as the
     store's join names them."""
@@ -40,32 +38,6 @@ ALLOWED_REMOTE = re.compile(r"^https://(leafletjs\.com|openstreetmap\.org/copyri
 def seeds_env(monkeypatch):
     monkeypatch.delenv(data.DOCUMENT_ENV, raising=False)
     monkeypatch.delenv(data.ARTICLES_DIR_ENV, raising=False)
-
-
-def run_app(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def map_args(at: AppTest) -> dict:
-    comps = at.get("component_instance")
-    assert len(comps) == 1
-    assert comps[0].proto.component_name == "streamlit_folium.st_folium"
-    return json.loads(comps[0].proto.json_args)
-
-
-def spec_of(args: dict) -> dict:
-    m = re.search(r"window\.caRender\(\w+, (\{.*\})\);", args["feature_group"], re.S)
-    assert m, "the dynamic layer hands a spec to the renderer"
-    return layers.expand_spec(json.loads(m.group(1)))
-
-
-def html_bodies(at: AppTest) -> list[str]:
-    return [h.proto.body for h in at.get("html")]
 
 
 def test_app_runs_on_the_seeds(seeds_env):

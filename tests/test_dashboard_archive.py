@@ -7,22 +7,21 @@ routes back, and a place's sentences open in their caravan with the evidence hig
 """
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from apptest_support import html_bodies, map_args, run_app  # noqa: E402
+from apptest_support import spec_of as layer_spec  # noqa: E402
 from conftest import ARCHIVE_DETAIL, ARCHIVE_LARGE_ABOVE  # noqa: E402
 from dashboard import data, layers  # noqa: E402
 from dashboard.state import ViewState  # noqa: E402
 from journeys import archive  # noqa: E402
 from journeys.store import Store  # noqa: E402
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DETAIL = ARCHIVE_DETAIL  # facts drawn one by one in these tests
 
 
@@ -36,24 +35,12 @@ def archive_env(monkeypatch, dashboard_archive_db):
     return Store(f"sqlite:///{dashboard_archive_db}")
 
 
-def run_app(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def spec_of(at: AppTest) -> dict:
+    return layer_spec(map_args(at))
 
 
 def component(at: AppTest) -> dict:
-    comps = at.get("component_instance")
-    assert len(comps) == 1
-    return json.loads(comps[0].proto.json_args)
-
-
-def spec_of(at: AppTest) -> dict:
-    m = re.search(r"window\.caRender\(\w+, (\{.*\})\);", component(at)["feature_group"], re.S)
-    return layers.expand_spec(json.loads(m.group(1)))
+    return map_args(at)
 
 
 def click(at: AppTest, tooltip: str, n: int = 1) -> None:
@@ -63,7 +50,7 @@ def click(at: AppTest, tooltip: str, n: int = 1) -> None:
 
 
 def panel(at: AppTest) -> str:
-    return "".join(h.proto.body for h in at.get("html"))
+    return "".join(html_bodies(at))
 
 
 def param(at: AppTest, key: str):
