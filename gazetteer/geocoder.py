@@ -185,7 +185,11 @@ class Gazetteer:
         """A state or municipio named like its own city ("Escuintla", "Oaxaca", "Tapachula",
         "Ciudad de México" / "Mexico City") is, in running text, usually the city."""
         d = self.index
-        city_rows = [r >> 1 for r in refs if d.kind[r >> 1] == CITY]
+        # Only a city this name is the city's own name for, or the state's main city, shadows:
+        # "Sinaloa" is also a name of Sinaloa de Leyva (pop. 5,000), not a reason to read the
+        # state as a town.
+        city_rows = [r >> 1 for r in refs if d.kind[r >> 1] == CITY and (
+            r & PRIMARY or d.population[r >> 1] >= d.main_city_pop.get((d.country_code[r >> 1], d.admin1[r >> 1]), 0) > 0)]
         in_admin1 = {(d.country_code[c], d.admin1[c]) for c in city_rows}
         in_admin2 = {(d.country_code[c], d.admin2[c]) for c in city_rows}
         for r, f in zip(refs, feats):

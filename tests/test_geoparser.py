@@ -84,3 +84,16 @@ def test_spans_are_exact_and_sorted():
     assert [t.start for t in tops] == sorted(t.start for t in tops)
     assert all(text[t.start:t.end] == t.text for t in tops)
     assert geoparse("") == [] and geoparse("no places here at all") == []
+
+
+def test_a_state_is_not_read_as_a_village_because_a_town_has_its_name_as_an_alias():
+    """"Sinaloa" is also an alternate name of Sinaloa de Leyva (a small town): that must not
+    shadow the state, or a caravan article full of Chiapas reads it as a Chiapas village."""
+    from journeys.extract import route_prior
+
+    text = ("The caravan that left Ciudad Hidalgo, Chiapas made it to Los Mochis, Sinaloa on Saturday. "
+            "Earlier it had passed Huixtla and Tapachula, Chiapas.")
+    got = {t.text: t.place for t in geoparse(text, prior=route_prior()) if t.place}
+    assert (got["Sinaloa"].kind, got["Sinaloa"].admin1) == ("admin1", "Sinaloa")
+    # a state's own main city still shadows it
+    assert geoparse("The caravan reached Oaxaca on Monday.", prior=route_prior())[0].place.kind == "city"
