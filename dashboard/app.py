@@ -570,9 +570,8 @@ def _places_view(cat: overview.Catalog, location: str, fp: str, view: ViewState,
                           args=(top[:10],), key="place_top")
             for k, f in enumerate(detail["facts"]):
                 st.html(overview.fact_html(f, cat))
-                stop_id = f"{f['caravan_id']}:{archive.observation_index(data.archive_store(location), f['id'])}"
                 st.button("Read it in its caravan", key=f"place_fact_{k}", on_click=_open_fact,
-                          args=(f["caravan_id"], stop_id))
+                          args=(f["caravan_id"], f["stop_id"]))
 
     full = view.with_(place=selected)
     want = to_query(full)

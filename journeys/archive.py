@@ -244,7 +244,7 @@ def unresolved_totals(store: Store, view, limit: int = 50) -> tuple[int, list[di
 
 def place_detail(store: Store, view, lat: float, lon: float, limit: int = 12) -> dict:
     """What the view has at one place: its caravans (most reported first) and the latest
-    sentences reported there, each with its article."""
+    sentences reported there, each with its article and the stop id it opens as."""
     o = observations.c
     where = and_(o.lat == lat, o.lon == lon, o.resolved == True, _of_matching_caravans(view),  # noqa: E712
                  _fact_filter(view), _outlet_filter(view))
@@ -262,6 +262,8 @@ def place_detail(store: Store, view, lat: float, lon: float, limit: int = 12) ->
                    o.article_id, caravans.c.label, caravans.c.position)
             .select_from(src).where(where)
             .order_by(o.date.is_(None), o.date.desc(), o.id).limit(limit))]
+        for f in facts:  # the stop id the dashboard opens it as
+            f["stop_id"] = f"{f['caravan_id']}:{_index_in_caravan(conn, f['caravan_id'], f['id'])}"
         ids = sorted({f["article_id"] for f in facts})
         arts = {r.id: dict(r._mapping) for r in conn.execute(
             select(articles.c.id, articles.c.title, articles.c.outlet, articles.c.published, articles.c.url)
@@ -271,23 +273,14 @@ def place_detail(store: Store, view, lat: float, lon: float, limit: int = 12) ->
     return {"caravans": cars, "facts": facts}
 
 
-def article(store: Store, article_id: str) -> dict | None:
-    """One article with its text (the evidence panel fetches only the one it shows)."""
-    with store.engine.connect() as conn:
-        r = conn.execute(select(articles.c.id, articles.c.path, articles.c.title, articles.c.outlet,
-                                articles.c.published, articles.c.url, articles.c.text)
-                         .where(articles.c.id == article_id)).first()
-    if r is None:
-        return None
-    d = dict(r._mapping)
-    d["published"] = d["published"].isoformat() if d["published"] else None
-    return d
-
-
 def observation_index(store: Store, observation_id: int) -> int:
     """Where an observation sits in its caravan's list (as `Store.document` orders it):
     the dashboard names a stop `<caravan id>:<index>`."""
-    o = observations.c
     with store.engine.connect() as conn:
-        cid = conn.scalar(select(o.caravan_id).where(o.id == observation_id))
-        return int(conn.scalar(select(func.count()).where(and_(o.caravan_id == cid, o.id < observation_id))) or 0)
+        cid = conn.scalar(select(observations.c.caravan_id).where(observations.c.id == observation_id))
+        return _index_in_caravan(conn, cid, observation_id)
+
+
+def _index_in_caravan(conn, caravan_id: str, observation_id: int) -> int:
+    o = observations.c
+    return int(conn.scalar(select(func.count()).where(and_(o.caravan_id == caravan_id, o.id < observation_id))) or 0)

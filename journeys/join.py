@@ -29,13 +29,6 @@ def _departure_key(c: Caravan):
     return dep.place.place.lat, dep.place.place.lon, dep.date
 
 
-def same_caravan(a: Caravan, b: Caravan) -> bool:
-    ka, kb = _departure_key(a), _departure_key(b)
-    if ka is None or kb is None:
-        return False
-    return abs((ka[2] - kb[2]).days) <= JOIN_DAYS and haversine_km(ka[0], ka[1], kb[0], kb[1]) <= JOIN_KM
-
-
 def departure_keys(caravans: list[Caravan]) -> dict[str, tuple]:
     """Article-level caravan id → (departure date, lat, lon), for those that can join."""
     return {c.id: (k[2], k[0], k[1]) for c in caravans if (k := _departure_key(c)) is not None}

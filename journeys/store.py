@@ -550,8 +550,10 @@ class Store:
             return self._document(conn, with_text, caravan_ids)
 
     def _document(self, conn, with_text: bool = True, caravan_ids: Iterable[str] | None = None) -> dict:
+        # Without text, the article rows are read without it (a merged caravan links hundreds).
+        art_cols = select(*[c for c in articles.c if with_text or c.name != "text"])
         if caravan_ids is None:
-            arts = [dict(r._mapping) for r in conn.execute(select(articles))]
+            arts = [dict(r._mapping) for r in conn.execute(art_cols)]
             cars = [dict(r._mapping) for r in conn.execute(select(caravans))]
             obs = [dict(r._mapping) for r in conn.execute(select(observations).order_by(observations.c.id))]
             tops = [dict(r._mapping) for r in conn.execute(select(toponyms).order_by(toponyms.c.id))]
@@ -564,7 +566,7 @@ class Store:
                 obs += [dict(r._mapping) for r in conn.execute(
                     select(observations).where(observations.c.caravan_id.in_(part)))]
                 linked = select(caravan_articles.c.article_id).where(caravan_articles.c.caravan_id.in_(part))
-                arts += [dict(r._mapping) for r in conn.execute(select(articles).where(articles.c.id.in_(linked)))]
+                arts += [dict(r._mapping) for r in conn.execute(art_cols.where(articles.c.id.in_(linked)))]
             obs.sort(key=lambda o: o["id"])
             arts = list({a["id"]: a for a in arts}.values())
         # Sorted here, not by ORDER BY: undated first and ids by code point on every back end

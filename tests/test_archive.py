@@ -159,7 +159,7 @@ def test_a_place_lists_its_caravans_and_latest_sentences_with_stop_ids(archive_s
         assert f["evidence_text"] == s.evidence["text"]
         assert f["article"]["title"] == whole.articles_by_id[f["article_id"]]["title"]
         # the stop id the dashboard opens is the one the whole document gives that fact
-        assert f"{f['caravan_id']}:{archive.observation_index(archive_store, f['id'])}" == s.id
+        assert f"{f['caravan_id']}:{archive.observation_index(archive_store, f['id'])}" == s.id == f["stop_id"]
 
 
 def test_a_window_of_caravans_is_the_document_restricted_to_them(archive_store):
