@@ -79,22 +79,22 @@ def clean_text(value, limit: int) -> str:
     return " ".join(text.split())[:limit]
 
 
-def clean_editor(name) -> str:
-    text = clean_text(name, MAX_NAME + 1)
+def _required_line(value, limit: int, missing: str, too_long: str) -> str:
+    """One cleaned line that must be given and fit `limit` characters (FormError otherwise)."""
+    text = clean_text(value, limit + 1)
     if not text:
-        raise FormError("Enter your name: it is recorded with every correction.")
-    if len(text) > MAX_NAME:
-        raise FormError(f"Your name is too long (at most {MAX_NAME} characters).")
+        raise FormError(missing)
+    if len(text) > limit:
+        raise FormError(f"{too_long} is too long (at most {limit} characters).")
     return text
+
+
+def clean_editor(name) -> str:
+    return _required_line(name, MAX_NAME, "Enter your name: it is recorded with every correction.", "Your name")
 
 
 def clean_label(label) -> str:
-    text = clean_text(label, MAX_LABEL + 1)
-    if not text:
-        raise FormError("Enter a name for the caravan.")
-    if len(text) > MAX_LABEL:
-        raise FormError(f"The caravan name is too long (at most {MAX_LABEL} characters).")
-    return text
+    return _required_line(label, MAX_LABEL, "Enter a name for the caravan.", "The caravan name")
 
 
 def clean_note(note) -> str | None:

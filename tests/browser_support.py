@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,3 +66,49 @@ class DashboardServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+@contextmanager
+def chromium():
+    """Debian's Chromium, driven by Playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class GuardedContext:
+    """One browser context (one person) whose non-local requests are blocked and recorded,
+    with failed requests, page errors and dialogs (an alert() that fires is recorded and
+    dismissed)."""
+
+    def __init__(self, browser):
+        self.ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+        self.external, self.failed, self.errors, self.dialogs = [], [], [], []
+        self.ctx.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort()
+
+    def new_page(self):
+        page = self.ctx.new_page()
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def on_dialog(d):
+            self.dialogs.append(d.message)
+            d.dismiss()
+        page.on("dialog", on_dialog)
+        return page
+
+    def close(self):
+        self.ctx.close()

@@ -11,7 +11,8 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LOCAL, MAP_FRAME, DashboardServer, server_env  # noqa: E402
+from browser_support import (ARTIFACTS, CHROMIUM, MAP_FRAME, DashboardServer, GuardedContext, chromium,  # noqa: E402
+                             server_env)
 from conftest import XSS_OUTLET, XSS_TITLE, write_dashboard_xss_articles  # noqa: E402
 
 
@@ -35,39 +36,16 @@ def dashboard_xss_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dashboard_browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
-class Page:
-    """A page whose non-local requests are blocked and recorded, with errors and dialogs."""
+class Page(GuardedContext):
+    """A guarded context and its page, opened on the dashboard when asked."""
 
     def __init__(self, browser):
-        self.ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
-        self.external, self.failed, self.errors, self.dialogs = [], [], [], []
-        self.ctx.route("**/*", self._route)
+        super().__init__(browser)
         self.page = self.new_page()
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(LOCAL):
-            route.continue_()
-        else:
-            self.external.append(url)
-            route.abort()
-
-    def new_page(self):
-        page = self.ctx.new_page()
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-        def on_dialog(d):
-            self.dialogs.append(d.message)
-            d.dismiss()
-        page.on("dialog", on_dialog)
-        return page
 
     def map(self, page=None):
         return (page or self.page).frame_locator(MAP_FRAME)
@@ -79,9 +57,6 @@ class Page:
         self.map(page).locator(".leaflet-container[data-basemap='loaded']").wait_for(timeout=30_000)
         page.wait_for_timeout(500)
         return page
-
-    def close(self):
-        self.ctx.close()
 
 
 @pytest.fixture

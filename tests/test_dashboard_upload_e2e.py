@@ -14,7 +14,8 @@ import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-from browser_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LOCAL, MAP_FRAME, DashboardServer, server_env  # noqa: E402
+from browser_support import (ARTIFACTS, CHROMIUM, MAP_FRAME, DashboardServer, GuardedContext, chromium,  # noqa: E402
+                             server_env)
 from conftest import DASHBOARD_EDIT_PASSWORD, DASHBOARD_UPLOAD_ARTICLE, DASHBOARD_UPLOAD_BODY  # noqa: E402
 
 XSS_TITLE = "<img src=x onerror=alert(1)>"
@@ -40,37 +41,19 @@ def edit_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
-class Session:
-    """One browser context (one person): non-local requests blocked and recorded, with page
-    errors and dialogs (an alert() that fires is recorded and dismissed)."""
+class Session(GuardedContext):
+    """One person at the dashboard (see GuardedContext), the page open on it."""
 
     def __init__(self, browser, url: str):
-        self.ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
-        self.external, self.errors, self.dialogs = [], [], []
-        self.ctx.route("**/*", self._route)
-        self.page = self.ctx.new_page()
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
+        super().__init__(browser)
+        self.page = self.new_page()
         self.page.goto(url)
         self.map.locator("path.ca-stop").first.wait_for(timeout=60_000)
         self.page.wait_for_timeout(500)
-
-    def _route(self, route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            self.external.append(route.request.url)
-            route.abort()
-
-    def _dialog(self, d):
-        self.dialogs.append(d.message)
-        d.dismiss()
 
     @property
     def map(self):
@@ -104,9 +87,6 @@ class Session:
     def shot(self, name: str):
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / name))
-
-    def close(self):
-        self.ctx.close()
 
     def assert_clean(self):
         assert self.external == [], self.external
