@@ -32,7 +32,7 @@ from .extract import ArticleExtraction
 from .corrections import Correction, CorrectionError, fact_key, validate
 from .corrections import apply as apply_corrections
 from .extract import caravan_label
-from .join import _distinct_labels, anchors, departure_keys, label_with_size, merge_groups, regroup
+from .join import JOIN_DAYS, _distinct_labels, anchors, departure_keys, label_with_size, merge_groups, regroup
 from .model import Caravan, caravan_from_dict
 
 EXTRACTOR_VERSION = "1"
@@ -325,9 +325,12 @@ class Store:
                     new_local.append(caravan_from_dict(d))
                     of_article[new_local[-1].id] = aid
         new_keys = departure_keys(new_local)
+        # The replay starts at the first new departure and looks back at most JOIN_DAYS:
+        # earlier departures are never read.
+        since = min((k[0] for k in new_keys.values()), default=_dt.date.max) - _dt.timedelta(days=JOIN_DAYS)
         old = conn.execute(select(local_caravans.c.id, local_caravans.c.root, local_caravans.c.dep_date,
                                   local_caravans.c.dep_lat, local_caravans.c.dep_lon)
-                           .where(local_caravans.c.dep_date.is_not(None))).all()
+                           .where(local_caravans.c.dep_date >= since)).all()
         keys = {r.id: (r.dep_date, r.dep_lat, r.dep_lon) for r in old}
         old_root = {r.id: r.root for r in old}
         keys.update(new_keys)
