@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from journeys_devset import _name_match  # noqa: E402  (the same matching rule as the dev set's)
+from journeys_corpus import _name_match  # noqa: E402  (the same matching rule as the dev set's)
 
 MATCH_KM = 25.0
 JOIN_DAYS = 2

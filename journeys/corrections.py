@@ -154,6 +154,11 @@ def _apply_one(caravans: list[Caravan], c: Correction, facts: _Facts) -> bool:
         car, o = hit
         if a == "edit":
             ch = p["changes"]
+            # What an editor set is certain: that part's confidence becomes 1.
+            for part, keys in (("role", ("role",)), ("date", ("date",)), ("size", ("size_low", "size_high")),
+                               ("place", ("place",))):
+                if any(k in ch for k in keys):
+                    o.confidences[part] = 1.0
             if "role" in ch:
                 o.role = ch["role"]
             if "date" in ch:

@@ -25,9 +25,10 @@ from geoparser import Toponym, geoparse
 
 from .articles import Article, Sentence, segment
 from .dates import DateMention, find_dates
+from .learned import load_model
 from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, WAYPOINT, Caravan, Evidence,
                     Observation, PlaceRef)
-from .sizes import find_sizes
+from .sizes import SizeMention, find_sizes
 
 # -- role cues: the words just before a place -------------------------------------------
 # Words allowed between a cue and its place ("left the Mexican southern border city of").
@@ -121,6 +122,7 @@ class _State:
         self.caravans: list[Caravan] = []
         self.main: Caravan | None = None
         self.background: Caravan | None = None  # open for the next sentence only
+        self.seen: set[str] = set()  # places already read as stops (the route so far)
 
     def new(self) -> Caravan:
         c = Caravan(id=f"{self.article.id}#{len(self.caravans) + 1}", label="", articles=[self.article.id])
@@ -175,6 +177,115 @@ def _role_for(window: str, place: Place | None = None) -> str | None:
     return None
 
 
+def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | None:
+    """The hand-written rules' reading of a place's role (a feature of the learned model,
+    and the decision itself when no model was learned)."""
+    role = base
+    if role is None:
+        return None
+    if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
+        return None  # "pass north through Mexico": a country is no stop on the way
+    near = text[max(s.start, t.start - 80):t.start]
+    if role == WAYPOINT and _PRESENT.search(near) and not re.search(r"\b(?:had|was|were|has been)\b", near):
+        role = CURRENT
+    return role
+
+
+_WORD = re.compile(r"[\w’'.\-]+")
+_FUTURE = re.compile(r"\b(?:will|would|expect\w*|plan\w*|hop\w+|intend\w*|aim\w*|going to|scheduled|"
+                     r"want\w*|seek\w*|next)\b", re.I)
+_PERFECT = re.compile(r"\b(?:had|has|have)\b", re.I)
+_PROGRESSIVE = re.compile(r"\b(?:is|are)\s+\w+ing\b|\b(?:now|currently|still)\b", re.I)
+_ORIGIN_WORDS = re.compile(r"\b(?:fled|flee\w*|escap\w*|native|home countr\w*|nationals?|citizens?)\b", re.I)
+
+
+def _kind(t: Toponym) -> str:
+    return t.place.kind.replace(" ", "_") if t.place is not None else "unresolved"
+
+
+def stop_features(text: str, s: Sentence, t: Toponym, rule: str | None, listed: bool, prev_role: str | None,
+                  seen: set[str]) -> dict[str, float]:
+    """What a reader looks at to tell a place's role: the cue words and preposition before
+    it, the words after, tense, how far the caravan noun is, what kind of place it is, the
+    rules' own reading and the route so far."""
+    kind = _kind(t)
+    f = {f"rule={rule or 'none'}": 1.0, f"kind={kind}": 1.0, f"rule={rule or 'none'}&kind={kind}": 1.0}
+    before = [w.lower().strip(".") for w in _WORD.findall(text[s.start:t.start])]
+    after = [w.lower().strip(".") for w in _WORD.findall(text[t.end:s.end])[:2]]
+    if before:
+        f[f"w-1={before[-1]}"] = 1.0
+        if len(before) > 1:
+            f[f"w-2={before[-2]}"] = 1.0
+            f[f"bi={before[-2]}_{before[-1]}"] = 1.0
+    else:
+        f["sentence_start"] = 1.0
+    for w in set(before[-7:-1]):
+        f[f"win={w}"] = 0.5
+    if after:
+        f[f"w+1={after[0]}"] = 1.0
+    else:
+        f["sentence_end"] = 1.0
+    if listed:
+        f[f"listed={prev_role or 'none'}"] = 1.0
+    left = text[s.start:t.start]
+    for name, rx in (("future", _FUTURE), ("perfect", _PERFECT), ("progressive", _PROGRESSIVE),
+                     ("origin_word", _ORIGIN_WORDS)):
+        if rx.search(s.text):
+            f[name] = 1.0
+    window = text[max(s.start, t.start - 90):t.start]
+    if _LOCATOR.search(window):
+        f["locator"] = 1.0
+    if _REFUSED.search(window):
+        f["refused"] = 1.0
+    nouns = [m for m in _CARAVAN_WORDS.finditer(s.text)]
+    if nouns:
+        gap = min(abs(s.start + m.start() - t.start) for m in nouns)
+        f["caravan_near" if gap < 40 else "caravan_mid" if gap < 120 else "caravan_far"] = 1.0
+    else:
+        f["caravan_none"] = 1.0
+    if t.start - s.start < len(left) and t.start < 300:
+        f["lead"] = 1.0
+    if t.text.isupper() and len(t.text) > 3:
+        f["upper"] = 1.0
+    cc = t.place.country_code if t.place is not None else ""
+    f[f"cc={cc if cc in ('MX', 'US', 'GT', 'HN') else 'other' if cc else 'none'}"] = 1.0
+    key = _place_key(PlaceRef(t.text, t.start, t.end, t.place))
+    if key in seen:
+        f["seen_place"] = 1.0
+    return f
+
+
+def _set_date(o: Observation, d: DateMention) -> None:
+    o.date, o.date_precision, o.date_text = d.date, d.precision, d.text
+    c = date_confidence(date_kind(d))
+    if c is not None:
+        o.confidences["date"] = c
+
+
+def date_kind(d: DateMention) -> str:
+    """A date expression's kind, the unit in which date accuracy is measured."""
+    return f"{d.precision}/{'relative' if d.relative else 'explicit'}"
+
+
+def date_confidence(kind: str) -> float | None:
+    """The share of dates of this kind that were right on the corpus's train half."""
+    table = _date_accuracy()
+    return table.get(kind, table.get("default"))
+
+
+@lru_cache(maxsize=1)
+def _date_accuracy() -> dict[str, float]:
+    import json
+    from .learned import DATA
+    path = DATA / "date_accuracy.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _place_confidence(t: Toponym) -> float:
+    """How sure the geoparser is of the place (an unresolved name: not at all)."""
+    return float(t.confidence) if t.place is not None else 0.0
+
+
 def _place_key(p: PlaceRef | None) -> str:
     if p is None:
         return "-"
@@ -210,10 +321,85 @@ def route_prior() -> Context:
     return ctx
 
 
+@dataclass
+class StopCandidate:
+    """A place a caravan sentence names, with what the role model saw (kept for learning)."""
+    article: str
+    toponym: Toponym
+    sentence: Sentence
+    features: dict[str, float]
+    role: str | None
+
+
+@dataclass
+class SizeCandidate:
+    """A figure in a sentence, with what the size model saw (kept for learning)."""
+    article: str
+    mention: SizeMention
+    sentence: Sentence
+    features: dict[str, float]
+    kept: bool
+
+
+_SUBSET = re.compile(r"\b(?:managed to|some of|part of|of them|of whom|returned|went back|stayed|remain\w*|"
+                     r"split|broke away|splinter|advance|rest of|remnant|while|others?)\b", re.I)
+_GROWTH_VERB = re.compile(r"\b(?:swell\w*|swollen|grew|grown|grow\w*|estimat\w*|put|number\w*|tally|count\w*|"
+                          r"totall?\w*|reach\w*|according to|said|says|about|nearly|some|around)\b", re.I)
+
+
+def size_features(s: Sentence, z: SizeMention) -> dict[str, float]:
+    """What a reader looks at to tell whether a figure is this caravan's size: the rules'
+    reading and reason, the counted noun, the verb that reports it, subset cues, magnitude."""
+    reason = re.sub(r"\s*[('(].*$", "", z.reason).strip()
+    f = {f"rule={'size' if z.is_caravan_size else 'other'}": 1.0, f"reason={reason}": 1.0,
+         f"qualifier={z.qualifier}": 1.0}
+    high = z.high if z.high is not None else z.low
+    if high is not None:
+        mag = "lt20" if high < 20 else "lt200" if high < 200 else "lt2000" if high < 2000 else \
+            "lt20000" if high < 20000 else "big"
+        f[f"mag={mag}"] = 1.0
+    rel_start, rel_end = z.start - s.start, z.end - s.start
+    before = [w.lower() for w in _WORD.findall(s.text[:rel_start])]
+    after = [w.lower() for w in _WORD.findall(s.text[rel_end:])[:2]]
+    if before:
+        f[f"w-1={before[-1]}"] = 1.0
+    for w in set(before[-5:]):
+        f[f"win={w}"] = 0.5
+    if after:
+        f[f"w+1={after[0]}"] = 1.0
+    if _CARAVAN_WORDS.search(s.text):
+        f["caravan_word"] = 1.0
+    if re.search(r"\bcaravan|\bgroup|\bcontingent|\bexodus|\bmarch\b", s.text, re.I):
+        f["crowd_noun"] = 1.0
+    if _SUBSET.search(s.text[max(0, rel_start - 60):rel_end + 40]):
+        f["subset_cue"] = 1.0
+    if _GROWTH_VERB.search(s.text[max(0, rel_start - 40):rel_start]):
+        f["report_verb"] = 1.0
+    return f
+
+
 class Extractor:
-    def __init__(self):
+    def __init__(self, trace: list | None = None):
         self.gaz = default_gazetteer()
         self.prior = route_prior()
+        self.trace = trace  # a list: every stop candidate is appended (learning reads them)
+        self.roles = load_model("stop_roles")
+        self.size_model = load_model("caravan_sizes")
+
+    def _decide(self, state: "_State", s: Sentence, t: Toponym, rule: str | None, listed: bool,
+                prev_role: str | None) -> tuple[str | None, float]:
+        """The role of a place in this sentence (None: no stop) and how sure that is."""
+        feats = stop_features(state.article.text, s, t, rule, listed, prev_role, state.seen)
+        if self.roles is None:
+            role, p = rule, 1.0
+        else:
+            label, p = self.roles.best(feats)
+            role = None if label == "none" else label
+        if self.trace is not None:
+            self.trace.append(StopCandidate(state.article.id, t, s, feats, role))
+        if role is not None:
+            state.seen.add(_place_key(PlaceRef(t.text, t.start, t.end, t.place)))
+        return role, p
 
     def extract(self, article: Article) -> ArticleExtraction:
         text = article.text
@@ -233,7 +419,7 @@ class Extractor:
     # -- one sentence ------------------------------------------------------------------------
     def _sentence(self, state: _State, s: Sentence, places: list[Toponym], toponyms: list[Toponym]) -> None:
         art, text = state.article, state.article.text
-        sizes = [z for z in find_sizes(s.text, offset=s.start) if z.is_caravan_size]
+        sizes = self._sizes(state, s)
         if not _CARAVAN_WORDS.search(s.text) and not sizes:
             state.background = None
             return
@@ -275,32 +461,31 @@ class Extractor:
                 continue  # "Alvaro Obregon community, Tapachula municipality"
             # "Tapachula and Huixtla", "the Rodolfo Robles Bridge in Ciudad Hidalgo": the
             # second place shares the first one's role.
+            listed = bool(prev is not None and re.fullmatch(r",?\s*(?:and|or|&|in|at)?\s*(?:the\s+)?", window))
             if _NEXT_STOP.match(text, t.end):
-                role = DESTINATION  # "with Querétaro as the next stop": the cue comes after the place
-            elif re.fullmatch(r",?\s*(?:and|or|&|in|at)?\s*(?:the\s+)?", window):
-                role = prev_role
+                rule = DESTINATION  # "with Querétaro as the next stop": the cue comes after the place
+            elif listed:
+                rule = prev_role
             else:
-                role = _role_for(text[max(s.start, t.start - 90):t.start], t.place)
+                rule = _role_for(text[max(s.start, t.start - 90):t.start], t.place)
+            rule = _rule_role(text, s, t, rule)
+            role, confidence = self._decide(state, s, t, rule, listed, prev_role)
             prev, prev_role = t, role
             if role is None:
                 continue
-            if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
-                continue  # "pass north through Mexico": a country is no stop on the way
-            near = text[max(s.start, t.start - 80):t.start]
-            if role == WAYPOINT and _PRESENT.search(near) and not re.search(r"\b(?:had|was|were|has been)\b", near):
-                role = CURRENT
             obs = Observation(art.id, role, evidence, place=ref)
+            obs.confidences = {"role": round(confidence, 3), "place": round(_place_confidence(t), 3)}
             if role != DESTINATION:
                 d = _nearest_date(dates, t.start)
             else:  # a destination is dated only by a plan: a date after the report
                 planned = [x for x in dates if x.date and art.published and x.date > art.published]
                 d = _nearest_date(planned, t.start)
             if d is not None:
-                obs.date, obs.date_precision, obs.date_text = d.date, d.precision, d.text
+                _set_date(obs, d)
             caravan_at(t.start).observations.append(obs)
             observations.append(obs)
 
-        for z in sizes:
+        for z, size_confidence in sizes:
             target = caravan_at(z.start)
             # A size belongs to where the caravan was, never to where it is going.
             host = next((o for o in observations if o in target.observations and o.size_low is None
@@ -309,10 +494,11 @@ class Extractor:
                 host = Observation(art.id, REPORT, evidence)
                 d = _nearest_date(dates, z.start)
                 if d is not None:
-                    host.date, host.date_precision, host.date_text = d.date, d.precision, d.text
+                    _set_date(host, d)
                 target.observations.append(host)
             host.size_low, host.size_high = z.low, z.high if z.high is not None else z.low
             host.size_text, host.size_qualifier = z.text, z.qualifier
+            host.confidences["size"] = round(size_confidence, 3)
 
         # "wound up in Del Rio a few days later": as dated as the departure it follows.
         if _LATER.search(s.text):
@@ -321,11 +507,28 @@ class Extractor:
                 for o in observations:
                     if o.role in (ARRIVAL, WAYPOINT, CURRENT) and o.date is None and dep is not None:
                         o.date, o.date_precision, o.date_text = dep.date, "month", _LATER.search(s.text).group()
+                        o.confidences["date"] = date_confidence("derived")
 
         for c in {id(x): x for x in (current, background) if x is not None}.values():
             self._caravan_facts(c, s, toponyms)
         state.background = background if background is not None else (
             state.background if current is state.background and current is not None else None)
+
+    def _sizes(self, state: "_State", s: Sentence) -> list[tuple[SizeMention, float]]:
+        """The figures in a sentence that count this caravan's people, each with a confidence."""
+        out = []
+        for z in find_sizes(s.text, offset=s.start):
+            feats = size_features(s, z)
+            if self.size_model is None:
+                keep, p = z.is_caravan_size, 1.0
+            else:
+                label, p = self.size_model.best(feats)
+                keep = label == "size"
+            if self.trace is not None:
+                self.trace.append(SizeCandidate(state.article.id, z, s, feats, keep))
+            if keep:
+                out.append((z, p))
+        return out
 
     def _border_mentions(self, s: Sentence, in_s: list[Toponym]) -> list[Toponym]:
         """'the northern border', 'the border with the United States': the US–Mexico

@@ -67,6 +67,18 @@ class Observation:
     rejected: bool = False  # an editor marked it wrong: kept, listed, not drawn
     corrections: list[int] = field(default_factory=list)  # ids of corrections applied to it
     fact: str | None = None  # stable name for corrections, fixed before any is applied
+    # How sure extraction is of each part of the fact, 0-1: "role" and "place" for a stop,
+    # "size" and "date" where the fact has them (learned probabilities, or the measured
+    # accuracy of that kind of expression on the corpus's train half).
+    confidences: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def confidence(self) -> float:
+        """The whole fact's confidence: every part must hold (the product of its parts)."""
+        c = 1.0
+        for v in self.confidences.values():
+            c *= v
+        return round(c, 3)
 
     def to_dict(self) -> dict:
         return {
@@ -80,6 +92,8 @@ class Observation:
             "also": [e.to_dict() for e in self.also],
             "rejected": self.rejected,
             "corrections": list(self.corrections),
+            "confidence": self.confidence,
+            "confidences": dict(self.confidences),
         }
 
 
@@ -167,7 +181,7 @@ def observation_from_dict(d: dict) -> Observation:
         size_low=d.get("size_low"), size_high=d.get("size_high"), size_text=d.get("size_text"),
         size_qualifier=d.get("size_qualifier"), also=[evidence_from_dict(e) for e in d.get("also", [])],
         rejected=bool(d.get("rejected", False)), corrections=list(d.get("corrections") or []),
-        fact=d.get("fact"),
+        fact=d.get("fact"), confidences=dict(d.get("confidences") or {}),
     )
 
 

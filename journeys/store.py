@@ -117,6 +117,8 @@ observations = Table(
     Column("rejected", Boolean),
     Column("corrections", JSON),
     Column("outlet", Text),  # the first source's outlet, copied so an archive's views filter without a join
+    Column("confidence", Float),  # 0-1: how sure extraction is of the whole fact (1: an editor's)
+    Column("confidences", JSON),  # its parts: role, place, size, date
 )
 # An archive's per-place totals read these columns of every fact: an index holding them
 # all is scanned instead of the wide rows (sentences, JSON) — 3x faster on SQLite.
@@ -665,6 +667,7 @@ def _observation_row(caravan_id: str, o: dict) -> dict:
         resolved=p.get("resolved") if p else None,
         evidence_start=ev["start"], evidence_end=ev["end"], evidence_text=ev["text"], also=o.get("also", []),
         rejected=bool(o.get("rejected")), corrections=o.get("corrections") or [],
+        confidence=o.get("confidence", 1.0), confidences=o.get("confidences") or {},
     )
 
 
@@ -689,6 +692,8 @@ def _observation_dict(r: dict) -> dict:
         "fact": r["fact_key"],
         "rejected": bool(r["rejected"]),
         "corrections": r["corrections"] or [],
+        "confidence": r["confidence"] if r["confidence"] is not None else 1.0,
+        "confidences": r["confidences"] or {},
     }
 
 

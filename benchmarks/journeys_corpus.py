@@ -1,0 +1,220 @@
+"""Extraction quality on the real labelled corpus, train and locked test apart.
+
+The corpus is the shared dev set plus benchmarks/corpus/ (see real_corpus.py for the split).
+Per article, predicted stops (observations with a place) are matched one-to-one to the
+labelled stops: settlements within 25 km; countries, states, borders and features by name
+(their representative points differ between sources, as the labels' README says). Printed
+per split: stop recall and precision, role and date accuracy on matched stops, size recall
+and precision (same low and high), and the join across articles: labelled same-caravan
+pairs of articles (same `event` key) that the join puts together, and different-caravan
+pairs it wrongly puts together. Errors are counted by kind; `-v` lists train's one by one
+(never test's: the test half is read as counts only).
+
+    python benchmarks/journeys_corpus.py [-v] [--split train|test]
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import real_corpus  # noqa: E402
+
+MATCH_KM = 25.0
+COARSE = ("country", "admin1", "feature", "border")
+
+
+def _name_match(a: str, b: str) -> bool:
+    a, b = a.lower().replace("the ", ""), b.lower().replace("the ", "")
+    return a in b or b in a
+
+
+def stop_matches(gold: dict, o) -> bool:
+    """Is extracted observation `o` the labelled stop `gold` (place only, not role)?"""
+    from gazetteer import haversine_km
+    p = o.place.place
+    if gold["kind"] in COARSE or gold["lat"] is None:
+        # Representative points of countries and states differ between sources: by name.
+        return _name_match(o.place.text, gold["place"]) or (
+            p is not None and _name_match(p.name, gold["canonical"].split(",")[0]))
+    if p is not None:
+        return haversine_km(p.lat, p.lon, gold["lat"], gold["lon"]) <= MATCH_KM
+    return _name_match(o.place.text, gold["place"])
+
+
+def _same_date(o, gold_date: str | None) -> bool:
+    pd = o.date.isoformat() if o.date else None
+    return pd == gold_date or (o.date_precision == "month" and bool(gold_date) and pd is not None
+                               and pd[:7] == gold_date[:7])
+
+
+def match_stops(gold: list[dict], pred: list) -> list[tuple[int, int]]:
+    """One-to-one (gold index, pred index) pairs; among place matches the same role wins."""
+    used: set[int] = set()
+    pairs = []
+    for gi, g in enumerate(gold):
+        best = None
+        for i, o in enumerate(pred):
+            if i in used or not stop_matches(g, o):
+                continue
+            if best is None or (o.role == g["role"]) > (pred[best].role == g["role"]):
+                best = i
+        if best is not None:
+            used.add(best)
+            pairs.append((gi, best))
+    return pairs
+
+
+def _stops(x) -> list:
+    return [o for c in x.caravans for o in c.observations if o.place is not None and o.role != "report"]
+
+
+def score(items, verbose: bool = False) -> dict:
+    from journeys.articles import read_article
+    from journeys.extract import extract_article
+
+    tot = Counter()
+    kinds = Counter()
+    t0 = time.perf_counter()
+    extracted = []
+    for item in items:
+        lab = item.labels
+        art = read_article(item.path)
+        tot["chars"] += len(art.text)
+        x = extract_article(art)
+        extracted.append((item, x))
+        gold = [s for c in lab["caravans"] for s in c["stops"]]
+        pred = _stops(x)
+        tot["gold_caravans"] += len(lab["caravans"])
+        tot["pred_caravans"] += len(x.caravans)
+        tot["gold_stops"] += len(gold)
+        tot["pred_stops"] += len(pred)
+        pairs = match_stops(gold, pred)
+        matched_pred = {i for _, i in pairs}
+        matched_gold = {g for g, _ in pairs}
+        for gi, g in enumerate(gold):
+            if gi not in matched_gold:
+                kinds[f"stop missed: {g['role']}"] += 1
+                if verbose:
+                    print(f"  MISS  {item.name[:12]} {g['role']:<11} {g['place']!r} {g['date']} | {g['text'][:90]!r}")
+        for gi, i in pairs:
+            g, o = gold[gi], pred[i]
+            tot["matched"] += 1
+            tot["role_ok"] += o.role == g["role"]
+            if o.role != g["role"]:
+                kinds[f"role: {g['role']} read as {o.role}"] += 1
+                if verbose:
+                    print(f"  ROLE  {item.name[:12]} {g['place']!r}: gold {g['role']} got {o.role} | {g['text'][:80]!r}")
+            if g["date"] or o.date:
+                tot["dated"] += 1
+                ok = _same_date(o, g["date"])
+                tot["date_ok"] += ok
+                if not ok:
+                    kind = "missing" if not o.date else ("spurious" if not g["date"] else "wrong")
+                    kinds[f"date {kind}"] += 1
+                    if verbose:
+                        print(f"  DATE  {item.name[:12]} {g['place']!r}: gold {g['date']} got {o.date} ({o.date_text!r})")
+        for i, o in enumerate(pred):
+            if i not in matched_pred:
+                p = o.place.place
+                kinds[f"stop extra: {o.role} ({p.kind if p else 'unresolved'})"] += 1
+                if verbose:
+                    print(f"  EXTRA {item.name[:12]} {o.role:<11} {o.place.text!r} | {o.evidence.text[:90]!r}")
+        gold_sizes = {(s["value_low"], s["value_high"]) for c in lab["caravans"] for s in c["sizes"]}
+        pred_sizes = {(o.size_low, o.size_high) for c in x.caravans for o in c.observations if o.size_low is not None}
+        tot["gold_sizes"] += len(gold_sizes)
+        tot["pred_sizes"] += len(pred_sizes)
+        tot["size_ok"] += len(gold_sizes & pred_sizes)
+        kinds["size missed"] += len(gold_sizes - pred_sizes)
+        kinds["size extra"] += len(pred_sizes - gold_sizes)
+        if verbose:
+            for s in sorted(gold_sizes - pred_sizes):
+                print(f"  SIZE MISS  {item.name[:12]} {s}")
+            for s in sorted(pred_sizes - gold_sizes):
+                print(f"  SIZE EXTRA {item.name[:12]} {s}")
+    tot.update(join_pairs(extracted))
+    tot["seconds"] = time.perf_counter() - t0
+    tot["articles"] = len(items)
+    tot["kinds"] = kinds
+    return tot
+
+
+def _local_for(lab_caravan: dict, x):
+    """The extracted caravan of the article that holds most of a labelled caravan's stops."""
+    best, best_n = None, 0
+    for c in x.caravans:
+        pred = [o for o in c.observations if o.place is not None and o.role != "report"]
+        n = len(match_stops(lab_caravan["stops"], pred))
+        if n > best_n:
+            best, best_n = c, n
+    return best
+
+
+def join_pairs(extracted) -> Counter:
+    """Pairs of labelled caravans in different articles: same event (should join) or not."""
+    from journeys.join import anchors, departure_keys
+
+    locals_ = [c for _, x in extracted for c in x.caravans]
+    group = anchors(departure_keys(locals_))
+    labelled = []  # (article name, event, the extracted caravan that reads it, or None)
+    for item, x in extracted:
+        for lc in item.labels["caravans"]:
+            event = lc.get("event")
+            if event:
+                labelled.append((item.name, event, _local_for(lc, x)))
+    out = Counter()
+    for (a1, e1, c1), (a2, e2, c2) in itertools.combinations(labelled, 2):
+        if a1 == a2:
+            continue
+        together = c1 is not None and c2 is not None and c1.id in group and group.get(c1.id) == group.get(c2.id)
+        if e1 == e2 and not e1.startswith("unknown_"):
+            out["same_pairs"] += 1
+            out["same_joined"] += together
+        elif e1 != e2:
+            out["diff_pairs"] += 1
+            out["diff_joined"] += together
+    return out
+
+
+def _div(a, b):
+    return a / b if b else 0.0
+
+
+def report(name: str, t: dict) -> None:
+    print(f"{name}: {t['articles']} articles, {t['gold_caravans']} labelled caravans, "
+          f"{t['pred_caravans']} extracted ({t['seconds']:.2f} s)")
+    print(f"  stops  recall {_div(t['matched'], t['gold_stops']):.3f}  precision {_div(t['matched'], t['pred_stops']):.3f}"
+          f"  ({t['matched']} matched of {t['gold_stops']} labelled, {t['pred_stops']} extracted; {MATCH_KM:.0f} km)")
+    print(f"  roles  accuracy {_div(t['role_ok'], t['matched']):.3f} on matched stops")
+    print(f"  dates  accuracy {_div(t['date_ok'], t['dated']):.3f} on {t['dated']} matched stops with a date on either side")
+    print(f"  sizes  recall {_div(t['size_ok'], t['gold_sizes']):.3f}  precision {_div(t['size_ok'], t['pred_sizes']):.3f}"
+          f"  ({t['size_ok']} of {t['gold_sizes']} labelled, {t['pred_sizes']} extracted)")
+    print(f"  join   same-caravan pairs joined {t['same_joined']} of {t['same_pairs']}; "
+          f"different-caravan pairs wrongly joined {t['diff_joined']} of {t['diff_pairs']}")
+    print("  errors by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(t["kinds"].items()) if n))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-v", "--verbose", action="store_true", help="list train's misses and extras one by one")
+    ap.add_argument("--split", choices=real_corpus.SPLITS, help="one split only")
+    args = ap.parse_args(argv)
+    items = real_corpus.load()
+    if not items:
+        print("skipped: no labelled corpus found")
+        return 0
+    for split in [args.split] if args.split else real_corpus.SPLITS:
+        part = [a for a in items if a.split == split]
+        report(split, score(part, verbose=args.verbose and split == "train"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
