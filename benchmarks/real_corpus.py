@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,9 +59,24 @@ def _front_matter_url(path: Path) -> str:
     return m.group(1)
 
 
+def event_key(caravan: dict) -> str | None:
+    """The caravan's `event` label, or for the dev set (labelled before the key existed) the
+    same convention from its own labels: departure date and place, when both are known."""
+    if caravan.get("event"):
+        return caravan["event"]
+    date, place = caravan.get("departure_date"), caravan.get("departure_place")
+    if date and place:
+        town = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", place).encode("ascii", "ignore")
+                      .decode().lower()).strip("-")
+        return f"{date}_{town}"
+    return None
+
+
 def _labelled(folder: Path, labels_file: Path, source: str) -> list[LabelledArticle]:
     out = []
     for lab in json.loads(labels_file.read_text(encoding="utf-8")):
+        for c in lab["caravans"]:
+            c["event"] = event_key(c)
         path = folder / lab["file"]
         out.append(LabelledArticle(path, _front_matter_url(path), lab, source))
     return out
