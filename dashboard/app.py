@@ -80,12 +80,13 @@ def _window(location: str, fingerprint: str, caravan_ids: tuple) -> journey.Atla
 @st.cache_data(show_spinner=False, max_entries=256)
 def _query(location: str, fingerprint: str, what: str, vkey: tuple, *args):
     """One `journeys.archive` query of a view, cached per store version and view."""
-    return getattr(archive, what)(data.archive_store(location), ViewState(*vkey), *args)
+    view = ViewState(*vkey[:6], min_confidence=vkey[6])  # _vkey's order
+    return getattr(archive, what)(data.archive_store(location), view, *args)
 
 
 def _vkey(view: ViewState) -> tuple:
     """The filters of a view as a plain tuple (a cache key)."""
-    return (view.caravans, view.start, view.end, view.as_of, view.min_size, view.outlets)
+    return (view.caravans, view.start, view.end, view.as_of, view.min_size, view.outlets, view.min_confidence)
 
 
 def _problems(problems: list) -> None:
@@ -120,6 +121,7 @@ def _seed_from_url(cat: overview.Catalog) -> None:
     ss["f_caravans"] = list(vs.caravans)
     ss["f_outlets"] = list(vs.outlets)
     ss["f_minsize"] = int(vs.min_size)
+    ss["f_minconf"] = float(vs.min_confidence)
     if cat.date_min:
         ss["f_range"] = (vs.start or cat.date_min, vs.end or cat.date_max)
         ss["f_asof_on"] = vs.as_of is not None
@@ -166,13 +168,15 @@ def _view(cat: overview.Catalog) -> ViewState:
     if cat.date_min and cat.date_max and cat.date_min < cat.date_max and ss.get("f_asof_on"):
         as_of = ss.get("f_asof")
     return ViewState(caravans=tuple(ss.get("f_caravans") or ()), start=start, end=end, as_of=as_of,
-                     min_size=int(ss.get("f_minsize") or 0), outlets=tuple(ss.get("f_outlets") or ()))
+                     min_size=int(ss.get("f_minsize") or 0), outlets=tuple(ss.get("f_outlets") or ()),
+                     min_confidence=float(ss.get("f_minconf") or 0.0))
 
 
 def _reset(cat: overview.Catalog) -> None:
     for k in ("f_caravans", "f_outlets"):
         st.session_state[k] = []
     st.session_state["f_minsize"] = 0
+    st.session_state["f_minconf"] = 0.0
     if cat.date_min:
         st.session_state["f_range"] = (cat.date_min, cat.date_max)
         st.session_state["f_asof_on"] = False
@@ -344,6 +348,10 @@ def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState):
                     help="Caravans whose largest reported size is at least this many people.")
     sb.multiselect("Outlets", options=cat.outlets, key="f_outlets", placeholder="All outlets",
                    help="Only facts reported by these outlets.")
+    sb.slider("Hide facts read with less certainty than", min_value=0.0, max_value=1.0, step=0.05,
+              key="f_minconf", format="%.2f",
+              help="Each place, size and date was read from the text with a confidence (0–1). "
+                   "At 0 every fact is shown; those below 0.5 are drawn faded.")
     if cat.date_min and cat.date_max and cat.date_min < cat.date_max:
         sb.subheader("As of a date")
         sb.toggle("Show where each caravan was on a date", key="f_asof_on")

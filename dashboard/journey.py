@@ -84,6 +84,7 @@ class Stop:
     fact: str | None = None  # the store's stable key for corrections (None in a plain JSON document)
     rejected: bool = False  # an editor marked it wrong: listed, never drawn
     corrections: tuple = ()  # ids of the corrections applied to it
+    confidence: float = 1.0  # how sure extraction is of the fact (1: an editor's or unknown)
 
     @property
     def has_place(self) -> bool:
@@ -257,7 +258,8 @@ def build_atlas(doc: dict) -> Atlas:
                 kind=place.get("kind") if place else None, country_code=place.get("country_code") if place else None,
                 resolved=bool(place and place.get("resolved", place.get("lat") is not None)),
                 article_id=o.get("article") or ev.get("article"), evidence=ev, also=also, outlets=src_outlets,
-                fact=o.get("fact"), rejected=bool(o.get("rejected")), corrections=tuple(o.get("corrections") or ()))
+                fact=o.get("fact"), rejected=bool(o.get("rejected")), corrections=tuple(o.get("corrections") or ()),
+                confidence=float(o.get("confidence", 1.0) if o.get("confidence") is not None else 1.0))
             info.stops.append(stop)
             stops_by_id[stop.id] = stop
             if stop.date and not stop.rejected:
@@ -290,6 +292,8 @@ def visible_stops(atlas: Atlas, state) -> list[Stop]:
         for s in c.stops:
             if s.rejected:  # marked wrong by an editor: listed apart, never drawn
                 continue
+            if s.confidence < getattr(state, "min_confidence", 0.0):
+                continue  # the reader asked to see only facts the extractor is surer of
             if outlets is not None and not (s.outlets & outlets):
                 continue
             if s.planned:

@@ -50,6 +50,10 @@ def slug(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", "-", t).strip("-") or "unnamed"
 
 
+# Below this, a fact is drawn faded: the extractor was less sure of it than of a coin toss.
+LOW_CONFIDENCE = 0.5
+
+
 def stop_style(s: Stop) -> dict:
     """How a stop circle looks. Solid and filled: a town on a known day. Dashed outline,
     faint fill: the place (wide circle) or the date (small dashes) is only approximate.
@@ -66,11 +70,15 @@ def stop_style(s: Stop) -> dict:
         style.update(dash=COARSE_DATE_DASH, fillOpacity=0.3)
     if s.size_estimate is None and not s.planned and not s.coarse_place:
         style.update(fillOpacity=min(style["fillOpacity"], 0.45))
+    if s.confidence < LOW_CONFIDENCE:  # faded: outline thin, fill faint
+        style.update(fillOpacity=round(style["fillOpacity"] * 0.35, 3), weight=1.0, dash=style["dash"] or "1 3")
     return style
 
 
 def vagueness(s: Stop) -> list[str]:
     notes = []
+    if s.confidence < LOW_CONFIDENCE:
+        notes.append(f"uncertain reading: the extractor is {s.confidence:.0%} sure of this fact")
     if s.coarse_place:
         notes.append(f"place known only as {KIND_WORDS.get(s.kind, 'an area')}: the point is its centre")
     if not s.planned and s.role != "report":

@@ -4,6 +4,7 @@
     &from=YYYY-MM-DD&to=YYYY-MM-DD   date range (absent: the whole span)
     &asof=YYYY-MM-DD             where each caravan was on that date (absent: latest)
     &minsize=N                   caravans whose largest reported size is at least N
+    &minconf=0.N                 facts the extractor is at least this sure of (0-1)
     &outlet=<name>&outlet=...    only what these outlets reported (none: all)
     &stop=<stop id>&src=K        the stop whose evidence is open, and which of its sources
     &place=LAT,LON               the place open in a large archive's map of places
@@ -17,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
-KEYS = ("caravan", "from", "to", "asof", "minsize", "outlet", "stop", "src", "place")
+KEYS = ("caravan", "from", "to", "asof", "minsize", "minconf", "outlet", "stop", "src", "place")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ViewState:
     stop: str | None = None
     source: int = 0
     place: str | None = None  # "lat,lon" (5 decimals)
+    min_confidence: float = 0.0  # facts less sure than this are hidden (0: all shown, low ones faded)
 
     def with_(self, **kw) -> "ViewState":
         return replace(self, **kw)
@@ -87,6 +89,7 @@ def parse_query(params: Mapping, *, caravan_ids: Iterable[str] = (), outlets: It
         min_size = max(0, int(float((p.get("minsize") or ["0"])[-1])))
     except ValueError:
         min_size = 0
+    min_confidence = _confidence((p.get("minconf") or [None])[-1])
     stop = (p.get("stop") or [None])[-1]
     if stop not in known_s:
         stop = None
@@ -94,7 +97,17 @@ def parse_query(params: Mapping, *, caravan_ids: Iterable[str] = (), outlets: It
         source = max(0, int((p.get("src") or ["0"])[-1])) if stop else 0
     except ValueError:
         source = 0
-    return ViewState(caravans, start, end, as_of, min_size, outs, stop, source, _place((p.get("place") or [None])[-1]))
+    return ViewState(caravans, start, end, as_of, min_size, outs, stop, source, _place((p.get("place") or [None])[-1]),
+                     min_confidence)
+
+
+def _confidence(v: str | None) -> float:
+    """"0.5" → 0.5; anything not a number between 0 and 1 (inf, nan, words) → 0 (all shown)."""
+    try:
+        x = float(v) if v else 0.0
+    except ValueError:
+        return 0.0
+    return round(x, 2) if 0.0 <= x <= 1.0 else 0.0
 
 
 def _place(v: str | None) -> str | None:
@@ -121,6 +134,8 @@ def to_query(state: ViewState) -> dict[str, list[str]]:
         q["asof"] = [state.as_of.isoformat()]
     if state.min_size:
         q["minsize"] = [str(int(state.min_size))]
+    if state.min_confidence:
+        q["minconf"] = [f"{state.min_confidence:g}"]
     if state.outlets:
         q["outlet"] = list(state.outlets)
     if state.stop:

@@ -124,6 +124,8 @@ def _fact_filter(view):
     """Observation-level filters: dated facts inside the dates (undated ones are kept: their
     caravan matched), facts reported by the outlets."""
     cond = [_not_rejected()]
+    if getattr(view, "min_confidence", 0.0):
+        cond.append(or_(observations.c.confidence.is_(None), observations.c.confidence >= view.min_confidence))
     end = min((d for d in (view.end, view.as_of) if d is not None), default=None)
     if view.start is not None or end is not None:
         inside = [literal(True)]
@@ -215,6 +217,7 @@ class _View:
     as_of: _dt.date | None = None
     min_size: int = 0
     outlets: tuple = ()
+    min_confidence: float = 0.0
 
 
 _ALL = _View()

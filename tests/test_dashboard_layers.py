@@ -348,3 +348,37 @@ def test_localize_leaves_no_remote_asset():
     for cls in offline._subclasses(JSCSSMixin):
         for _, url in list(getattr(cls, "default_js", [])) + list(getattr(cls, "default_css", [])):
             assert not offline.is_remote(url), (cls, url)
+
+
+# --------------------------------------------------------------------------- confidence
+
+
+def _with_confidence(doc, value):
+    doc = json.loads(json.dumps(doc))
+    for c in doc["caravans"]:
+        for o in c["observations"]:
+            if o["place"] and o["place"]["text"] == "Huixtla":
+                o["confidence"] = value
+    return doc
+
+
+def test_low_confidence_facts_are_faded_and_hidden_above_the_readers_threshold(dashboard_sample_document):
+    atlas = journey.build_atlas(_with_confidence(dashboard_sample_document, 0.3))
+    huixtla = by_place(stops_of(atlas, "a1#1"), "Huixtla")
+    sure = by_place(stops_of(atlas, "a1#1"), "Tapachula")
+    assert huixtla.confidence == 0.3 and sure.confidence == 1.0
+    faded, plain = layers.stop_style(huixtla), layers.stop_style(sure)
+    assert faded["fillOpacity"] < plain["fillOpacity"] and faded["dash"]
+    assert any("30% sure" in n for n in layers.vagueness(huixtla))
+    # default: every fact shown; a threshold above the fact's confidence hides it only
+    assert "Huixtla" in [s.place_name for s in stops_of(atlas, "a1#1")]
+    above = [s.place_name for s in stops_of(atlas, "a1#1", ViewState(min_confidence=0.5))]
+    assert "Huixtla" not in above and "Tapachula" in above
+
+
+@pytest.mark.parametrize("raw, want", [("0.5", 0.5), ("1", 1.0), ("inf", 0.0), ("nan", 0.0), ("-0.2", 0.0),
+                                       ("1e999", 0.0), ("abc", 0.0), ("", 0.0)])
+def test_confidence_threshold_in_the_url(raw, want):
+    vs = parse_query({"minconf": raw})
+    assert vs.min_confidence == want
+    assert parse_query(to_query(vs)).min_confidence == want
