@@ -6,7 +6,7 @@ For each article in OUT_DIR/truth.jsonl (file order; the first N with --limit): 
 `journeys.articles.read_article`, run `journeys.extract.extract_article`, and match the
 predicted stops (observations with a place, role != report) one-to-one to the true stops of
 all caravans in the article: cities within 25 km, countries and the U.S. border by name (the
-same rules as benchmarks/journeys_devset.py). Printed:
+same rules as benchmarks/journeys_corpus.py). Printed:
 
 - stop recall / precision, role accuracy and date accuracy on matched stops (a date counts
   when either side has one; a month-precision truth needs the same month), size recall /
