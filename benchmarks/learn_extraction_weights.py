@@ -172,7 +172,7 @@ def date_accuracy(items) -> dict[str, float]:
             if not o.date:
                 continue
             found = [d for d in find_dates(o.date_text or "", art.published) if d.date]
-            kind = date_kind(found[0]) if found and o.date_text != "derived" else "derived"
+            kind = "publication" if o.date_text is None else date_kind(found[0]) if found else "derived"
             seen[kind] += 1
             right[kind] += _same_date(o, gold[gi]["date"])
     table = {k: round((right[k] + 1) / (seen[k] + 2), 3) for k in seen}

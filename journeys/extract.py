@@ -39,7 +39,10 @@ _FILLER = (r"(?:(?!(?:and|or|but|where|which|who|while|with|near|by|after|before
 _ROLE_CUES: list[tuple[str, re.Pattern]] = [
     (ORIGIN, re.compile(r"\b(?:fleeing|fled|escaping|escaped)\s+" + _FILLER + r"$", re.I)),
     (DESTINATION, re.compile(
-        r"\b(?:(?:left|leave|leaving|departed|depart|set out|set off|headed|heading|bound) for|toward|towards|heading(?: \w+)? (?:to|for|toward|towards)|headed(?: \w+)?(?: to| for| toward| towards)?|"
+        r"\b(?:(?:left|leave|leaving|departed|depart|set out|set off|headed|heading|bound) for|toward|towards|"
+        # "left Honduras for the United States", "moving from Southern Mexico to Mexico City"
+        r"(?:left|leaving|departed|set out|set off)(?: [\w.’'\-]+){1,4}? for|"
+        r"(?:mov|walk|march|trek|travel|head|advanc|work)\w*(?: (?:its|their) way)? from(?: [\w.’'\-,]+){1,6}? to|heading(?: \w+)? (?:to|for|toward|towards)|headed(?: \w+)?(?: to| for| toward| towards)?|"
         r"heads?(?: \w+)? (?:to|for|toward|towards)|en route to|on (?:its|their|the) way to|journey to|march(?:ing)? to|"
         r"to (?:\w+ )?(?:reach|get to|arrive (?:in|at)|go to|make (?:it|their way) to)|as far as|destined for|"
         r"make (?:its|their) way to|way to|aim(?:ing)? (?:of|to) reach(?:ing)?|goal (?:is|was) to reach|"
@@ -54,7 +57,8 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"\b(?:left(?: from)?|leaving|leave|leaves|departed(?: from)?|depart(?:s|ing)?(?: from)?|set (?:out|off)(?: \w+)?(?: from)?|"
         r"started(?: out)?(?: \w+)? (?:from|in)|began(?: \w+){0,4}? (?:from|in)|formed in|gathered(?: \w+){0,3}? in|"
         r"form(?:ed)? (?:a|the) \w+ in|out of|"
-        r"(?:walking|trekking|marching|making (?:its|their) way|moving|advancing|travell?ing) (?:\w+ )?from)\s+"
+        r"(?:walking|trekking|marching|(?:making|working) (?:its|their) way|moving|advancing|travell?ing) (?:\w+ )?from|"
+        r"originat\w* (?:in|from))\s+"
         + _FILLER + r"$", re.I)),
     (ARRIVAL, re.compile(
         r"\b(?:reached|reaching|arrived(?: [\w,]+){0,3}? (?:in|at)|arrives (?:in|at)|arriving (?:in|at)|wound up in|ended up in|got to|"
@@ -85,6 +89,10 @@ _ANAPHOR = re.compile(r"^\W*(?:the (?:group|caravan|migrants|convoy)|this group|
 _CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|exodus|people|families|they|"
                             r"members|travell?ers|marchers|walkers|some|others|many|most|contingent|procession|"
                             r"organi[sz]ers|them)\b", re.I)
+# Words that name a crowd on the move (not "migrants" in general): until one has been named,
+# a sentence about "migrants" is background ("a record number of migrants crossed the Darien").
+_THIS_CROWD = re.compile(r"\b(?:caravans?|group|march|convoy|exodus|contingent|procession|marchers|walkers|"
+                         r"caravan members)\b", re.I)
 _NEXT_STOP = re.compile(r"\s+(?:as|is|was|will be) (?:the|their|its) (?:next|last|final) (?:stop|destination)\b", re.I)
 _LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.I)
 _DATELINE = re.compile(r"^\s*\(?[A-Z][A-Za-z.’' ]{1,40}(?:,\s*[A-Za-z.’' ]{2,30})?\s*(?:\([^)]{1,40}\)\s*)?"
@@ -420,7 +428,7 @@ class Extractor:
     def _sentence(self, state: _State, s: Sentence, places: list[Toponym], toponyms: list[Toponym]) -> None:
         art, text = state.article, state.article.text
         sizes = self._sizes(state, s)
-        if not _CARAVAN_WORDS.search(s.text) and not sizes:
+        if not (_CARAVAN_WORDS.search(s.text) if state.main is not None else _THIS_CROWD.search(s.text)) and not sizes:
             state.background = None
             return
         in_s = [t for t in places if s.start <= t.start and t.end <= s.end and not _is_dateline(text, t)]
@@ -644,8 +652,22 @@ def _finish(c: Caravan, article: Article) -> None:
         first = min(deps, key=lambda o: (  # a town known to the day beats "Southern Mexico this week"
             o.place.place is None or o.place.place.kind in (COUNTRY, REGION), o.date is None,
             _PRECISION_RANK[o.date_precision], o.date or _dt.date.max, o.evidence.start))
+        fp = first.place.place
         for o in deps:
-            if _place_key(o.place) != _place_key(first.place):
+            if _place_key(o.place) == _place_key(first.place):
+                continue
+            p = o.place.place
+            if fp is not None and p is not None and p.kind in (COUNTRY, ADMIN1, REGION) and fp.kind not in (
+                    COUNTRY, REGION) and p.country_code == fp.country_code:
+                # "left Honduras on Saturday" and "left from San Pedro Sula": one departure,
+                # told coarsely then finely — both stay departures and share the day.
+                if first.date is None and o.date is not None:
+                    first.date, first.date_precision, first.date_text = o.date, o.date_precision, o.date_text
+                    _take_confidence(first, o, "date")
+                elif o.date is None and first.date is not None:
+                    o.date, o.date_precision, o.date_text = first.date, first.date_precision, first.date_text
+                    _take_confidence(o, first, "date")
+            else:
                 o.role = WAYPOINT
     merged: dict[tuple, Observation] = {}
     order: list[Observation] = []
@@ -726,6 +748,18 @@ def _finish(c: Caravan, article: Article) -> None:
         for o in seen:
             if o.role == CURRENT and o.date < latest:
                 o.role = WAYPOINT
+    for o in c.observations:
+        if o.role == ORIGIN and o.date is not None:
+            # Where the migrants came from has no date of its own: a date in that sentence
+            # is the departure's or the report's.
+            o.date = o.date_precision = o.date_text = None
+            o.confidences.pop("date", None)
+        elif o.role == CURRENT and o.date is None and pub is not None:
+            # "is in Huixtla", said with no date: where it was as of the report.
+            o.date, o.date_precision, o.date_text = pub, "day", None
+            conf = date_confidence("publication")
+            if conf is not None:
+                o.confidences["date"] = conf
     c.label = caravan_label(c)
 
 

@@ -113,7 +113,7 @@ girls elderly mothers fathers youths
 _SECURITY = set("""
 officers officer police policemen policewomen troops soldiers agents guards guardsmen guard
 personnel staff officials employees marines military gendarmes inspectors deputies sheriffs
-rangers workers volunteers reporters journalists
+rangers workers volunteers reporters journalists assistants helpers aid-workers doctors nurses
 """.split())
 _STAT_NOUNS = set("""
 incidents encounters apprehensions arrests crossings cases applications requests visas permits
@@ -160,7 +160,8 @@ _STAT_CUES = re.compile(
     r"""\b(?:arrests|arrested|apprehend(?:ed|ing)|apprehensions|encounter(?:s|ed)|surrender(?:ed|ing)|fiscal\s+year|
          (?:number\s+of|total|record|illegal|irregular|border|monthly|daily|annual)\s+crossings|incidents|
          deport(?:ed|ing|ations)|repatriat(?:ed|ing|ions)|returnees?|opted\s+to\s+return|
-         (?:sent|send|sending|flown|flew)\s+(?:\S+\s+){0,6}?back|returned\s+home|expelled|expulsions|
+         (?:sent|send|sending|flown|flew|bused|bussed|driven|taken)\s+(?:\S+\s+){0,6}?back|returned\s+home|expelled|expulsions|
+         (?:been|were|was|being)\s+returned|detained|stranded|served|
          awaiting\s+processing|backlog|asylum\s+(?:applications|claims|requests)|visas?\s+(?:issued|granted)|
          since\s+last\s+year|this\s+year\s+alone|so\s+far\s+(?:this\s+year|in\s+\d{4})|
          (?:per|each|every)\s+(?:day|week|month|year)|annually|
@@ -183,6 +184,11 @@ _GROWTH = re.compile(
     r"estimated\s+(?:\S+\s+){0,3}at|"
     r"(?:number|total|figure|count|tally|estimate|puts?)\b[^.;]{0,80}\b(?:at|to)|(?:now\s+)?(?:has|have|had|numbers))\s+$", re.I
 )
+_PEAK = re.compile(r"\b(?:high(?:\s+point)?|peak|height|maximum)\s+of\s+$", re.I)
+_CROWD_VERB_AFTER = re.compile(
+    r"\s+(?:of\s+them\s+|\w+ly\s+)?(?:have\s+|had\s+|has\s+|were\s+|are\s+)?(?:managed|crossed|walked|marched|"
+    r"left|arrived|returned|remained|stayed|continued|joined|set\s+(?:out|off)|reached|boarded|headed|went|"
+    r"pressed|made\s+it|gathered|camped|slept|rested|broke\s+away|split\s+off|advanced|moved\s+on)\b", re.I)
 # Clause boundaries: a statistic in one clause does not taint a crowd in another
 # ("A caravan of 300 left; 40 were deported").
 _CLAUSE_END = re.compile(r";|:\s|\s[–—]\s|,\s+(?:while|but|whereas|although|though|and)\s|[.!?]\s")
@@ -352,6 +358,12 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         return True, "bare figure in apposition to a crowd noun"
     if _GROWTH.search(before) and _CROWD_WORDS.search(s):
         return True, "bare figure for a crowd named in the sentence"
+    if _PEAK.search(before) and _CROWD_WORDS.search(s):
+        return True, "bare figure for a crowd's peak ('down from a high of N')"
+    if _CROWD_VERB_AFTER.match(s[at.end:]) and _CROWD_WORDS.search(s):
+        # "About 300 managed to cross", "some 200 returned": a part of the crowd, as the
+        # subject of what the crowd does (a size with a scope, not a statistic).
+        return True, "bare figure as the subject of the crowd's verb"
     return False, "no counted noun (bare number)"
 
 

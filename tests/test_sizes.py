@@ -14,6 +14,15 @@ SEEDS = ROOT / "seeds"
 DEVSET = ROOT.parent / "shared" / "devset"
 
 
+def _train_labels():
+    """The real corpus's train half (dev set and benchmarks/corpus): the test half is read
+    as totals by benchmarks/journeys_corpus.py, never sentence by sentence."""
+    import sys
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import real_corpus
+    return [(a.path, a.labels) for a in real_corpus.load("train")]
+
+
 def _seed(prefix):
     return read_article(next(SEEDS.glob(f"{prefix}_*.txt")))
 
@@ -202,15 +211,15 @@ def test_offsets_and_odd_input():
 
 
 @pytest.mark.skipif(not (DEVSET / "labels.json").is_file(), reason="devset not available")
-def test_devset_size_recall_and_precision():
+def test_train_size_recall_and_precision():
     """Recall: labelled size quotes covered by an accepted mention with the same range.
     Precision: distinct accepted ranges per article that are labelled sizes of it
     (a figure repeated in headline, standfirst or caption counts once)."""
     labelled = found = 0
     accepted_values = correct_values = 0
     misses, false = [], []
-    for d in json.loads((DEVSET / "labels.json").read_text(encoding="utf-8")):
-        a = read_article(DEVSET / "articles" / d["file"])
+    for path, d in _train_labels():
+        a = read_article(path)
         mentions = [z for z in _article_sizes(a) if z.is_caravan_size]
         gold = set()
         for c in d["caravans"]:
@@ -237,5 +246,6 @@ def test_devset_size_recall_and_precision():
         print("  missed:", line)
     for line in false:
         print("  false positive:", line)
-    assert labelled >= 25
-    assert recall >= 0.95 and precision >= 0.95  # measured 28/28 and 28/28 (rules written with the devset in view)
+    assert labelled >= 40
+    # measured on train: 43/48 and 44/45 (the rules were first written on the dev set alone)
+    assert recall >= 0.87 and precision >= 0.95
