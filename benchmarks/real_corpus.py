@@ -1,8 +1,9 @@
 """The labelled corpus of real caravan articles, and its locked train/test split.
 
-Two sources, one schema (../shared/devset/README.md): the shared dev set (read from
-../shared/devset, never copied) and this repository's own corpus (benchmarks/corpus/:
-articles/*.txt, labels/*.json). Every article goes to `train` or `test` by a hash of its
+Three sources, one schema (../shared/devset/README.md): the shared dev set (read from
+../shared/devset, never copied), this repository's own corpus (benchmarks/corpus/:
+articles/*.txt, labels/*.json) and the three seed articles, labelled from the careful
+reader's account in ../shared/seeds/README.md (always train: the rules were written on them). Every article goes to `train` or `test` by a hash of its
 normalised URL — a rule fixed before any extraction rule or weight was written against
 these articles, so the test half stays unseen: learn and debug on train only; read test
 figures as totals and counts by kind, never article by article.
@@ -19,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEVSET = ROOT.parent / "shared" / "devset"
 CORPUS = Path(__file__).resolve().parent / "corpus"
+SEEDS = ROOT / "seeds"  # labelled from ../shared/seeds/README.md's account (corpus/seeds_labels.json)
 SPLITS = ("train", "test")
 
 
@@ -41,11 +43,12 @@ class LabelledArticle:
     path: Path
     url: str
     labels: dict  # one object of labels.json: {"file", "caravans", "all_toponyms"}
-    source: str  # "devset" or the corpus part (labels/<part>.json)
+    source: str  # "devset", "seeds" or the corpus part (labels/<part>.json)
 
     @property
     def split(self) -> str:
-        return split_of(self.url)
+        # The seeds are the project's first oracle, read since its first line: train only.
+        return "train" if self.source == "seeds" else split_of(self.url)
 
     @property
     def name(self) -> str:
@@ -89,6 +92,8 @@ def load(split: str | None = None) -> list[LabelledArticle]:
         items += _labelled(DEVSET / "articles", DEVSET / "labels.json", "devset")
     for labels_file in sorted((CORPUS / "labels").glob("*.json")):
         items += _labelled(CORPUS / "articles", labels_file, labels_file.stem)
+    for lab in json.loads((CORPUS / "seeds_labels.json").read_text(encoding="utf-8")):
+        items.append(LabelledArticle(SEEDS / lab["file"], f"seed:{lab['file']}", lab, "seeds"))
     if split is not None:
         if split not in SPLITS:
             raise ValueError(f"split must be one of {SPLITS}, not {split!r}")

@@ -241,6 +241,13 @@ def stop_features(text: str, s: Sentence, t: Toponym, rule: str | None, listed: 
         if rx.search(s.text):
             f[name] = 1.0
     window = text[max(s.start, t.start - 90):t.start]
+    for role, rx in _ROLE_CUES:  # every cue family that fires, not only the rules' first
+        if rx.search(window):
+            f[f"cue={role}"] = 1.0
+    if _FROM.search(window):
+        f["cue=from"] = 1.0
+    if _NEXT_STOP.match(text, t.end):
+        f["cue=next_stop"] = 1.0
     if _LOCATOR.search(window):
         f["locator"] = 1.0
     if _REFUSED.search(window):
@@ -255,6 +262,8 @@ def stop_features(text: str, s: Sentence, t: Toponym, rule: str | None, listed: 
         f["lead"] = 1.0
     if t.text.isupper() and len(t.text) > 3:
         f["upper"] = 1.0
+    if s.caption:  # a photo caption tells of the moment the picture was taken, in the present
+        f["caption"] = 1.0
     cc = t.place.country_code if t.place is not None else ""
     f[f"cc={cc if cc in ('MX', 'US', 'GT', 'HN') else 'other' if cc else 'none'}"] = 1.0
     key = _place_key(PlaceRef(t.text, t.start, t.end, t.place))
@@ -398,11 +407,21 @@ class Extractor:
                 prev_role: str | None) -> tuple[str | None, float]:
         """The role of a place in this sentence (None: no stop) and how sure that is."""
         feats = stop_features(state.article.text, s, t, rule, listed, prev_role, state.seen)
-        # The rules decide; the learned model says how likely their reading is. (Measured on
-        # train by cross-validation, the model deciding alone did not beat the rules: see
-        # README, Extraction quality.)
-        role = rule
-        p = 1.0 if self.roles is None else self.roles.proba(feats).get(rule or "none", 0.0)
+        # The rules decide whether the place is a stop; the learned model decides which role
+        # it plays, and its probability is the confidence. (On train, by cross-validation, the
+        # model chose roles better than the rules but did not find stops better: README,
+        # Extraction quality.)
+        role, p = rule, 1.0
+        if self.roles is not None:
+            probs = self.roles.proba(feats)
+            if rule is not None:
+                best = max((c for c in probs if c != "none"), key=probs.get)
+                # The model overrides the rules' role only when clearly surer (margin learned).
+                if probs[best] >= probs.get(rule, 0.0) + self.roles.param("override_margin", 0.0):
+                    role = best
+                p = probs[role]
+            else:
+                p = probs.get("none", 0.0)
         if self.trace is not None:
             self.trace.append(StopCandidate(state.article.id, t, s, feats, role))
         if role is not None:

@@ -23,6 +23,10 @@ class LinearModel:
     classes: tuple[str, ...]
     bias: tuple[float, ...]
     weights: dict[str, tuple[float, ...]]  # feature name -> one weight per class
+    params: tuple = ()  # (name, value) pairs chosen with the weights (e.g. a decision margin)
+
+    def param(self, name: str, default: float) -> float:
+        return dict(self.params).get(name, default)
 
     def proba(self, features: dict[str, float]) -> dict[str, float]:
         scores = list(self.bias)
@@ -43,11 +47,12 @@ class LinearModel:
 
     def to_dict(self) -> dict:
         return {"classes": list(self.classes), "bias": list(self.bias),
-                "weights": {k: list(v) for k, v in sorted(self.weights.items())}}
+                "weights": {k: list(v) for k, v in sorted(self.weights.items())}, "params": dict(self.params)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "LinearModel":
-        return cls(tuple(d["classes"]), tuple(d["bias"]), {k: tuple(v) for k, v in d["weights"].items()})
+        return cls(tuple(d["classes"]), tuple(d["bias"]), {k: tuple(v) for k, v in d["weights"].items()},
+                   tuple(sorted((d.get("params") or {}).items())))
 
 
 @lru_cache(maxsize=None)

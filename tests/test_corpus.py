@@ -93,3 +93,17 @@ def test_every_fact_carries_a_confidence_between_0_and_1():
                 assert "size" in d["confidences"]
             if not o.place or not o.place.place:
                 assert d["confidences"].get("place", 0.0) == 0.0 or o.place is None
+
+
+def test_seed_labels_quote_the_seeds_exactly():
+    """The seeds, labelled from the careful reader's account, are train-only learning data."""
+    seeds = [a for a in real_corpus.load() if a.source == "seeds"]
+    assert len(seeds) == 3 and {a.split for a in seeds} == {"train"}
+    for a in seeds:
+        body = a.path.read_text(encoding="utf-8")
+        for c in a.labels["caravans"]:
+            assert c["event"]
+            for z in c["sizes"]:
+                assert z["text"] in body
+            for stop in c["stops"]:
+                assert stop["text"] in body and stop["place"] in stop["text"] and stop["role"] in ROLES
