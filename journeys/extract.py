@@ -39,7 +39,7 @@ _FILLER = (r"(?:(?!(?:and|or|but|where|which|who|while|with|near|by|after|before
 _ROLE_CUES: list[tuple[str, re.Pattern]] = [
     (ORIGIN, re.compile(r"\b(?:fleeing|fled|escaping|escaped)\s+" + _FILLER + r"$", re.I)),
     (DESTINATION, re.compile(
-        r"\b(?:(?:left|leave|leaving|departed|depart|set out|set off|headed|heading|bound) for|toward|towards|"
+        r"\b(?:(?:left|leave|leaving|departed|depart|set out|set off|headed|heading|bound) for|toward|towards|approach\w*|"
         # "left Honduras for the United States", "moving from Southern Mexico to Mexico City"
         r"(?:left|leaving|departed|set out|set off)(?: [\w.’'\-]+){1,4}? for|"
         r"(?:mov|walk|march|trek|travel|head|advanc|work)\w*(?: (?:its|their) way)? from(?: [\w.’'\-,]+){1,6}? to|heading(?: \w+)? (?:to|for|toward|towards)|headed(?: \w+)?(?: to| for| toward| towards)?|"
@@ -97,6 +97,9 @@ _NEXT_STOP = re.compile(r"\s+(?:as|is|was|will be) (?:the|their|its) (?:next|las
 _LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.I)
 _DATELINE = re.compile(r"^\s*\(?[A-Z][A-Za-z.’' ]{1,40}(?:,\s*[A-Za-z.’' ]{2,30})?\s*(?:\([^)]{1,40}\)\s*)?"
                        r"(?:[–—-]+|\.-|,\s+[A-Z][a-z]+\.? \d{1,2},? \d{4})")
+_OTHER_BORDER = re.compile(
+    r"\b(?:[A-Z][a-z]+(?:[-–][A-Z][a-z]+)?\s+(?:southern\s+|northern\s+)?border\b(?!\s+(?:with|between))|"
+    r"border\s+(?:with|between)\s+[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?)")
 _BORDER_AFTER = re.compile(r"^(?:[-–](?:Mexico|Mexican))?(?:’s|'s)?\s+(?:southern\s+|southwest\s+)?border\b", re.I)
 _BORDER_PHRASE = re.compile(r"\b(?:northern border|border with the (?:United States|U\.S\.|US)|"
                             r"(?:U\.S\.|US|United States)[-–]Mexico border|Mexico[-–](?:U\.S\.|US|United States) border)\b")
@@ -509,6 +512,10 @@ class Extractor:
                 d = _nearest_date(planned, t.start)
             if d is not None:
                 _set_date(obs, d)
+            elif role == CURRENT and s.caption:
+                # An undated photo caption tells where the caravan was when the picture was
+                # taken, in the present tense: a place passed, not its latest position.
+                obs.role = WAYPOINT
             caravan_at(t.start).observations.append(obs)
             observations.append(obs)
 
@@ -566,6 +573,14 @@ class Extractor:
             if any(t.start < b and a < t.end and not (t.place and t.place.country_code == "US") for t in in_s):
                 continue
             extra.append(Toponym(a, b, m.group(), "place", border, 1.0, []))
+        for m in _OTHER_BORDER.finditer(s.text):
+            # "the Guatemalan border", "the border between Guatemala and Mexico": a border
+            # the gazetteer has no point for — a line, kept as a named, unresolved place.
+            a, b = s.start + m.start(), s.start + m.end()
+            if any(e.start < b and a < e.end for e in extra) or re.search(r"U\.S\.|\bUS\b|United States|northern",
+                                                                             m.group()):
+                continue
+            extra.append(Toponym(a, b, m.group(), "place", None, 0.0, []))
         if not extra:
             return in_s
         kept = [t for t in in_s if not any(t.start < e.end and e.start < t.end for e in extra)]
