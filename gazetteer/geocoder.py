@@ -32,6 +32,9 @@ DEFAULT_WEIGHTS = {
     "kind_border": 3.0,
     "kind_admin2": -0.5,
     "kind_region": 3.0,
+    # An area (a continent, region, ocean or sea): log10 of its km². Makes "the Middle East"
+    # or "the Pacific" outrank a small town of the same name unless the text is about that town.
+    "log_area": 0.8,
     "country_in_context": 2.5,
     "admin1_in_context": 3.0,
     "near_context": 2.0,
@@ -41,7 +44,7 @@ MAX_MATCHES = 10  # ranked candidates kept per name
 
 
 # Rules that LGL has too few cases of to learn; the learner keeps them as they are.
-FIXED = ("admin1_shadowed", "alt_name_of_container", "kind_border", "kind_region")
+FIXED = ("admin1_shadowed", "alt_name_of_container", "kind_border", "kind_region", "log_area")
 
 
 @lru_cache(maxsize=1)
@@ -168,6 +171,9 @@ class Gazetteer:
             "kind_admin2": 1.0 if kind == ADMIN2 else 0.0,
             "kind_region": 1.0 if kind == REGION else 0.0,
         }
+        ext = d.extent.get(row) if kind == REGION else None
+        if ext:
+            f["log_area"] = math.log10(ext[4] + 1.0)
         if context is not None and cc:
             f["country_in_context"] = 1.0 if cc in context.countries else 0.0
             f["admin1_in_context"] = 1.0 if a1 and (cc, a1) in context.admin1s and kind != ADMIN1 else 0.0

@@ -90,7 +90,7 @@ DEFAULT_RECOGNITION = {
     "surname_elsewhere": -3.0, "comma_admin_after": 2.5, "place_prep_before": 1.2, "org_after": -2.0,
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
-    "repeated": 0.0, "initial_but_seen_mid": 0.0,
+    "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
 }
 
 
@@ -342,9 +342,13 @@ class Geoparser:
                 "all_caps": 1.0 if s.text.isupper() and len(s.text) > 3 else 0.0,
                 "cap_before": 1.0 if glued_before else 0.0,
                 "cap_after": 1.0 if glued_after else 0.0,
-                "log_pop": (max(math.log10(d.population[r] + 10) for r in rows) - 4.0) if rows else 0.0,
+                # prominence: people, or for an area without people (an ocean) its km²
+                "log_pop": (max(math.log10(max(d.population[r], d.extent[r][4] if r in d.extent else 0) + 10)
+                                for r in rows) - 4.0) if rows else 0.0,
                 "kind_country": 1.0 if COUNTRY in kinds else 0.0,
                 "kind_admin1": 1.0 if ADMIN1 in kinds else 0.0,
+                # a continent, region, ocean or sea: no population, but an area
+                "kind_region": 1.0 if any(r in d.extent for r in rows) else 0.0,
                 "has_primary": 1.0 if any(r & 1 for r in s.refs) else 0.0,
                 "lower_in_doc": 1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
                 "stopword": 1.0 if s.text.lower() in STOP else 0.0,
@@ -422,7 +426,9 @@ class Geoparser:
                     s.refs = self._units_only(s.refs)  # "Oaxaca State", "the state of Chiapas"
                 kept.append(s)
         toponyms = self._resolve(kept, prior)
-        toponyms += self._demonyms(toks, text)
+        # "European" of "European Union" is part of a place name, not a demonym
+        toponyms += [m for m in self._demonyms(toks, text)
+                     if not any(t.start < m.end and m.start < t.end for t in toponyms)]
         toponyms.sort(key=lambda t: t.start)
         return toponyms
 
@@ -464,8 +470,20 @@ class Geoparser:
     def _demonyms(self, toks: list[_Token], text: str) -> list[Toponym]:
         out = []
         demonyms = self.gaz.index.demonyms
-        for t in toks:
-            if t.capitalised and t.text.lower() in demonyms:
+        skip = -1
+        for i, t in enumerate(toks):
+            if i <= skip or not t.capitalised:
+                continue
+            # Two-word demonyms first: "Latin American", "Central Americans".
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.capitalised and text[t.end:nxt.start] == " ":
+                two = text[t.start:nxt.end]
+                if norm(two) in demonyms:
+                    p = self.gaz.demonym(two)
+                    out.append(Toponym(t.start, nxt.end, two, "demonym", p, 1.0, [Match(p, 1.0)]))
+                    skip = i + 1
+                    continue
+            if t.text.lower() in demonyms:
                 p = self.gaz.demonym(t.text)
                 if p is not None:
                     out.append(Toponym(t.start, t.end, t.text, "demonym", p, 1.0, [Match(p, 1.0)]))
