@@ -33,6 +33,7 @@ class Gold:
     lat: float | None
     lon: float | None
     fcode: str = ""  # GeoNames feature code of the gold place (LGL only)
+    geonameid: int = 0  # the gold GeoNames record (LGL only)
 
 
 @dataclass
@@ -59,7 +60,8 @@ def read_lgl(path: Path = SHARED / "lgl.xml") -> list[Doc]:
             gold.append(Gold(int(t.findtext("start")), int(t.findtext("end")), t.findtext("phrase") or "",
                              _f(g.findtext("lat")) if g is not None else None,
                              _f(g.findtext("lon")) if g is not None else None,
-                             (g.findtext("fcode") or "") if g is not None else ""))
+                             (g.findtext("fcode") or "") if g is not None else "",
+                             int(g.get("geonameid") or 0) if g is not None else 0))
         docs.append(Doc(art.get("docid") or str(len(docs)), text, gold))
     return docs
 

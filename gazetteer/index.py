@@ -37,7 +37,9 @@ def _aliases_digest() -> str:
     from .build import aliases_path
 
     h = hashlib.sha256(aliases_path().read_bytes())
-    h.update(aliases_path().with_name("geonames_points.csv").read_bytes())
+    for other in ("geonames_points.csv", "name_priors.csv"):
+        if aliases_path().with_name(other).exists():
+            h.update(aliases_path().with_name(other).read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -439,7 +439,7 @@ class Geoparser:
         for s in spans:
             key = (s.text, s.qualifier)
             if key not in first:
-                first[key] = gaz.rank(_dedupe(s.refs), None, s.qualifier) if s.refs else []
+                first[key] = gaz.rank(_dedupe(s.refs), None, s.qualifier, norm(s.text)) if s.refs else []
         # Pass 2: each distinct mention again, in the context of what the *other* mentions
         # confidently are. A mention never counts as its own context, so every
         # repetition of one text shares one context: rank once per (text, qualifier).
@@ -460,7 +460,7 @@ class Geoparser:
                 for text, place in confident:
                     if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
                         ctx.add(place)
-                ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier) if s.refs else []
+                ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own) if s.refs else []
                 second[key] = ranked
             top = ranked[0] if ranked else None
             out.append(Toponym(s.start, s.end, s.text, "place", top.place if top else None,
