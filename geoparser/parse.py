@@ -31,6 +31,9 @@ MAX_TOKENS = 6
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Lower-case words that may sit inside a place name ("Ciudad de México", "Isle of Man").
 CONNECTORS = frozenset("de del la las los el y of the on upon da do dos das di du des le sur am an der".split())
+# "and" may join the parts of one name ("Trinidad and Tobago", "Bosnia and Herzegovina"); the
+# longest gazetteer name wins, so "Texas and Mexico" still reads as two places.
+NAME_CONNECTORS = CONNECTORS | {"and"}
 # Separators allowed between two words of one name.
 _JOIN = re.compile(r"^(?:[ \t]|-|\.\s?)$|^[ \t]$")
 _ABBREV = frozenset("st ste ft mt pt".split())
@@ -76,7 +79,7 @@ STREET_RE = re.compile(
     rf"|\b(?:Highway|Interstate|Route|State Route|U\.S\. Highway) \d+\b|\bI-\d+\b")
 FEATURE_RE = re.compile(
     rf"\b{_CAP}(?: {_CAP}){{0,2}} (?:River|Creek|Lake|Bay|Island|Islands|Mountain|Mountains|Valley|Canyon|"
-    rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
+    rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap|Park|National Park|Forest|Township|Reservoir|Dam)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
 _AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of ))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
 
 _STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
@@ -188,13 +191,16 @@ class Geoparser:
             if not t.capitalised:
                 i += 1
                 continue
+            if t.text.lower() in ORG_AFTER and i + 1 < n and toks[i + 1].text == "of":
+                i += 1  # "University of Texas", "Bank of America": the place is what follows "of"
+                continue
             best = None
             j = i
             while j < n and j - i < MAX_TOKENS:
                 if j > i:
                     if not _joinable(text, toks[j - 1], toks[j]):
                         break
-                    if not toks[j].capitalised and toks[j].text.lower() not in CONNECTORS:
+                    if not toks[j].capitalised and toks[j].text.lower() not in NAME_CONNECTORS:
                         break
                 if toks[j].capitalised:
                     key = norm(text[t.start:toks[j].end])
@@ -267,7 +273,8 @@ class Geoparser:
             if j > i and toks[i].capitalised:
                 first = i + 1 if toks[i].text.lower() in TITLES else i
                 run = text[toks[first].start:toks[j].end]
-                if first < j and norm(run) not in names:
+                # an organisation ("the Del Rio Police Department said") is not a person
+                if first < j and norm(run) not in names and toks[j].text.lower() not in ORG_AFTER:
                     before = toks[i - 1].text.lower() if i > 0 else ""
                     after = text[toks[j].end:toks[j].end + 30]
                     role = toks[i].text.lower() in TITLES or before in TITLES or before in ROLES
@@ -328,10 +335,12 @@ class Geoparser:
             next_tok = toks[s.last + 1] if s.last + 1 < len(toks) else None
             # Two capitalised words side by side without a comma read as one name
             # ("Anderson Cooper", "Luis García"), even when each alone is a place.
-            glued_before = prev_tok is not None and prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first]) \
-                and prev_tok.text.lower() not in TITLES and not _sentence_initial(text, prev_tok.start) \
-                or (prev_tok is not None and prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first])
-                    and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES)
+            # ("The Athens Police Department": a capitalised "The" glues nothing)
+            glued_before = prev_tok is not None and prev_tok.text.lower() not in STOP and (
+                prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first])
+                and prev_tok.text.lower() not in TITLES and not _sentence_initial(text, prev_tok.start)
+                or (prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first])
+                    and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES))
             glued_after = next_tok is not None and next_tok.capitalised and _joinable(text, toks[s.last], next_tok)
             words = s.text.split()
             after = text[s.end:s.end + 40]
