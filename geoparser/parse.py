@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from gazetteer import ADMIN1, BORDER, COUNTRY, FEATURE, Context, Gazetteer, Match, Place, default_gazetteer
+from gazetteer import ADMIN1, COUNTRY, FEATURE, REGION, Context, Gazetteer, Match, Place, default_gazetteer
 from gazetteer.geocoder import NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
@@ -179,6 +179,19 @@ class Geoparser:
         w, t = load_recognition_weights()
         self.weights = weights or w
         self.threshold = t if threshold is None else threshold
+        self._demonym_last: frozenset[str] | None = None
+        self._and_prefix: frozenset[str] | None = None
+
+    def _and_prefixes(self) -> frozenset[str]:
+        """Normalised beginnings, up to and including "and", of the names that hold one."""
+        if self._and_prefix is None:
+            out = set()
+            for k in self.gaz.index.names:
+                if " and " in k:
+                    words = k.split(" ")
+                    out.update(" ".join(words[:i + 1]) for i, w in enumerate(words) if w == "and")
+            self._and_prefix = frozenset(out)
+        return self._and_prefix
 
     # -- recognition -----------------------------------------------------------------------
     def candidates(self, text: str) -> tuple[list[_Span], list[_Token]]:
@@ -200,8 +213,11 @@ class Geoparser:
                 if j > i:
                     if not _joinable(text, toks[j - 1], toks[j]):
                         break
-                    if not toks[j].capitalised and toks[j].text.lower() not in NAME_CONNECTORS:
+                    low = toks[j].text.lower()
+                    if not toks[j].capitalised and low not in NAME_CONNECTORS:
                         break
+                    if low == "and" and norm(text[t.start:toks[j].end]) not in self._and_prefixes():
+                        break  # only where some name goes on ("Trinidad and ..."): keeps "and" cheap
                 if toks[j].capitalised:
                     key = norm(text[t.start:toks[j].end])
                     refs = names.get(key)
@@ -331,7 +347,8 @@ class Geoparser:
             tags = s.features  # set by _pattern_spans
             rows = [r >> 1 for r in s.refs]
             kinds = {d.kind[r] for r in rows}
-            pop_rows = [r for r in rows if d.kind[r] != FEATURE]
+            pop_rows = [r for r in rows if d.kind[r] != FEATURE] if FEATURE in kinds else rows
+            kinds_region = REGION in kinds
             prev_tok = toks[s.first - 1] if s.first > 0 else None
             next_tok = toks[s.last + 1] if s.last + 1 < len(toks) else None
             # Two capitalised words side by side without a comma read as one name
@@ -354,12 +371,12 @@ class Geoparser:
                 "cap_after": 1.0 if glued_after else 0.0,
                 # prominence: people, or for an area without people (an ocean) its km²
                 # (a river crossing or a station has neither: no evidence either way)
-                "log_pop": (max(math.log10(max(d.population[r], d.extent[r][4] if r in d.extent else 0) + 10)
-                                for r in pop_rows) - 4.0) if pop_rows else 0.0,
+                "log_pop": (max(math.log10(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
+                                                   else 0) + 10) for r in pop_rows) - 4.0) if pop_rows else 0.0,
                 "kind_country": 1.0 if COUNTRY in kinds else 0.0,
                 "kind_admin1": 1.0 if ADMIN1 in kinds else 0.0,
                 # a continent, region, ocean or sea: no population, but an area
-                "kind_region": 1.0 if any(r in d.extent for r in rows) else 0.0,
+                "kind_region": 1.0 if REGION in kinds and any(r in d.extent for r in rows) else 0.0,
                 "has_primary": 1.0 if any(r & 1 for r in s.refs) else 0.0,
                 "lower_in_doc": 1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
                 "stopword": 1.0 if s.text.lower() in STOP else 0.0,
@@ -481,13 +498,16 @@ class Geoparser:
     def _demonyms(self, toks: list[_Token], text: str) -> list[Toponym]:
         out = []
         demonyms = self.gaz.index.demonyms
+        if self._demonym_last is None:  # last words of two-word demonyms ("american" of "latin american")
+            self._demonym_last = frozenset(k.split()[-1] for k in demonyms if " " in k)
+        last = self._demonym_last
         skip = -1
         for i, t in enumerate(toks):
             if i <= skip or not t.capitalised:
                 continue
             # Two-word demonyms first: "Latin American", "Central Americans".
             nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if nxt is not None and nxt.capitalised and text[t.end:nxt.start] == " ":
+            if nxt is not None and nxt.capitalised and nxt.text.lower() in last and text[t.end:nxt.start] == " ":
                 two = text[t.start:nxt.end]
                 if norm(two) in demonyms:
                     p = self.gaz.demonym(two)
