@@ -43,6 +43,7 @@ DEFAULT_WEIGHTS = {
     "country_in_context": 2.5,
     "admin1_in_context": 3.0,
     "near_context": 2.0,
+    "admin2_in_context": 2.0,
 }
 NEAR_KM = 100.0
 MAX_MATCHES = 10  # ranked candidates kept per name
@@ -91,6 +92,7 @@ class Context:
 
     countries: set[str] = field(default_factory=set)  # ISO2 codes
     admin1s: set[tuple[str, str]] = field(default_factory=set)  # (ISO2, admin1 name)
+    admin2s: set[tuple[str, str | None, str]] = field(default_factory=set)  # (ISO2, admin1, county/parish)
     points: list[tuple[float, float]] = field(default_factory=list)
 
     def add(self, p: Place) -> None:
@@ -99,6 +101,8 @@ class Context:
         self.countries.add(p.country_code)
         if p.admin1:
             self.admin1s.add((p.country_code, p.admin1))
+        if p.kind == ADMIN2:  # "Rapides Parish", "Cooke County": its towns are likelier
+            self.admin2s.add((p.country_code, p.admin1, p.name))
         if p.kind in (CITY, BORDER, FEATURE) and (p.lat, p.lon) not in self.points:
             self.points.append((p.lat, p.lon))
 
@@ -193,6 +197,8 @@ class Gazetteer:
             # support from that state being named: that mention may be this very name
             f["admin1_in_context"] = 1.0 if a1 and (cc, a1) in context.admin1s and kind != ADMIN1 \
                 and d.name[row] != a1 else 0.0
+            if kind == CITY and context.admin2s:
+                f["admin2_in_context"] = 1.0 if (cc, a1, d.admin2[row]) in context.admin2s else 0.0
             if kind in (CITY, BORDER, FEATURE) and context.points:
                 f["near_context"] = 1.0 if context.near(d.lat[row], d.lon[row]) else 0.0
         return f

@@ -483,6 +483,7 @@ class Geoparser:
                 if prior is not None:
                     ctx.countries |= prior.countries
                     ctx.admin1s |= prior.admin1s
+                    ctx.admin2s |= prior.admin2s
                     ctx.points += prior.points
                 own = norm(s.text)
                 for text, place in confident:
