@@ -80,6 +80,39 @@ def read_geovirus(path: Path = SHARED / "GeoVirus.xml") -> list[Doc]:
     return docs
 
 
+DEVSET = ROOT.parent / "shared" / "devset"
+
+
+def devset_resolution(parse) -> dict | None:
+    """The caravan dev set's labelled toponyms (`all_toponyms`: text and point, no offsets):
+    each is matched to our first toponym of the same (normalised) text in its article."""
+    import json
+
+    from gazetteer import haversine_km
+    from gazetteer.normalize import norm
+    from journeys.articles import read_article
+
+    path = DEVSET / "labels.json"
+    if not path.exists():
+        return None
+    n = found = within = 0
+    for lab in json.loads(path.read_text(encoding="utf-8")):
+        art = read_article(DEVSET / "articles" / lab["file"])
+        ours: dict[str, object] = {}
+        for t in parse(art.text):
+            if t.place is not None:
+                ours.setdefault(norm(t.text), t.place)
+        for g in lab.get("all_toponyms", ()):
+            if g.get("lat") is None:
+                continue
+            n += 1
+            p = ours.get(norm(g["text"]))
+            if p is not None:
+                found += 1
+                within += haversine_km(p.lat, p.lon, g["lat"], g["lon"]) <= 161
+    return {"labelled": n, "found": found, "within": within}
+
+
 def split(docs: list[Doc], part: str) -> list[Doc]:
     """LGL halves: even positions train, odd positions test."""
     if part == "all":
@@ -225,6 +258,11 @@ def main(argv=None) -> int:
                      and name == "LGL")
         part = {"test": " (held-out half)", "train": " (training half)"}.get(args.split, "") if name == "LGL" else ""
         report(name + part, r, time.perf_counter() - t)
+    if args.corpus == "both":
+        dv = devset_resolution(parser.parse)
+        if dv:
+            print(f"caravan dev set: {dv['labelled']} labelled toponyms with a point, {dv['found']} found by text; "
+                  f"acc@161km of found {dv['within'] / max(dv['found'], 1):.3f}")
     return 0
 
 

