@@ -213,11 +213,12 @@ class Geoparser:
                 if j > i:
                     if not _joinable(text, toks[j - 1], toks[j]):
                         break
-                    low = toks[j].text.lower()
-                    if not toks[j].capitalised and low not in NAME_CONNECTORS:
-                        break
-                    if low == "and" and norm(text[t.start:toks[j].end]) not in self._and_prefixes():
-                        break  # only where some name goes on ("Trinidad and ..."): keeps "and" cheap
+                    if not toks[j].capitalised:
+                        low = toks[j].text.lower()
+                        if low not in NAME_CONNECTORS:
+                            break
+                        if low == "and" and norm(text[t.start:toks[j].end]) not in self._and_prefixes():
+                            break  # only where some name goes on ("Trinidad and ..."): keeps "and" cheap
                 if toks[j].capitalised:
                     key = norm(text[t.start:toks[j].end])
                     refs = names.get(key)
