@@ -3,7 +3,10 @@
 - recognition: logistic regression, gazetteer-matched span -> "is a gold toponym";
   writes geoparser/data/recognition_weights.json (weights + F1-best threshold);
 - resolution: conditional logit over each span's gazetteer candidates, "within 161 km
-  of the gold point" is correct; writes gazetteer/data/weights.json.
+  of the gold point" is correct; writes gazetteer/data/weights.json;
+- the name prior: how often each name meant each GeoNames place in these articles; writes
+  gazetteer/data/name_priors.csv (the index reads it: rebuild with `caravan-atlas build-index`).
+  While learning, an article's own mentions are left out of the prior it sees.
 
 The odd-indexed half of LGL and all of GeoVirus stay unseen, so
 `geoparse_corpora.py --split test` is an honest figure. Plain numpy, no ML library.
@@ -13,6 +16,7 @@ The odd-indexed half of LGL and all of GeoVirus stay unseen, so
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -100,10 +104,35 @@ def main() -> int:
     (ROOT / "geoparser" / "data" / "recognition_weights.json").write_text(json.dumps(rec, indent=1) + "\n")
     print(f"recognition: {len(y)} spans, {int(y.sum())} positive, threshold {best[1]:.2f}, train F1 {best[0]:.3f}")
 
+    # -- the name prior -------------------------------------------------------------------
+    from collections import Counter
+
+    d = gaz.index
+    gid_rows: dict[int, list[int]] = {}
+    for row, gid in enumerate(d.geonameid):
+        if gid:
+            gid_rows.setdefault(gid, []).append(row)
+    total: Counter = Counter()
+    per_doc_prior: dict[str, Counter] = {}
+    for doc in docs:
+        c = Counter()
+        for g in doc.gold:
+            key = norm(g.text)
+            if g.geonameid and any(r >> 1 in gid_rows.get(g.geonameid, ()) for r in d.names.get(key, ())):
+                c[(key, g.geonameid)] += 1
+        per_doc_prior[id(doc)] = c
+        total.update(c)
+    with (ROOT / "gazetteer" / "data" / "name_priors.csv").open("w", encoding="utf-8") as fh:
+        fh.write("name,geonameid,count\n")
+        for (key, gid), n in sorted(total.items()):
+            fh.write(f"{key},{gid},{n}\n")
+    print(f"name prior: {len(total)} (name, place) pairs")
+
     # -- resolution -----------------------------------------------------------------------
     res_names = sorted(k for k in DEFAULT_WEIGHTS if k not in FIXED)
     groups = []
     for doc, spans, gold in per_doc:
+        own_prior = per_doc_prior[id(doc)]
         spans = [s for s in spans if s.refs]
         for s in spans:
             s.qualifier = parser._qualifier_after(doc.text, s)
@@ -117,8 +146,15 @@ def main() -> int:
                 if m != k and ranked and norm(other.text) != norm(s.text) and ranked[0].confidence >= 0.5:
                     ctx.add(ranked[0].place)
             refs = _dedupe(s.refs)
+            key = norm(s.text)
             feats = [gaz.features(r, ctx, s.qualifier) for r in refs]
+            for r, f in zip(refs, feats):  # the prior from the *other* training articles
+                gid = d.geonameid[r >> 1]
+                n = total[(key, gid)] - own_prior[(key, gid)] if gid else 0
+                if n > 0:
+                    f["corpus_prior"] = math.log1p(n)
             gaz._mark_shadowed(refs, feats)
+            gaz.mark_largest(refs, feats)
             ok = np.array([1.0 if haversine_km(gaz.index.lat[r >> 1], gaz.index.lon[r >> 1], g.lat, g.lon) <= 161 else 0.0
                            for r in refs])
             if ok.sum() == 0 or ok.sum() == len(ok):

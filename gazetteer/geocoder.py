@@ -18,7 +18,7 @@ from importlib import resources
 
 from .build import PRIMARY, IndexData
 from .index import default_index
-from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, REGION, GeocodeResult, Match, Place
+from .model import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, FEATURE, REGION, GeocodeResult, Match, Place
 from .normalize import norm
 from .us_states import state_for
 
@@ -32,16 +32,25 @@ DEFAULT_WEIGHTS = {
     "kind_border": 3.0,
     "kind_admin2": -0.5,
     "kind_region": 3.0,
+    # An area (a continent, region, ocean or sea): log10 of its km². Makes "the Middle East"
+    # or "the Pacific" outrank a small town of the same name unless the text is about that town.
+    "log_area": 0.6,
+    # The famous namesake, learned from data: a national capital; the most populous of the
+    # name's places; how often the training corpora meant this place by this name.
+    "capital": 1.0,
+    "largest_namesake": 0.5,
+    "corpus_prior": 1.0,
     "country_in_context": 2.5,
     "admin1_in_context": 3.0,
     "near_context": 2.0,
+    "admin2_in_context": 2.0,
 }
 NEAR_KM = 100.0
 MAX_MATCHES = 10  # ranked candidates kept per name
 
 
 # Rules that LGL has too few cases of to learn; the learner keeps them as they are.
-FIXED = ("admin1_shadowed", "alt_name_of_container", "kind_border", "kind_region")
+FIXED = ("admin1_shadowed", "alt_name_of_container", "kind_border", "kind_region", "log_area")
 
 
 @lru_cache(maxsize=1)
@@ -83,6 +92,7 @@ class Context:
 
     countries: set[str] = field(default_factory=set)  # ISO2 codes
     admin1s: set[tuple[str, str]] = field(default_factory=set)  # (ISO2, admin1 name)
+    admin2s: set[tuple[str, str | None, str]] = field(default_factory=set)  # (ISO2, admin1, county/parish)
     points: list[tuple[float, float]] = field(default_factory=list)
 
     def add(self, p: Place) -> None:
@@ -91,7 +101,9 @@ class Context:
         self.countries.add(p.country_code)
         if p.admin1:
             self.admin1s.add((p.country_code, p.admin1))
-        if p.kind in (CITY, BORDER) and (p.lat, p.lon) not in self.points:
+        if p.kind == ADMIN2:  # "Rapides Parish", "Cooke County": its towns are likelier
+            self.admin2s.add((p.country_code, p.admin1, p.name))
+        if p.kind in (CITY, BORDER, FEATURE) and (p.lat, p.lon) not in self.points:
             self.points.append((p.lat, p.lon))
 
     def near(self, lat: float, lon: float) -> bool:
@@ -156,7 +168,9 @@ class Gazetteer:
         return best[1] if best else NO_QUALIFIER
 
     # -- ranking -------------------------------------------------------------------------
-    def features(self, ref: int, context: Context | None, qualifier: Qualifier = None) -> dict[str, float]:
+    def features(self, ref: int, context: Context | None, qualifier: Qualifier = None,
+                 key: str | None = None) -> dict[str, float]:
+        """`key`: the normalised name the text uses (for the corpus prior)."""
         d, row = self.index, ref >> 1
         kind, cc, a1 = d.kind[row], d.country_code[row], d.admin1[row]
         f = {
@@ -164,14 +178,28 @@ class Gazetteer:
             "primary": 1.0 if ref & PRIMARY else 0.0,
             "kind_country": 1.0 if kind == COUNTRY else 0.0,
             "kind_admin1": 1.0 if kind == ADMIN1 else 0.0,
-            "kind_border": 1.0 if kind == BORDER else 0.0,
+            "kind_border": 1.0 if kind in (BORDER, FEATURE) else 0.0,
             "kind_admin2": 1.0 if kind == ADMIN2 else 0.0,
             "kind_region": 1.0 if kind == REGION else 0.0,
         }
+        if row in d.capitals:
+            f["capital"] = 1.0
+        if key is not None:
+            n = d.name_prior.get(key, {}).get(row)
+            if n:
+                f["corpus_prior"] = math.log1p(n)
+        ext = d.extent.get(row) if kind == REGION else None
+        if ext:
+            f["log_area"] = math.log10(ext[4] + 1.0)
         if context is not None and cc:
             f["country_in_context"] = 1.0 if cc in context.countries else 0.0
-            f["admin1_in_context"] = 1.0 if a1 and (cc, a1) in context.admin1s and kind != ADMIN1 else 0.0
-            if kind in (CITY, BORDER) and context.points:
+            # a place named like its own state ("Sinaloa" the municipio, in Sinaloa) gets no
+            # support from that state being named: that mention may be this very name
+            f["admin1_in_context"] = 1.0 if a1 and (cc, a1) in context.admin1s and kind != ADMIN1 \
+                and d.name[row] != a1 else 0.0
+            if kind == CITY and context.admin2s:
+                f["admin2_in_context"] = 1.0 if (cc, a1, d.admin2[row]) in context.admin2s else 0.0
+            if kind in (CITY, BORDER, FEATURE) and context.points:
                 f["near_context"] = 1.0 if context.near(d.lat[row], d.lon[row]) else 0.0
         return f
 
@@ -214,7 +242,14 @@ class Gazetteer:
         w = self.weights
         return sum(w.get(k, 0.0) * v for k, v in feats.items() if v)
 
-    def rank(self, refs, context=None, qualifier: Qualifier | None = None) -> list[Match]:
+    def mark_largest(self, refs, feats) -> None:
+        """Mark the most populous of a name's places."""
+        d = self.index
+        best = max(((d.population[r >> 1], i) for i, r in enumerate(refs)), default=(0, 0))
+        if best[0] > 0:
+            feats[best[1]]["largest_namesake"] = 1.0
+
+    def rank(self, refs, context=None, qualifier: Qualifier | None = None, key: str | None = None) -> list[Match]:
         refs = list(refs)
         if len(refs) == 1:  # nothing to choose between: the features cannot change the answer
             return [Match(self.place(refs[0] >> 1), 1.0)]
@@ -223,8 +258,9 @@ class Gazetteer:
             # qualifier, the others are not readings of this text at all.
             fits = [r for r in refs if self._fits(r >> 1, qualifier)]
             refs = fits or refs
-        feats = [self.features(r, context, qualifier) for r in refs]
+        feats = [self.features(r, context, qualifier, key) for r in refs]
         self._mark_shadowed(refs, feats)
+        self.mark_largest(refs, feats)
         scored = [(self.score(f), r) for f, r in zip(feats, refs)]
         if not scored:
             return []
@@ -257,7 +293,7 @@ class Gazetteer:
         for r in refs:
             if r >> 1 not in seen or r & PRIMARY:
                 seen[r >> 1] = r
-        ranked = self.rank(seen.values(), context, qualifier)
+        ranked = self.rank(seen.values(), context, qualifier, norm(name))
         if country:
             ranked = [m for m in ranked if m.place.country_code == country.upper()] or []
         if not ranked:

@@ -33,9 +33,14 @@ def index_path() -> Path:
 
 
 def _aliases_digest() -> str:
+    """Digest of the repository's own data files (curated aliases, GeoNames points)."""
     from .build import aliases_path
 
-    return hashlib.sha256(aliases_path().read_bytes()).hexdigest()[:12]
+    h = hashlib.sha256(aliases_path().read_bytes())
+    for other in ("geonames_points.csv", "name_priors.csv"):
+        if aliases_path().with_name(other).exists():
+            h.update(aliases_path().with_name(other).read_bytes())
+    return h.hexdigest()[:12]
 
 
 def build_index(path: Path | None = None) -> Path:

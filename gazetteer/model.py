@@ -15,7 +15,8 @@ ADMIN2 = "admin2"  # county, parish, municipio: its point is approximate
 ADMIN1 = "admin1"
 COUNTRY = "country"
 REGION = "region"  # continents and regions: a marker point only, never a precise place
-KINDS = (CITY, BORDER, ADMIN2, ADMIN1, COUNTRY, REGION)
+FEATURE = "feature"  # a river crossing, a migrant station: a point, not a populated place
+KINDS = (CITY, BORDER, FEATURE, ADMIN2, ADMIN1, COUNTRY, REGION)
 
 
 @dataclass(frozen=True, slots=True)

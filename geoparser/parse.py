@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from gazetteer import ADMIN1, COUNTRY, Context, Gazetteer, Match, Place, default_gazetteer
+from gazetteer import ADMIN1, COUNTRY, FEATURE, REGION, Context, Gazetteer, Match, Place, default_gazetteer
 from gazetteer.geocoder import NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
@@ -31,6 +31,9 @@ MAX_TOKENS = 6
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Lower-case words that may sit inside a place name ("Ciudad de México", "Isle of Man").
 CONNECTORS = frozenset("de del la las los el y of the on upon da do dos das di du des le sur am an der".split())
+# "and" may join the parts of one name ("Trinidad and Tobago", "Bosnia and Herzegovina"); the
+# longest gazetteer name wins, so "Texas and Mexico" still reads as two places.
+NAME_CONNECTORS = CONNECTORS | {"and"}
 # Separators allowed between two words of one name.
 _JOIN = re.compile(r"^(?:[ \t]|-|\.\s?)$|^[ \t]$")
 _ABBREV = frozenset("st ste ft mt pt".split())
@@ -76,7 +79,7 @@ STREET_RE = re.compile(
     rf"|\b(?:Highway|Interstate|Route|State Route|U\.S\. Highway) \d+\b|\bI-\d+\b")
 FEATURE_RE = re.compile(
     rf"\b{_CAP}(?: {_CAP}){{0,2}} (?:River|Creek|Lake|Bay|Island|Islands|Mountain|Mountains|Valley|Canyon|"
-    rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
+    rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap|Park|National Park|Forest|Township|Reservoir|Dam)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
 _AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of ))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
 
 _STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
@@ -90,7 +93,7 @@ DEFAULT_RECOGNITION = {
     "surname_elsewhere": -3.0, "comma_admin_after": 2.5, "place_prep_before": 1.2, "org_after": -2.0,
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
-    "repeated": 0.0, "initial_but_seen_mid": 0.0,
+    "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
 }
 
 
@@ -176,6 +179,19 @@ class Geoparser:
         w, t = load_recognition_weights()
         self.weights = weights or w
         self.threshold = t if threshold is None else threshold
+        self._demonym_last: frozenset[str] | None = None
+        self._and_prefix: frozenset[str] | None = None
+
+    def _and_prefixes(self) -> frozenset[str]:
+        """Normalised beginnings, up to and including "and", of the names that hold one."""
+        if self._and_prefix is None:
+            out = set()
+            for k in self.gaz.index.names:
+                if " and " in k:
+                    words = k.split(" ")
+                    out.update(" ".join(words[:i + 1]) for i, w in enumerate(words) if w == "and")
+            self._and_prefix = frozenset(out)
+        return self._and_prefix
 
     # -- recognition -----------------------------------------------------------------------
     def candidates(self, text: str) -> tuple[list[_Span], list[_Token]]:
@@ -188,14 +204,21 @@ class Geoparser:
             if not t.capitalised:
                 i += 1
                 continue
+            if t.text.lower() in ORG_AFTER and i + 1 < n and toks[i + 1].text == "of":
+                i += 1  # "University of Texas", "Bank of America": the place is what follows "of"
+                continue
             best = None
             j = i
             while j < n and j - i < MAX_TOKENS:
                 if j > i:
                     if not _joinable(text, toks[j - 1], toks[j]):
                         break
-                    if not toks[j].capitalised and toks[j].text.lower() not in CONNECTORS:
-                        break
+                    if not toks[j].capitalised:
+                        low = toks[j].text.lower()
+                        if low not in NAME_CONNECTORS:
+                            break
+                        if low == "and" and norm(text[t.start:toks[j].end]) not in self._and_prefixes():
+                            break  # only where some name goes on ("Trinidad and ..."): keeps "and" cheap
                 if toks[j].capitalised:
                     key = norm(text[t.start:toks[j].end])
                     refs = names.get(key)
@@ -267,7 +290,8 @@ class Geoparser:
             if j > i and toks[i].capitalised:
                 first = i + 1 if toks[i].text.lower() in TITLES else i
                 run = text[toks[first].start:toks[j].end]
-                if first < j and norm(run) not in names:
+                # an organisation ("the Del Rio Police Department said") is not a person
+                if first < j and norm(run) not in names and toks[j].text.lower() not in ORG_AFTER:
                     before = toks[i - 1].text.lower() if i > 0 else ""
                     after = text[toks[j].end:toks[j].end + 30]
                     role = toks[i].text.lower() in TITLES or before in TITLES or before in ROLES
@@ -324,14 +348,18 @@ class Geoparser:
             tags = s.features  # set by _pattern_spans
             rows = [r >> 1 for r in s.refs]
             kinds = {d.kind[r] for r in rows}
+            pop_rows = [r for r in rows if d.kind[r] != FEATURE] if FEATURE in kinds else rows
+            kinds_region = REGION in kinds
             prev_tok = toks[s.first - 1] if s.first > 0 else None
             next_tok = toks[s.last + 1] if s.last + 1 < len(toks) else None
             # Two capitalised words side by side without a comma read as one name
             # ("Anderson Cooper", "Luis García"), even when each alone is a place.
-            glued_before = prev_tok is not None and prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first]) \
-                and prev_tok.text.lower() not in TITLES and not _sentence_initial(text, prev_tok.start) \
-                or (prev_tok is not None and prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first])
-                    and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES)
+            # ("The Athens Police Department": a capitalised "The" glues nothing)
+            glued_before = prev_tok is not None and prev_tok.text.lower() not in STOP and (
+                prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first])
+                and prev_tok.text.lower() not in TITLES and not _sentence_initial(text, prev_tok.start)
+                or (prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first])
+                    and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES))
             glued_after = next_tok is not None and next_tok.capitalised and _joinable(text, toks[s.last], next_tok)
             words = s.text.split()
             after = text[s.end:s.end + 40]
@@ -342,9 +370,14 @@ class Geoparser:
                 "all_caps": 1.0 if s.text.isupper() and len(s.text) > 3 else 0.0,
                 "cap_before": 1.0 if glued_before else 0.0,
                 "cap_after": 1.0 if glued_after else 0.0,
-                "log_pop": (max(math.log10(d.population[r] + 10) for r in rows) - 4.0) if rows else 0.0,
+                # prominence: people, or for an area without people (an ocean) its km²
+                # (a river crossing or a station has neither: no evidence either way)
+                "log_pop": (max(math.log10(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
+                                                   else 0) + 10) for r in pop_rows) - 4.0) if pop_rows else 0.0,
                 "kind_country": 1.0 if COUNTRY in kinds else 0.0,
                 "kind_admin1": 1.0 if ADMIN1 in kinds else 0.0,
+                # a continent, region, ocean or sea: no population, but an area
+                "kind_region": 1.0 if REGION in kinds and any(r in d.extent for r in rows) else 0.0,
                 "has_primary": 1.0 if any(r & 1 for r in s.refs) else 0.0,
                 "lower_in_doc": 1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
                 "stopword": 1.0 if s.text.lower() in STOP else 0.0,
@@ -422,7 +455,9 @@ class Geoparser:
                     s.refs = self._units_only(s.refs)  # "Oaxaca State", "the state of Chiapas"
                 kept.append(s)
         toponyms = self._resolve(kept, prior)
-        toponyms += self._demonyms(toks, text)
+        # "European" of "European Union" is part of a place name, not a demonym
+        toponyms += [m for m in self._demonyms(toks, text)
+                     if not any(t.start < m.end and m.start < t.end for t in toponyms)]
         toponyms.sort(key=lambda t: t.start)
         return toponyms
 
@@ -433,7 +468,7 @@ class Geoparser:
         for s in spans:
             key = (s.text, s.qualifier)
             if key not in first:
-                first[key] = gaz.rank(_dedupe(s.refs), None, s.qualifier) if s.refs else []
+                first[key] = gaz.rank(_dedupe(s.refs), None, s.qualifier, norm(s.text)) if s.refs else []
         # Pass 2: each distinct mention again, in the context of what the *other* mentions
         # confidently are. A mention never counts as its own context, so every
         # repetition of one text shares one context: rank once per (text, qualifier).
@@ -449,12 +484,13 @@ class Geoparser:
                 if prior is not None:
                     ctx.countries |= prior.countries
                     ctx.admin1s |= prior.admin1s
+                    ctx.admin2s |= prior.admin2s
                     ctx.points += prior.points
                 own = norm(s.text)
                 for text, place in confident:
                     if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
                         ctx.add(place)
-                ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier) if s.refs else []
+                ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own) if s.refs else []
                 second[key] = ranked
             top = ranked[0] if ranked else None
             out.append(Toponym(s.start, s.end, s.text, "place", top.place if top else None,
@@ -464,8 +500,23 @@ class Geoparser:
     def _demonyms(self, toks: list[_Token], text: str) -> list[Toponym]:
         out = []
         demonyms = self.gaz.index.demonyms
-        for t in toks:
-            if t.capitalised and t.text.lower() in demonyms:
+        if self._demonym_last is None:  # last words of two-word demonyms ("american" of "latin american")
+            self._demonym_last = frozenset(k.split()[-1] for k in demonyms if " " in k)
+        last = self._demonym_last
+        skip = -1
+        for i, t in enumerate(toks):
+            if i <= skip or not t.capitalised:
+                continue
+            # Two-word demonyms first: "Latin American", "Central Americans".
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.capitalised and nxt.text.lower() in last and text[t.end:nxt.start] == " ":
+                two = text[t.start:nxt.end]
+                if norm(two) in demonyms:
+                    p = self.gaz.demonym(two)
+                    out.append(Toponym(t.start, nxt.end, two, "demonym", p, 1.0, [Match(p, 1.0)]))
+                    skip = i + 1
+                    continue
+            if t.text.lower() in demonyms:
                 p = self.gaz.demonym(t.text)
                 if p is not None:
                     out.append(Toponym(t.start, t.end, t.text, "demonym", p, 1.0, [Match(p, 1.0)]))

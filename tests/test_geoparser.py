@@ -97,3 +97,100 @@ def test_a_state_is_not_read_as_a_village_because_a_town_has_its_name_as_an_alia
     assert (got["Sinaloa"].kind, got["Sinaloa"].admin1) == ("admin1", "Sinaloa")
     # a state's own main city still shadows it
     assert geoparse("The caravan reached Oaxaca on Monday.", prior=route_prior())[0].place.kind == "city"
+
+
+# -- reading places as a careful reader would (issue 14) ------------------------------------
+# Each kind on sentences of our own; the code under test names no place.
+
+def _only(text, surface, kind="place"):
+    hits = [t for t in geoparse(text) if t.text == surface and t.kind == kind]
+    assert len(hits) == 1, (surface, [(t.text, t.kind) for t in geoparse(text)])
+    assert hits[0].place is not None, surface
+    return hits[0]
+
+
+def _has_town_namesake(name):
+    from gazetteer import CITY, default_gazetteer
+
+    g = default_gazetteer()
+    return any(g.index.kind[r >> 1] == CITY for r in g.refs(name))
+
+
+@pytest.mark.parametrize("text, surface, lat, lon, km", [
+    ("Diplomats fear a wider war across the Middle East this winter.", "Middle East", 29, 43, 1500),
+    ("A fishing boat drifted for weeks on the Pacific Ocean before it was found.", "Pacific Ocean", 0, -160, 4000),
+    ("Storms over the Pacific grounded flights to Honolulu.", "Pacific", 0, -160, 4000),
+    ("Remittances to Latin America rose for a tenth year.", "Latin America", -5, -65, 2500),
+    ("Rescue ships patrol the Mediterranean every summer.", "Mediterranean", 37, 18, 1200),
+])
+def test_regions_and_oceans_are_areas_that_beat_small_namesake_towns(text, surface, lat, lon, km):
+    from gazetteer import REGION, default_gazetteer
+
+    t = _only(text, surface)
+    assert t.place.kind == REGION, t.place
+    assert haversine_km(t.place.lat, t.place.lon, lat, lon) < km
+    index = default_gazetteer().index
+    assert any(index.name[r] == t.place.name and r in index.extent for r in range(len(index.name))
+               if index.kind[r] == REGION), "a region carries an area, not just a point"
+
+
+def test_the_namesake_towns_those_regions_beat_do_exist():
+    # otherwise the test above would prove nothing
+    assert _has_town_namesake("Middle East") and _has_town_namesake("Pacific")
+
+
+def test_a_region_demonym_of_two_words_is_read_whole():
+    from gazetteer import REGION
+
+    t = _only("Latin American leaders met in Lima on Friday.", "Latin American", kind="demonym")
+    assert t.place.kind == REGION and t.place.name == "Latin America"
+    assert not [x for x in geoparse("Latin American leaders met.") if x.text == "American"]
+
+
+def test_the_capital_namesake_in_a_political_sentence():
+    from gazetteer import CITY, default_gazetteer
+
+    t = _only("Officials in Washington said the new rules would take effect in May.", "Washington")
+    index = default_gazetteer().index
+    row = next(r for r in range(len(index.name)) if index.geonameid[r] == t.place.geonameid)
+    assert t.place.kind == CITY and row in index.capitals, t.place
+    # the text can still say otherwise
+    other = _only("He moved to Washington state to pick apples.", "Washington")
+    assert other.place.kind == "admin1"
+
+
+def test_a_multi_word_country_name_is_kept_whole():
+    from gazetteer import COUNTRY
+
+    t = _only("Flights to Trinidad and Tobago resumed on Tuesday.", "Trinidad and Tobago")
+    assert t.place.kind == COUNTRY
+    # ... while "and" between two places still separates them
+    texts = [x.text for x in geoparse("Trade between Texas and Mexico grew.")]
+    assert texts == ["Texas", "Mexico"]
+
+
+@pytest.mark.parametrize("text, place_text, org_words", [
+    ("The Del Rio Police Department said two men were detained.", "Del Rio", "Police Department"),
+    ("She teaches at the University of Texas in Austin.", "Texas", "University"),
+])
+def test_a_place_inside_an_organisation_is_the_place_not_the_whole_span(text, place_text, org_words):
+    tops = geoparse(text)
+    assert not [t for t in tops if org_words.split()[0] in t.text], [t.text for t in tops]
+    t = _only(text, place_text)
+    assert t.place.kind in ("city", "admin1")
+
+
+@pytest.mark.parametrize("text, surface, near_town", [
+    ("At dawn hundreds waded across the Suchiate River on rafts.", "Suchiate River", "Ciudad Hidalgo, Chiapas"),
+    ("Hundreds pushed onto the Rodolfo Robles Bridge before police closed it.", "Rodolfo Robles Bridge",
+     "Tecún Umán"),
+    ("They waited for days at the Del Rio International Bridge.", "Del Rio International Bridge", "Del Rio, Texas"),
+])
+def test_rivers_and_border_crossings_caravans_pass_are_places(text, surface, near_town):
+    from gazetteer import BORDER, FEATURE, geocode
+
+    t = _only(text, surface)
+    assert t.place.kind in (BORDER, FEATURE)
+    assert t.place.source.startswith("curated:") and "GeoNames" in t.place.source  # the row names its source
+    town = geocode(near_town).place
+    assert haversine_km(t.place.lat, t.place.lon, town.lat, town.lon) < 10
