@@ -86,10 +86,11 @@ class Timer:
 
 @contextmanager
 def instrumented(store: Store):
-    """Time store.save, store._rebuild and the `join` journeys.store calls (restored after)."""
+    """Time store.save, store._rebuild and the join's grouping (`anchors`, as journeys.store
+    calls it), restored after."""
     t_save, t_rebuild, t_join = Timer(), Timer(), Timer()
     captured: list = []
-    orig_save, orig_join = store.save, store_mod.join
+    orig_save, orig_join = store.save, store_mod.anchors
 
     def save(extracted):
         # ingest streams extractions into save(): drain them first, so the time of
@@ -101,11 +102,11 @@ def instrumented(store: Store):
     store.save = save  # instance attributes shadow the methods
 
     store._rebuild = t_rebuild.wrap(store._rebuild)
-    store_mod.join = t_join.wrap(orig_join)
+    store_mod.anchors = t_join.wrap(orig_join)
     try:
         yield t_save, t_rebuild, t_join, captured
     finally:
-        store_mod.join = orig_join
+        store_mod.anchors = orig_join
         del store.save, store._rebuild
 
 

@@ -168,24 +168,45 @@ _REFUSED = re.compile(r"\b(?:declin\w*|refus\w*|forgo\w*|avoid\w*|abandon\w*|ins
                       r"not|never|no longer|won['’]t|didn['’]t|did not)\b(?:\s+[\w’']+){0,4}\s*$", re.I)
 
 
-def _role_for(window: str, place: Place | None = None) -> str | None:
-    if _LOCATOR.search(window):
-        return None
+@lru_cache(maxsize=8192)
+def _window_cues(window: str) -> frozenset[str]:
+    """Every cue that fires in the words before a place (searched once per window: the
+    rules and the role model's features both read them)."""
+    fired = {role for role, rx in _ROLE_CUES if rx.search(window)}
     cue_free = re.sub(r"\s+\S+\s*$", " ", window)  # the window less the cue's last word
-    if _REFUSED.search(cue_free) or _REFUSED.search(window):
+    for name, hit in (("locator", _LOCATOR.search(window)), ("from", _FROM.search(window)),
+                      ("refused", _REFUSED.search(cue_free) or _REFUSED.search(window)),
+                      ("origin_from", _ORIGIN_FROM.search(window)), ("entry_verb", _ENTRY_VERB.search(window)),
+                      ("departure_verb", _DEPARTURE_VERB.search(window))):
+        if hit:
+            fired.add(name)
+    return frozenset(fired)
+
+
+def _role_for(window: str, place: Place | None = None) -> str | None:
+    cues = _window_cues(window)
+    if "locator" in cues or "refused" in cues:
         return None
-    for role, rx in _ROLE_CUES:
-        if rx.search(window):
+    for role, _ in _ROLE_CUES:
+        if role in cues:
             return role
-    if _FROM.search(window) and not _ORIGIN_FROM.search(window):
+    if "from" in cues and "origin_from" not in cues:
         # "migrants, most from Central America": nationality, kept as origins elsewhere;
         # "crossed into Guatemala from Honduras": where they came from;
         # "set out walking early Sunday from Tapachula": where they left.
-        if _ENTRY_VERB.search(window):
+        if "entry_verb" in cues:
             return ORIGIN if place is not None and place.kind == COUNTRY else WAYPOINT
-        if _DEPARTURE_VERB.search(window):
+        if "departure_verb" in cues:
             return DEPARTURE
     return None
+
+
+@lru_cache(maxsize=4096)
+def _sentence_cues(sentence: str) -> tuple[frozenset[str], tuple[int, ...]]:
+    """Tense and origin words of a sentence, and where its crowd nouns stand (once per sentence)."""
+    flags = frozenset(name for name, rx in (("future", _FUTURE), ("perfect", _PERFECT), ("progressive", _PROGRESSIVE),
+                                            ("origin_word", _ORIGIN_WORDS)) if rx.search(sentence))
+    return flags, tuple(m.start() for m in _CARAVAN_WORDS.finditer(sentence))
 
 
 def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | None:
@@ -238,30 +259,24 @@ def stop_features(text: str, s: Sentence, t: Toponym, rule: str | None, listed: 
         f["sentence_end"] = 1.0
     if listed:
         f[f"listed={prev_role or 'none'}"] = 1.0
-    left = text[s.start:t.start]
-    for name, rx in (("future", _FUTURE), ("perfect", _PERFECT), ("progressive", _PROGRESSIVE),
-                     ("origin_word", _ORIGIN_WORDS)):
-        if rx.search(s.text):
-            f[name] = 1.0
-    window = text[max(s.start, t.start - 90):t.start]
-    for role, rx in _ROLE_CUES:  # every cue family that fires, not only the rules' first
-        if rx.search(window):
+    flags, nouns = _sentence_cues(s.text)
+    for name in flags:
+        f[name] = 1.0
+    cues = _window_cues(text[max(s.start, t.start - 90):t.start])
+    for role, _ in _ROLE_CUES:  # every cue family that fires, not only the rules' first
+        if role in cues:
             f[f"cue={role}"] = 1.0
-    if _FROM.search(window):
-        f["cue=from"] = 1.0
+    for name, feature in (("from", "cue=from"), ("locator", "locator"), ("refused", "refused")):
+        if name in cues:
+            f[feature] = 1.0
     if _NEXT_STOP.match(text, t.end):
         f["cue=next_stop"] = 1.0
-    if _LOCATOR.search(window):
-        f["locator"] = 1.0
-    if _REFUSED.search(window):
-        f["refused"] = 1.0
-    nouns = [m for m in _CARAVAN_WORDS.finditer(s.text)]
     if nouns:
-        gap = min(abs(s.start + m.start() - t.start) for m in nouns)
+        gap = min(abs(s.start + n - t.start) for n in nouns)
         f["caravan_near" if gap < 40 else "caravan_mid" if gap < 120 else "caravan_far"] = 1.0
     else:
         f["caravan_none"] = 1.0
-    if t.start - s.start < len(left) and t.start < 300:
+    if t.start < 300:  # in the lead: the headline, dateline and first sentence
         f["lead"] = 1.0
     if t.text.isupper() and len(t.text) > 3:
         f["upper"] = 1.0
