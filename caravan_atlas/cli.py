@@ -453,14 +453,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _open_store(url: str | None):
-    from journeys.store import Store
+    from journeys.store import Store, default_url, mask_secrets, mask_url
 
     if url and "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"
     try:
+        url = url or default_url()
         return Store(url)
     except Exception as e:  # a bad URL or an unreachable database: one line, nothing touched
-        raise CliError(f"store {url or '(default)'}: cannot open ({_one_line(str(e))[:200]})") from None
+        # The URL may hold a password: never echoed, in the URL or in the driver's message.
+        shown = mask_url(url) if url else "(default)"
+        raise CliError(f"store {shown}: cannot open ({mask_secrets(_one_line(str(e)), url or '')[:200]})") from None
 
 
 def add_reextract(sub, common) -> None:

@@ -267,6 +267,13 @@ def main() -> None:
     except FileNotFoundError as exc:
         st.error(str(exc))
         st.stop()
+    except Exception as exc:  # a store that cannot be opened: one line, its password masked
+        if "://" not in location:
+            raise
+        from journeys.store import mask_secrets, mask_url
+        st.error(f"The store {mask_url(location)} cannot be opened: "
+                 f"{mask_secrets(' '.join(str(exc).split()), location)[:300]}")
+        st.stop()
     acc = editor_ui.access(_secrets(), location)
     ss = st.session_state
     if not ss.get("_seeded"):

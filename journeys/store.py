@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,6 +174,28 @@ def default_url() -> str:
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "caravan-atlas"
     base.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{base / 'store.sqlite'}"
+
+
+_URL_PASSWORD = re.compile(r"(?P<pre>^[^:/?#]+://[^:/?#@]*:)(?P<pw>[^@]*)(?P<post>@)")
+
+
+def mask_url(url: str) -> str:
+    """A store URL fit for a message: its password shown as ***, even when the URL is
+    too broken for SQLAlchemy to read."""
+    m = _URL_PASSWORD.search(url or "")
+    return _URL_PASSWORD.sub(r"\g<pre>***\g<post>", url, count=1) if m and m["pw"] else (url or "")
+
+
+def mask_secrets(text: str, url: str) -> str:
+    """`text` (an error message) with the URL's password (as written or decoded) masked."""
+    from urllib.parse import unquote
+
+    m = _URL_PASSWORD.search(url or "")
+    out = text.replace(url, mask_url(url)) if url else text
+    if m and m["pw"]:
+        for pw in {m["pw"], unquote(m["pw"])}:
+            out = out.replace(pw, "***")
+    return out
 
 
 @dataclass

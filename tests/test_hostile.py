@@ -107,3 +107,47 @@ def test_places_csv_neutralises_formulas(formula):
     cells = _csv_cells(overview.places_csv([row]))
     assert not [c for c in cells if _live_formula(c)]
     assert "-92.3" in cells
+
+
+# --------------------------------------------------------------------------- 9. a store URL's password
+
+SECRET = "S3cret-Pw"
+
+
+@pytest.mark.parametrize("url", [
+    f"postgresql+psycopg://caravan:{SECRET}@127.0.0.1:9/nodb",  # nothing listens: connection refused
+    f"postgresql+psycopg://caravan:{SECRET}@127.0.0.1:port/nodb",  # not a URL SQLAlchemy can read
+    f"nosuchdb://caravan:{SECRET}@127.0.0.1/nodb",  # no such dialect
+    f"postgresql+psycopg://caravan:{SECRET}%40x@127.0.0.1:9/nodb",  # a quoted character in it
+    f"postgresql+psycopg://caravan:{SECRET}@[::1/nodb",  # broken host
+])
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_a_store_password_is_never_echoed(url, how, tmp_path):
+    from hostile_support import cli, error_lines
+
+    seed = "seeds/000_8cc5013a2fc87902.txt"
+    if how == "option":
+        p = cli("ingest", seed, "--store", url, "--workers", "0")
+    else:
+        p = cli("ingest", seed, "--workers", "0", env={"CARAVAN_ATLAS_STORE": url})
+    assert p.returncode == 2
+    [line] = error_lines(p)
+    assert "cannot open" in line and "caravan:***@" in line, line
+    assert SECRET not in p.stderr_text + p.stdout_text
+
+
+def test_the_dashboard_masks_a_store_password(monkeypatch):
+    pytest.importorskip("streamlit")
+    from apptest_support import APP
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import data
+
+    tried()
+    monkeypatch.delenv(data.DOCUMENT_ENV, raising=False)
+    monkeypatch.delenv(data.ARTICLES_DIR_ENV, raising=False)
+    monkeypatch.setenv(data.STORE_ENV, f"postgresql+psycopg://caravan:{SECRET}@127.0.0.1:9/nodb")
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = " ".join(e.value for e in at.error)
+    assert "caravan:***@127.0.0.1:9/nodb" in shown and SECRET not in shown
