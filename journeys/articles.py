@@ -152,6 +152,8 @@ def _load_sidecar(path: Path) -> dict:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ArticleError(path, f"sidecar {sidecar.name} is unreadable: {exc}") from None
+    except RecursionError:  # [[[[...]]]] 100,000 deep: the parser's stack, not ours, gives out
+        raise ArticleError(path, f"sidecar {sidecar.name} is unreadable: nested too deeply") from None
     if not isinstance(data, dict):
         raise ArticleError(path, f"sidecar {sidecar.name} must map file names to objects")
     entry = data.get(path.name, data.get(path.stem))

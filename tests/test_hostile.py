@@ -151,3 +151,29 @@ def test_the_dashboard_masks_a_store_password(monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     shown = " ".join(e.value for e in at.error)
     assert "caravan:***@127.0.0.1:9/nodb" in shown and SECRET not in shown
+
+
+# --------------------------------------------------------------------------- 7. metadata.json nested deep
+
+ARTICLE = ("The caravan of about 3,000 migrants left Tapachula on Monday, heading for Mexico City, "
+           "organizers said.\n")
+
+
+DEEP = 100_000
+
+
+@pytest.mark.parametrize("sidecar", [
+    "[" * DEEP + "]" * DEEP,
+    '{"a":' * DEEP + "1" + "}" * DEEP,
+    '{"x.txt": {"title": ' + "[" * DEEP + "]" * DEEP + "}}",
+], ids=["lists", "objects", "inside-the-entry"])
+def test_a_deeply_nested_sidecar_is_one_error_per_file(tmp_path, sidecar):
+    from hostile_support import cli, error_lines
+
+    (tmp_path / "x.txt").write_text(ARTICLE)
+    (tmp_path / "metadata.json").write_text(sidecar)
+    for cmd in (["extract"], ["ingest", "--workers", "0", "--store", str(tmp_path / "s.sqlite")]):
+        p = cli(*cmd, str(tmp_path))
+        assert p.returncode == 2
+        [line] = error_lines(p)
+        assert "x.txt" in line and "metadata.json" in line and "nested too deeply" in line, line
