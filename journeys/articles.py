@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,11 +29,30 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 _KNOWN_KEYS = ("title", "outlet", "published", "url")
 
 
+def shown_path(path) -> str:
+    """A path fit for a message or a store: bytes that are not UTF-8 in a file name
+    (kept by Python as lone surrogates) are shown escaped, `bad\\xff.txt`."""
+    s = str(path)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = os.fsencode(s).decode("utf-8", "backslashreplace")
+    return s
+
+
+def utf8_name(path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ArticleError(ValueError):
     """A file that cannot be read as an article; str() is one line naming the file."""
 
     def __init__(self, path, message: str):
-        self.path = str(path)
+        self.path = shown_path(path)
         # One line, whatever the cause: callers log it next to many others.
         self.message = " ".join(str(message).split())
         super().__init__(f"{self.path}: {self.message}")
@@ -168,6 +188,8 @@ def _read_bytes(path) -> bytes:
     """The raw bytes of an article file, or ArticleError for what is refused before
     reading: missing, a folder, an unsupported type, over MAX_BYTES."""
     p = Path(path)
+    if not utf8_name(p):  # its name could be neither stored nor quoted
+        raise ArticleError(p, "file name is not valid UTF-8 (rename the file to store it)")
     if not p.exists():
         raise ArticleError(p, "file not found")
     if p.is_dir():

@@ -32,7 +32,7 @@ def extract_files(paths: Iterable[str | Path], published: _dt.date | None = None
         try:
             done.append(extract_article(read_article(p, published=published)))
         except ArticleError as e:
-            failed.append((str(p), e.message))
+            failed.append((e.path, e.message))
     return done, failed
 
 
@@ -76,7 +76,7 @@ def ingest(paths: Iterable[str | Path], store: Store, published: _dt.date | None
                 a = Article(id=stem, path=str(p), title=None, outlet=None, published=None, url=None,
                             content_hash=digest)
         except ArticleError as e:
-            failed.append((str(p), e.message))
+            failed.append((e.path, e.message))
             continue
         if a.content_hash in known:
             result.unchanged.append(a.id)

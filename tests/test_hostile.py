@@ -177,3 +177,42 @@ def test_a_deeply_nested_sidecar_is_one_error_per_file(tmp_path, sidecar):
         assert p.returncode == 2
         [line] = error_lines(p)
         assert "x.txt" in line and "metadata.json" in line and "nested too deeply" in line, line
+
+
+# --------------------------------------------------------------------------- 2. a file name that is not UTF-8
+
+def _seed_bytes(i: int = 0) -> bytes:
+    from hostile_support import ROOT
+    return sorted((ROOT / "seeds").glob("*.txt"))[i].read_bytes()
+
+
+def _stored_ids(url: str) -> set[str]:
+    from journeys.store import Store
+    return Store(url).article_ids()
+
+
+@pytest.mark.parametrize("workers", ["0", "1"])
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_stored(tmp_path, workers):
+    import os
+
+    from hostile_support import TALLY, cli, error_lines
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(_seed_bytes(0))
+    bad = os.path.join(os.fsencode(folder), b"bad\xff name.txt")
+    with open(bad, "wb") as f:
+        f.write(_seed_bytes(1))
+    store = tmp_path / "s.sqlite"
+    p = cli("ingest", str(folder), "--store", str(store), "--workers", workers)
+    assert p.returncode == 2
+    [line] = error_lines(p)
+    assert "bad\\xff name.txt" in line and "not valid UTF-8" in line, line
+    stored = _stored_ids(f"sqlite:///{store}")
+    if stored != {"good"}:
+        TALLY["lost"] += 1
+    assert stored == {"good"}
+    p = cli("extract", str(folder))
+    assert p.returncode == 2
+    [line] = error_lines(p)
+    assert "bad\\xff name.txt" in line and "not valid UTF-8" in line, line
