@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 import time
 from pathlib import Path
@@ -82,7 +83,12 @@ def read_text_input(path: str) -> tuple[str, str]:
     if not p.exists():
         raise CliError(f"{path}: file not found")
     try:
-        data = p.read_bytes()
+        # Non-blocking: a FIFO must not wait for a writer; only a regular file is read.
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise CliError(f"{path}: not a regular file (a FIFO, device or socket): refused")
+            data = fh.read()
     except PermissionError:
         raise CliError(f"{path}: permission denied") from None
     except OSError as e:

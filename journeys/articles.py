@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -184,9 +185,75 @@ def _load_sidecar(path: Path) -> dict:
     return entry
 
 
+class RefusedPath(type(Path())):
+    """An entry of a folder that is refused before reading; `refusal` says why. Reading it
+    (read_article, identify) raises ArticleError with that reason."""
+    refusal = ""
+
+
+def refused(path, reason: str) -> RefusedPath:
+    r = RefusedPath(path)
+    r.refusal = reason
+    return r
+
+
+def _kind(mode: int) -> str:
+    return ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a folder" if stat.S_ISDIR(mode) else "not a file")
+
+
+def folder_entries(root) -> list[Path]:
+    """The article files in a folder and its subfolders, sorted, plus a RefusedPath for each
+    entry that is refused, never silently skipped: a link (to a file or a folder) that
+    leads outside the folder, a broken link, anything that is not a regular file (a FIFO
+    would block, /dev/zero never ends), and a subfolder that cannot be read."""
+    root = Path(root)
+    real_root = root.resolve()
+    out: list[Path] = []
+
+    def unreadable(err: OSError) -> None:
+        out.append(refused(err.filename, f"cannot read folder ({err.strerror or err}); its files were not read"))
+
+    for d, dirs, files in os.walk(root, onerror=unreadable):  # never follows a linked folder
+        for name in dirs:
+            sub = Path(d) / name
+            if sub.is_symlink() and not _inside(sub, real_root):
+                out.append(refused(sub, "a link to a folder outside the folder: refused"))
+        for name in files:
+            f = Path(d) / name
+            if f.suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            if f.is_symlink() and not f.exists():
+                out.append(refused(f, "a broken link: refused"))
+                continue
+            try:
+                mode = f.stat().st_mode
+            except OSError as exc:
+                out.append(refused(f, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            if not stat.S_ISREG(mode):
+                out.append(refused(f, f"not a regular file ({_kind(mode)}): refused"))
+            elif f.is_symlink() and not _inside(f, real_root):
+                out.append(refused(f, "a link to a file outside the folder: refused"))
+            else:
+                out.append(f)
+    return sorted(out)
+
+
+def _inside(link: Path, real_root: Path) -> bool:
+    try:
+        return link.resolve(strict=True).is_relative_to(real_root)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
 def _read_bytes(path) -> bytes:
     """The raw bytes of an article file, or ArticleError for what is refused before
-    reading: missing, a folder, an unsupported type, over MAX_BYTES."""
+    reading: missing, a folder, an unsupported type, not a regular file (a FIFO, a
+    device), over MAX_BYTES, an entry its folder refused (RefusedPath)."""
+    if getattr(path, "refusal", None):
+        raise ArticleError(path, path.refusal)
     p = Path(path)
     if not utf8_name(p):  # its name could be neither stored nor quoted
         raise ArticleError(p, "file name is not valid UTF-8 (rename the file to store it)")
@@ -197,10 +264,16 @@ def _read_bytes(path) -> bytes:
     if p.suffix.lower() not in ARTICLE_SUFFIXES:
         raise ArticleError(p, f"unsupported file type {p.suffix or '(none)'!r} (expected .txt, .md or .html)")
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ArticleError(p, f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
-        raw = p.read_bytes()
+        # Non-blocking: opening a FIFO must not wait for a writer; then only a regular file
+        # is read, and never more than the limit (a link to /dev/zero has size 0).
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise ArticleError(p, f"not a regular file ({_kind(st.st_mode)}): refused")
+            if st.st_size > MAX_BYTES:
+                raise ArticleError(p, f"file is {st.st_size} bytes, over the {MAX_BYTES}-byte limit")
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ArticleError(p, f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:  # the file grew between stat and read
@@ -241,7 +314,7 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
     Raises ArticleError for anything that is not a usable article.
     """
     p = Path(path)
-    raw = _read_bytes(p)
+    raw = _read_bytes(path)
 
     decoded, fallback = _decode(raw, p)
     if _looks_binary(decoded):

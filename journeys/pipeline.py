@@ -5,7 +5,7 @@ import datetime as _dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .articles import ARTICLE_SUFFIXES, Article, ArticleError, identify, read_article
+from .articles import Article, ArticleError, RefusedPath, folder_entries, identify, read_article
 from .parallel import extract_serial
 from .extract import ArticleExtraction, extract_article
 from .join import join
@@ -13,11 +13,17 @@ from .store import IngestResult, Store, unique_id
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Folders become the article files inside them (sorted); files stay as given."""
+    """Folders become the article files inside them (sorted); files stay as given. What a
+    folder holds that is refused (links leading out of it, FIFOs, devices, unreadable
+    subfolders: `articles.folder_entries`) is listed too, so reading it reports it."""
     out: list[Path] = []
-    for p in map(Path, paths):
+    for p in paths:
+        if isinstance(p, RefusedPath):  # expanded once already: keep its reason
+            out.append(p)
+            continue
+        p = Path(p)
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
+            out += folder_entries(p)
         else:
             out.append(p)
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +217,116 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_stored(tmp_path, 
     assert p.returncode == 2
     [line] = error_lines(p)
     assert "bad\\xff name.txt" in line and "not valid UTF-8" in line, line
+
+
+# --------------------------------------------------------------------------- 6. links, FIFOs, devices, unreadable folders
+
+def _unprivileged(cmd: list[str]) -> list[str]:
+    """`cmd` run as a user that file permissions apply to (root reads a mode-000 folder)."""
+    import os
+    import shutil
+    if os.geteuid() != 0:
+        return cmd
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: cannot make a folder unreadable")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+
+
+@pytest.fixture
+def hostile_folder(tmp_path):
+    """A folder of one good article and every kind of entry that must be refused."""
+    import os
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_bytes(_seed_bytes(2))  # an article, but not in the folder
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes(_seed_bytes(0))
+    (folder / "inner-link.txt").symlink_to(folder / "good.txt")  # stays inside: the same article
+    (folder / "leak.txt").symlink_to(outside / "secret.txt")
+    (folder / "leak-dir").symlink_to(outside, target_is_directory=True)
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "broken.txt").symlink_to(tmp_path / "nothing-here.txt")
+    os.mkfifo(folder / "fifo.txt")
+    return folder
+
+
+def test_a_folder_refuses_links_out_fifos_and_devices_each_reported(hostile_folder, tmp_path):
+    from hostile_support import TALLY, cli, error_lines
+
+    tried(6)
+    store = tmp_path / "s.sqlite"
+    p = cli("ingest", str(hostile_folder), "--store", str(store), "--workers", "0", timeout=120)
+    assert p.returncode == 2
+    lines = error_lines(p)
+    by_name = {l.split(": ")[2].rsplit("/", 1)[-1]: l for l in lines}
+    assert set(by_name) == {"leak.txt", "leak-dir", "zero.txt", "broken.txt", "fifo.txt"}, lines
+    assert "outside the folder" in by_name["leak.txt"] and "outside the folder" in by_name["leak-dir"]
+    assert "not a regular file" in by_name["zero.txt"] and "character device" in by_name["zero.txt"]
+    assert "not a regular file" in by_name["fifo.txt"] and "FIFO" in by_name["fifo.txt"]
+    assert "broken link" in by_name["broken.txt"]
+    stored = _stored_ids(f"sqlite:///{store}")
+    if stored != {"good"}:
+        TALLY["lost"] += 1
+    assert stored == {"good"}  # not the file outside; the inner link is the same text: unchanged
+
+
+@pytest.mark.parametrize("name", ["zero.txt", "fifo.txt"])
+@pytest.mark.parametrize("cmd", ["extract", "ingest", "geoparse"])
+def test_a_fifo_or_device_named_directly_is_refused_at_once(hostile_folder, tmp_path, name, cmd):
+    from hostile_support import cli, error_lines
+
+    extra = ["--store", str(tmp_path / "s.sqlite"), "--workers", "0"] if cmd == "ingest" else []
+    p = cli(cmd, str(hostile_folder / name), *extra, timeout=60)
+    assert p.returncode == 2
+    [line] = error_lines(p)
+    assert name in line and "not a regular file" in line, line
+
+
+def test_an_unreadable_subfolder_is_reported_not_skipped(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from hostile_support import ROOT, TALLY
+
+    tried()
+    base = Path(tempfile.mkdtemp(prefix="caravan-atlas-hostile-"))
+    try:
+        os.chmod(base, 0o777)
+        folder = base / "in"
+        (folder / "locked").mkdir(parents=True)
+        (folder / "good.txt").write_bytes(_seed_bytes(0))
+        (folder / "locked" / "hidden.txt").write_bytes(_seed_bytes(1))
+        os.chmod(folder, 0o755)
+        os.chmod(folder / "good.txt", 0o644)
+        os.chmod(folder / "locked", 0o000)
+        cache = base / "cache"  # the gazetteer index, where that user can read it
+        cache.mkdir()
+        from gazetteer.index import index_path
+        shutil.copy(index_path(), cache / index_path().name)
+        os.chmod(cache / index_path().name, 0o644)
+        os.chmod(cache, 0o777)
+        env = {**os.environ, "CARAVAN_ATLAS_CACHE": str(cache), "HOME": str(base), "PYTHONDONTWRITEBYTECODE": "1"}
+        out = subprocess.run(_unprivileged([sys.executable, "-m", "caravan_atlas", "ingest", str(folder), "--store",
+                                            str(base / "s.sqlite"), "--workers", "0"]),
+                             capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+        assert "Traceback" not in out.stderr, out.stderr
+        assert out.returncode == 2, out.stderr
+        lines = [l for l in out.stderr.splitlines() if "error:" in l]
+        assert len(lines) == 1, out.stderr
+        [line] = lines
+        assert "locked" in line and "cannot read folder" in line, line
+        os.chmod(folder / "locked", 0o755)
+        stored = _stored_ids(f"sqlite:///{base / 's.sqlite'}")
+        if stored != {"good"}:
+            TALLY["lost"] += 1
+        assert stored == {"good"}
+    finally:
+        for d, dirs, _ in os.walk(base):
+            for x in dirs:
+                os.chmod(os.path.join(d, x), 0o755)
+        shutil.rmtree(base, ignore_errors=True)
