@@ -330,3 +330,33 @@ def test_an_unreadable_subfolder_is_reported_not_skipped(tmp_path):
             for x in dirs:
                 os.chmod(os.path.join(d, x), 0o755)
         shutil.rmtree(base, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- 8. geoparse's size limit
+
+@pytest.mark.parametrize("where", ["file", "stdin"])
+def test_geoparse_refuses_text_over_the_limit_at_once(tmp_path, where):
+    import subprocess
+    import sys
+
+    from hostile_support import ROOT, bounded, tried
+    from journeys.articles import MAX_BYTES
+
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        line = b"The caravan left Tapachula for Huixtla and Escuintla on Monday. " * 16 + b"\n"
+        while f.tell() <= 5 * MAX_BYTES:  # 50 MB
+            f.write(line)
+    tried()
+    with bounded(30, "geoparse of 50 MB"):
+        if where == "file":
+            p = subprocess.run([sys.executable, "-m", "caravan_atlas", "geoparse", str(big)], capture_output=True,
+                               text=True, timeout=60, cwd=ROOT)
+        else:
+            with open(big, "rb") as f:
+                p = subprocess.run([sys.executable, "-m", "caravan_atlas", "geoparse", "-"], stdin=f,
+                                   capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    [line] = p.stderr.splitlines()
+    assert line.startswith("caravan-atlas: error: ") and f"over the {MAX_BYTES}-byte limit" in line, line
+    assert (str(big) if where == "file" else "<stdin>") in line
