@@ -508,7 +508,7 @@ class Store:
     def correct(self, action: str, payload: dict, editor: str, note: str | None = None) -> int:
         """Record one correction and rebuild, in one transaction; returns its id. Raises
         CorrectionError (nothing stored) when it is malformed or finds nothing to act on."""
-        validate(action, payload, editor)
+        validate(action, payload, editor, note)
         now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
         with self.engine.begin() as conn:
             keys = Correction(action, payload, editor, now).facts()

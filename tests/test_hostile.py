@@ -360,3 +360,97 @@ def test_geoparse_refuses_text_over_the_limit_at_once(tmp_path, where):
     [line] = p.stderr.splitlines()
     assert line.startswith("caravan-atlas: error: ") and f"over the {MAX_BYTES}-byte limit" in line, line
     assert (str(big) if where == "file" else "<stdin>") in line
+
+
+# --------------------------------------------------------------------------- 12. Store.correct
+
+@pytest.fixture(scope="module")
+def seeded_sqlite(tmp_path_factory):
+    """One SQLite store of the seeds, shared by the correction cases (each leaves it as it was)."""
+    from hostile_support import ROOT
+    from journeys.pipeline import ingest
+    from journeys.store import Store
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('corr') / 's.sqlite'}")
+    ingest([ROOT / "seeds"], store)
+    return store
+
+
+def _a_fact(store) -> str:
+    return next(o["fact"] for c in store.document(with_text=False)["caravans"] for o in c["observations"]
+                if o["place"])
+
+
+MB = "x" * 1_000_000
+
+
+def _bad_corrections(fact: str) -> list[tuple]:
+    """(action, payload, editor, note) that must each be refused with one clear line."""
+    place = {"name": "Tapachula", "lat": 14.9, "lon": -92.26}
+    edit = lambda ch: ("edit", {"fact": fact, "changes": ch}, "Ana", None)  # noqa: E731
+    return [
+        ("edit", "not a dict", "Ana", None), ("edit", None, "Ana", None), ("edit", [fact], "Ana", None),
+        (5, {"fact": fact}, "Ana", None), (None, {"fact": fact}, "Ana", None), (["reject"], {"fact": fact}, "Ana", None),
+        ("reject", {"fact": fact}, 5, None), ("reject", {"fact": fact}, None, None), ("reject", {"fact": fact}, MB, None),
+        ("reject", {"fact": fact}, "Ana\x00", None), ("reject", {"fact": fact}, "Ana", MB),
+        ("reject", {"fact": fact}, "Ana", 5),
+        edit("a string"), edit([["role", "waypoint"]]), edit(None), edit({}), edit({"colour": "red"}),
+        edit({"role": ["departure"]}), edit({"role": None}), edit({"date": 20211010}), edit({"date": "2021-13-45"}),
+        edit({"date_precision": ["day"]}), edit({"size_low": 1.5}), edit({"size_low": "3000"}),
+        edit({"size_low": True}), edit({"size_low": 10**30}), edit({"size_low": -1}),
+        edit({"size_low": 10, "size_high": 5}),
+        edit({"place": "Tapachula"}), edit({"place": ["Tapachula"]}), edit({"place": {"lat": 14.9, "lon": -92.26}}),
+        edit({"place": {**place, "name": ""}}), edit({"place": {**place, "name": "  "}}),
+        edit({"place": {**place, "name": MB}}), edit({"place": {**place, "name": 5}}),
+        edit({"place": {**place, "lat": "nan"}}), edit({"place": {**place, "lon": float("inf")}}),
+        edit({"place": {**place, "lat": 91}}), edit({"place": {**place, "lat": None}}),
+        edit({"place": {**place, "lat": True}}), edit({"place": {**place, "country_code": MB}}),
+        edit({"place": {**place, "kind": ["city"]}}), edit({"place": {**place, "admin1": 5}}),
+        edit({"place": {**place, "name": "Tapa\x00chula"}}),
+        ("reject", {"fact": [fact]}, "Ana", None), ("reject", {"fact": {"k": fact}}, "Ana", None),
+        ("reject", {"fact": 5}, "Ana", None), ("reject", {"fact": ""}, "Ana", None), ("reject", {}, "Ana", None),
+        ("restore", {"fact": MB}, "Ana", None),
+        ("move", {"fact": fact, "to": [fact]}, "Ana", None), ("move", {"fact": fact, "to": 5}, "Ana", None),
+        ("move", {"fact": fact, "label": MB}, "Ana", None), ("move", {"fact": fact, "label": 5}, "Ana", None),
+        ("rename", {"anchor": fact, "label": MB}, "Ana", None), ("rename", {"anchor": fact, "label": 5}, "Ana", None),
+        ("rename", {"anchor": fact, "label": ["a"]}, "Ana", None), ("rename", {"anchor": fact, "label": "a\x00"}, "Ana", None),
+        ("rename", {"anchor": [fact], "label": "x"}, "Ana", None),
+        ("merge", {"anchor": fact, "other": [fact]}, "Ana", None), ("merge", {"anchor": 5, "other": fact}, "Ana", None),
+        ("split", {"facts": fact}, "Ana", None), ("split", {"facts": [fact, [fact]]}, "Ana", None),
+        ("split", {"facts": {fact: 1}}, "Ana", None), ("split", {"facts": [fact], "label": MB}, "Ana", None),
+        ("split", {"facts": [fact] * 100_001}, "Ana", None),
+    ]
+
+
+def test_malformed_corrections_are_refused_with_one_line_and_nothing_stored(seeded_sqlite):
+    from journeys.corrections import CorrectionError
+
+    store = seeded_sqlite
+    fact = _a_fact(store)
+    before, before_corrections = store.document(with_text=False), store.corrections()
+    refused = []
+    for action, payload, editor, note in _bad_corrections(fact):
+        tried()
+        try:
+            store.correct(action, payload, editor=editor, note=note)
+        except CorrectionError as e:
+            msg = str(e)
+            assert "\n" not in msg and 0 < len(msg) <= 300, msg
+            refused.append(msg)
+        except Exception as e:  # anything else is what a caller would see as a traceback
+            raise AssertionError(f"{action!r} {str(payload)[:200]}: {type(e).__name__}: {str(e)[:300]}") from None
+        else:
+            raise AssertionError(f"accepted: {action!r} {str(payload)[:200]} editor={str(editor)[:40]!r}")
+    assert store.corrections() == before_corrections
+    assert store.document(with_text=False) == before
+    assert len(refused) == len(_bad_corrections(fact))
+
+
+def test_a_well_formed_correction_is_still_accepted(seeded_sqlite):
+    store = seeded_sqlite
+    fact = _a_fact(store)
+    cid = store.correct("edit", {"fact": fact, "changes": {"place": {"name": "Tapachula", "lat": 14.9, "lon": -92.26,
+                                                                       "country_code": "MX", "admin1": "Chiapas",
+                                                                       "kind": "city"}, "role": "waypoint",
+                                                            "date": None}}, editor="Ana", note="checked")
+    assert [c["id"] for c in store.corrections()] == [cid]
