@@ -23,6 +23,7 @@ from pathlib import Path
 
 MAX_BYTES = 10_000_000  # the dashboard's upload limit too
 NEAR_DUPLICATE_LIMIT = 5_000  # sentences; beyond this only exact repeats are flagged
+NEAR_DUPLICATE_CANDIDATES = 32  # the latest earlier sentences of similar length compared with each one
 SIDECAR_NAME = "metadata.json"
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 HTML_SUFFIXES = (".html", ".htm")
@@ -451,6 +452,16 @@ def _is_furniture(text: str) -> bool:
     return bool(_ANY_FURNITURE.search(t))
 
 
+def _ends_with_punctuation(text: str, start: int, end: int) -> bool:
+    """text[start:end] ends with . ! ? : ; a closing quote or bracket, then only whitespace
+    (looked at from the end: a paragraph joined from 5,000 wrapped lines is not read again
+    for each one)."""
+    j = end
+    while j > start and text[j - 1].isspace():
+        j -= 1
+    return j > start and text[j - 1] in ".!?:;\"”’)"
+
+
 def _logical_lines(text: str):
     """(start, end, is_bullet) of non-blank lines; a hard-wrapped line that continues
     in lower case on the next line is joined to it (one paragraph, one span)."""
@@ -471,7 +482,7 @@ def _logical_lines(text: str):
             and not bullet
             and not out[-1][2]
             and seg.lstrip()[:1].islower()
-            and not re.search(r"[.!?:;\"”’)]\s*$", text[out[-1][0]:out[-1][1]])
+            and not _ends_with_punctuation(text, out[-1][0], out[-1][1])
         ):
             out[-1][1] = e  # continuation of a wrapped line
         else:
@@ -585,13 +596,13 @@ def _near_duplicate(a: str, b: str) -> bool:
     if min(len(wa), len(wb)) < 6 or abs(len(wa) - len(wb)) > 2:
         return False
     # Cheap first: a few typos change a few words; most sentence pairs share few words.
-    if len(set(wa) ^ set(wb)) > 8:
+    sa, sb = set(wa), set(wb)
+    if len(sa ^ sb) > 8:
         return False
-    sm = SequenceMatcher(None, a, b)
-    if sm.real_quick_ratio() < 0.9 or sm.quick_ratio() < 0.9 or sm.ratio() < 0.9:
-        return False
-    only_a = [w for w in wa if w not in set(wb)]
-    only_b = [w for w in wb if w not in set(wa)]
+    # Then the words that differ (a few, cheap to compare) and only then the characters of
+    # the whole sentences (costly: lines alike but for their numbers made this quadratic).
+    only_a = [w for w in wa if w not in sb]
+    only_b = [w for w in wb if w not in sa]
     for w in only_a:
         if w in _SMALL_WORDS:
             continue
@@ -602,7 +613,8 @@ def _near_duplicate(a: str, b: str) -> bool:
             continue
         if not any(_typo_pair(w, v) for v in only_a):
             return False
-    return True
+    sm = SequenceMatcher(None, a, b)
+    return not (sm.real_quick_ratio() < 0.9 or sm.quick_ratio() < 0.9 or sm.ratio() < 0.9)
 
 
 _PICTURE_WORDS = re.compile(
@@ -678,7 +690,11 @@ def segment(text: str) -> list[Sentence]:
         nwords = n.count(" ") + 1
         root = None
         if fuzzy and nwords >= 6:
-            candidates = sorted(j for k in range(nwords - 2, nwords + 3) for j in roots_by_len.get(k, ()))
+            # The latest NEAR_DUPLICATE_CANDIDATES first occurrences of each similar length:
+            # all of them in an article (a few hundred sentences), a bounded number in a
+            # long list of alike lines (comparing each with all was quadratic).
+            candidates = sorted(j for k in range(nwords - 2, nwords + 3)
+                                for j in roots_by_len.get(k, ())[-NEAR_DUPLICATE_CANDIDATES:])[-NEAR_DUPLICATE_CANDIDATES:]
             root = next((j for j in candidates if _near_duplicate(norms[j], n)), None)
         if root is None:
             first_by_norm[n] = i

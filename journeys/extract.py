@@ -14,6 +14,7 @@ Reading order, as a careful reader does it:
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from functools import lru_cache
@@ -210,6 +211,19 @@ def route_prior() -> Context:
     return ctx
 
 
+class _Spans(list):
+    """Toponyms in text order, with those inside a sentence found by bisection: looking
+    through all of them for every sentence was quadratic in a long article."""
+
+    def __init__(self, items):
+        super().__init__(sorted(items, key=lambda t: t.start))
+        self._starts = [t.start for t in self]
+
+    def within(self, start: int, end: int) -> list:
+        lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+        return [t for t in self[lo:hi] if t.end <= end]
+
+
 class Extractor:
     def __init__(self):
         self.gaz = default_gazetteer()
@@ -219,12 +233,13 @@ class Extractor:
         text = article.text
         sentences = segment(text)
         toponyms = geoparse(text, prior=self.prior)
-        places = [t for t in toponyms if t.kind == "place"]
+        places = _Spans(t for t in toponyms if t.kind == "place")
+        spans = _Spans(toponyms)
         state = _State(article)
         for k, s in enumerate(sentences):
             if s.furniture or s.duplicate_of is not None:
                 continue
-            self._sentence(state, s, places, toponyms)
+            self._sentence(state, s, places, spans)
         caravans = [c for c in state.caravans if c.observations]
         for c in caravans:
             _finish(c, article)
@@ -237,7 +252,7 @@ class Extractor:
         if not _CARAVAN_WORDS.search(s.text) and not sizes:
             state.background = None
             return
-        in_s = [t for t in places if s.start <= t.start and t.end <= s.end and not _is_dateline(text, t)]
+        in_s = [t for t in places.within(s.start, s.end) if not _is_dateline(text, t)]
         in_s = self._border_mentions(s, in_s)
         in_s = _unknown_places(s, in_s)
         dates = find_dates(s.text, art.published, offset=s.start)
@@ -363,8 +378,8 @@ class Extractor:
         m = _NAMED.search(s.text)
         if m and c.name is None and re.search(r"\b(?:caravan|march|group)\b", s.text[:m.start()][-80:], re.I):
             c.name = m.group(1).strip(" ,")
-        for t in toponyms:
-            if not (s.start <= t.start and t.end <= s.end) or t.place is None:
+        for t in toponyms.within(s.start, s.end):
+            if t.place is None:
                 continue
             if t.kind == "demonym":
                 after = s.text[t.end - s.start:t.end - s.start + 12]

@@ -454,3 +454,70 @@ def test_a_well_formed_correction_is_still_accepted(seeded_sqlite):
                                                                        "kind": "city"}, "role": "waypoint",
                                                             "date": None}}, editor="Ana", note="checked")
     assert [c["id"] for c in store.corrections()] == [cid]
+
+
+# --------------------------------------------------------------------------- 3. time linear in the length
+
+def test_size_parsing_of_a_sentence_of_10000_figures_is_quick():
+    from hostile_support import bounded
+    from journeys.sizes import MAX_FIGURES, find_sizes
+
+    tried()
+    s = "About " + ", ".join(f"{1000 + i:,} migrants" for i in range(10_000)) + " left Tapachula."
+    with bounded(5, "find_sizes, 10,000 figures"):  # 2,000 took 25 s; 10,000 minutes
+        sizes = find_sizes(s)
+    assert len(sizes) == MAX_FIGURES  # a list, not prose: its first figures are read
+    assert sizes[0].low == 1000 and sizes[0].is_caravan_size
+
+
+def test_sizes_in_a_long_sentence_read_as_in_a_short_one():
+    from journeys.sizes import find_sizes
+
+    tried()
+    short = "A caravan of about 3,000 migrants left Tapachula on Monday."
+    padded = "x " * 3000 + short
+    a, b = find_sizes(short), find_sizes(padded)
+    assert [(z.low, z.high, z.qualifier, z.is_caravan_size, z.text) for z in a] == \
+        [(z.low, z.high, z.qualifier, z.is_caravan_size, z.text) for z in b]
+    assert [z.start + 6000 for z in a] == [z.start for z in b]
+
+
+@pytest.mark.parametrize("lines", ["alike", "permuted"])
+def test_the_near_duplicate_check_of_5000_alike_lines_is_quick(lines):
+    import itertools
+
+    from hostile_support import bounded
+    from journeys.articles import segment
+
+    tried()
+    if lines == "alike":  # 2,000 such lines took 74 s
+        text = "\n".join(f"The caravan of migrants walked north through Chiapas on day {i} of {i * 7} they said."
+                         for i in range(5000))
+    else:  # one paragraph of wrapped lines, each the same words in another order
+        words = "caravan migrants walked north through chiapas towards mexico".split()
+        text = "\n".join(" ".join(p) for p in itertools.islice(itertools.permutations(words), 5000))
+    with bounded(10, f"segment, 5,000 {lines} lines"):
+        sentences = segment(text)
+    assert sentences
+
+
+def test_near_duplicates_are_still_found():
+    from journeys.articles import segment
+
+    tried()
+    a = "About 3,000 migrants left Tapachula on Monday heading for Mexico City, organizers said."
+    b = "About 3,000 migrants left Tapachla on Monday heading for Mexico City, organizers said."
+    fillers = [f"Filler sentence number {i} talks about the weather in town {i}." for i in range(20)]
+    s = segment(" ".join([a, *fillers, b]))
+    assert s[-1].duplicate_of == 0
+
+
+def test_dates_in_one_long_sentence_are_quick():
+    from hostile_support import bounded
+    from journeys.dates import find_dates
+
+    tried()
+    s = "The caravan moved " + ", ".join(f"on {1 + i % 28} October 2021" for i in range(20_000)) + "."
+    with bounded(10, "find_dates, 20,000 dates"):
+        found = find_dates(s, None)
+    assert len(found) == 20_000
