@@ -23,6 +23,9 @@ from pathlib import Path
 
 MAX_BYTES = 10_000_000  # the dashboard's upload limit too
 NEAR_DUPLICATE_LIMIT = 5_000  # sentences; beyond this only exact repeats are flagged
+# Longer "sentences" (a line of 100,000 figures, a page without punctuation) are cut at a
+# space into pieces this long: everything read per sentence then costs the same per byte.
+MAX_SENTENCE = 2_000
 NEAR_DUPLICATE_CANDIDATES = 32  # the latest earlier sentences of similar length compared with each one
 SIDECAR_NAME = "metadata.json"
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -307,6 +310,18 @@ def _html_article(html: str, path) -> tuple[dict, str]:
     return {k: v for k, v in meta.items() if v}, body + "\n"
 
 
+def _without_nul(v):
+    """Metadata with every NUL character dropped (in keys and values, however nested): it
+    carries nothing, and PostgreSQL refuses to store one."""
+    if isinstance(v, str):
+        return v.replace("\x00", "") if "\x00" in v else v
+    if isinstance(v, dict):
+        return {_without_nul(k): _without_nul(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_without_nul(x) for x in v]
+    return v
+
+
 def read_article(path, *, published=None, metadata: dict | None = None) -> Article:
     """Read one article file (.txt/.md with optional `---` front matter, or a saved .html page).
 
@@ -330,6 +345,7 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
     merged: dict = {}
     for source in (_load_sidecar(p), front, metadata or {}):  # lowest precedence first
         merged.update({k: v for k, v in source.items() if v is not None})
+    merged = _without_nul(merged)
     where = "metadata"
     if published is not None:
         merged["published"], where = published, "published argument"
@@ -561,6 +577,14 @@ def _split_line(text: str, s: int, e: int):
             a += 1
         while b > a and line[b - 1].isspace():
             b -= 1
+        while b - a > MAX_SENTENCE:  # a list or a table, not prose: cut at a space
+            cut = line.rfind(" ", a + MAX_SENTENCE // 2, a + MAX_SENTENCE)
+            cut = cut if cut > a else a + MAX_SENTENCE
+            if _WORD.search(line, a, cut):
+                out.append((s + a, s + cut))
+            a = cut
+            while a < b and line[a].isspace():
+                a += 1
         if a < b and _WORD.search(line, a, b):
             out.append((s + a, s + b))
     return out

@@ -114,6 +114,11 @@ class ArticleExtraction:
     sentences: list[Sentence] = field(default_factory=list)
 
 
+# Figures read for sizes in one article: news gives a few dozen; a document of 100,000
+# is a table, and reading each costs a fraction of a millisecond.
+MAX_ARTICLE_FIGURES = 2_000
+
+
 class _State:
     """Which caravan the text is talking about, sentence by sentence."""
 
@@ -122,6 +127,7 @@ class _State:
         self.caravans: list[Caravan] = []
         self.main: Caravan | None = None
         self.background: Caravan | None = None  # open for the next sentence only
+        self.figures_left = MAX_ARTICLE_FIGURES
 
     def new(self) -> Caravan:
         c = Caravan(id=f"{self.article.id}#{len(self.caravans) + 1}", label="", articles=[self.article.id])
@@ -248,7 +254,9 @@ class Extractor:
     # -- one sentence ------------------------------------------------------------------------
     def _sentence(self, state: _State, s: Sentence, places: list[Toponym], toponyms: list[Toponym]) -> None:
         art, text = state.article, state.article.text
-        sizes = [z for z in find_sizes(s.text, offset=s.start) if z.is_caravan_size]
+        found = find_sizes(s.text, offset=s.start) if state.figures_left > 0 else []
+        state.figures_left -= len(found)
+        sizes = [z for z in found if z.is_caravan_size]
         if not _CARAVAN_WORDS.search(s.text) and not sizes:
             state.background = None
             return

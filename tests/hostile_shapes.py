@@ -54,7 +54,7 @@ def main() -> None:
 
     name, size, folder = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
     path = folder / f"{name}.txt"
-    path.write_text(shape(name, size), encoding="utf-8")
+    path.write_bytes(shape(name, size).encode("utf-8")[:size].decode("utf-8", "ignore").encode("utf-8"))
     sys.path.insert(0, str(ROOT))
     from journeys.articles import read_article
     from journeys.extract import extract_article
