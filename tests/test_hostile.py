@@ -521,3 +521,159 @@ def test_dates_in_one_long_sentence_are_quick():
     with bounded(10, "find_dates, 20,000 dates"):
         found = find_dates(s, None)
     assert len(found) == 20_000
+
+
+# --------------------------------------------------------------------------- 5. NUL in metadata (PostgreSQL)
+
+def test_nul_characters_in_metadata_are_dropped_and_the_batch_stored(backend, tmp_path):
+    import json
+
+    from journeys.pipeline import ingest
+
+    tried()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(_seed_bytes(0))
+    (folder / "b.txt").write_bytes(_seed_bytes(1))
+    (folder / "metadata.json").write_text(json.dumps({
+        "a.txt": {"title": "Cara\u0000van", "outlet": "AP\u0000", "published": "2021-10-23",
+                  "url": "https://example.org/\u0000x", "tags": ["mi\u0000grants", {"k\u0000ey": "v\u0000"}]},
+    }))
+    store = backend.store()
+    result = ingest([folder], store)
+    assert not result.failed and sorted(result.added) == ["a", "b"]
+    doc = store.document(with_text=False)
+    a = next(x for x in doc["articles"] if x["id"] == "a")
+    assert (a["title"], a["outlet"], a["url"]) == ("Caravan", "AP", "https://example.org/x")
+    assert "\x00" not in json.dumps(doc)
+
+
+# --------------------------------------------------------------------------- properties (Hypothesis)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                             HealthCheck.too_slow])
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=400)
+_WORDY = st.lists(st.sampled_from(["caravan", "of", "about", "3,000", "migrants", "left", "Tapachula", "on",
+                                   "Monday", "between", "2,000", "and", "4,000", "thousands", "—", "(", "”", ".",
+                                   "Oct.", "23", "2021", "last", "week", "in", "early", "September", "$", "900",
+                                   "hundreds", "of", "people", "-", "1e999", "12:30", "years", "old", ",", "\n"]),
+                  max_size=60).map(" ".join)
+
+
+def _one_line_naming(e, path) -> None:
+    msg = str(e)
+    assert "\n" not in msg and msg.startswith(str(path) + ": ") and len(msg) < 2000, msg
+
+
+@PROPERTY
+@given(raw=st.one_of(st.binary(max_size=2000), _TEXT.map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_property_the_article_reader_reads_or_refuses_in_one_line(tmp_path, raw):
+    from journeys.articles import ArticleError, read_article
+
+    tried()
+    p = tmp_path / "a.txt"
+    p.write_bytes(raw)
+    try:
+        a = read_article(p)
+    except ArticleError as e:
+        _one_line_naming(e, p)
+    else:
+        assert a.text.strip() and a.content_hash
+
+
+_FM_VALUE = st.one_of(_TEXT.filter(lambda t: "\n" not in t and "\r" not in t), st.sampled_from(
+    ["2021-10-23", "2021-13-45", "0000-00-00", "9999-12-31", "2021-02-29T12:00:00Z", "null", "~", "true",
+     "'quoted'", '"', "---", "1e999", "2021-10-23 25:99", "\u0000"]))
+
+
+@PROPERTY
+@given(keys=st.lists(st.one_of(st.sampled_from(["title", "outlet", "published", "url", "x"]),
+                               _TEXT.filter(lambda t: "\n" not in t and "\r" not in t)), max_size=8),
+       values=st.lists(_FM_VALUE, min_size=8, max_size=8), closed=st.booleans(), body=_WORDY)
+def test_property_front_matter_reads_or_refuses_in_one_line(tmp_path, keys, values, closed, body):
+    from journeys.articles import ArticleError, read_article
+
+    tried()
+    p = tmp_path / "fm.md"
+    lines = ["---", *[f"{k}: {v}" for k, v in zip(keys, values)]] + (["---"] if closed else [])
+    p.write_text("\n".join(lines) + "\n" + body + " The caravan left Tapachula.\n", encoding="utf-8",
+                 errors="surrogatepass")
+    try:
+        a = read_article(p)
+    except ArticleError as e:
+        _one_line_naming(e, p)
+    else:
+        assert a.published is None or isinstance(a.published, dt.date)
+
+
+@PROPERTY
+@given(text=st.one_of(_TEXT, _WORDY), pub=st.one_of(st.none(), st.dates()))
+def test_property_dates_are_found_within_the_text(text, pub):
+    from journeys.dates import find_dates
+
+    tried()
+    for d in find_dates(text, pub, offset=7):
+        assert 7 <= d.start - 0 <= d.end <= len(text) + 7
+        assert d.date is None or isinstance(d.date, dt.date)
+
+
+@PROPERTY
+@given(text=st.one_of(_TEXT, _WORDY))
+def test_property_sizes_are_ranges_within_the_text(text):
+    from journeys.sizes import find_sizes
+
+    tried()
+    for z in find_sizes(text, offset=3):
+        assert 3 <= z.start <= z.end <= len(text) + 3
+        assert z.text == text[z.start - 3:z.end - 3]
+        if z.low is not None:
+            assert 0 <= z.low <= z.high
+
+
+_PARAM = st.one_of(_TEXT, st.sampled_from(["inf", "-inf", "nan", "1e999", "1e300", "-0", "0x1F", "2021-10-23",
+                                            "9999-99-99", "a1#1", "19.4,-99.1", "91,0", "nan,nan", "1e999,1"]))
+
+
+@PROPERTY
+@given(params=st.dictionaries(st.sampled_from(["caravan", "from", "to", "asof", "minsize", "outlet", "stop", "src",
+                                               "place", "other"]),
+                              st.one_of(_PARAM, st.lists(_PARAM, max_size=4)), max_size=9))
+def test_property_any_url_opens_a_valid_view(params):
+    tried()
+    kw = dict(caravan_ids=["a1#1", "b"], outlets=["AP"], stop_ids=["a1#1:0"], date_min=dt.date(2021, 1, 1),
+              date_max=dt.date(2024, 12, 31))
+    vs = parse_query(params, **kw)
+    assert 0 <= vs.min_size <= MAX_MIN_SIZE and isinstance(vs.min_size, int)
+    assert set(vs.caravans) <= {"a1#1", "b"} and set(vs.outlets) <= {"AP"}
+    for d in (vs.start, vs.end, vs.as_of):
+        assert d is None or kw["date_min"] <= d <= kw["date_max"]
+    assert vs.source >= 0
+    assert parse_query(to_query(vs), **kw) == vs  # the link it writes opens the same view
+
+
+_JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), _TEXT),
+                     lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                             st.dictionaries(st.one_of(_TEXT, st.sampled_from(
+                                                 ["fact", "changes", "to", "label", "anchor", "other", "facts",
+                                                  "role", "date", "size_low", "size_high", "place", "name", "lat",
+                                                  "lon"])), inner, max_size=5)),
+                     max_leaves=20)
+
+
+@PROPERTY
+@given(action=st.one_of(st.sampled_from(["edit", "move", "reject", "restore", "rename", "merge", "split"]), _JSON),
+       payload=_JSON, editor=st.one_of(st.just("Ana"), _JSON), note=st.one_of(st.none(), _JSON))
+def test_property_the_correction_api_accepts_or_refuses_in_one_line(seeded_sqlite, action, payload, editor, note):
+    from journeys.corrections import CorrectionError
+
+    tried()
+    store = seeded_sqlite
+    n = len(store.corrections())
+    try:
+        store.correct(action, payload, editor=editor, note=note)
+    except CorrectionError as e:
+        assert "\n" not in str(e) and len(str(e)) <= 300, str(e)
+        assert len(store.corrections()) == n  # nothing stored
