@@ -677,3 +677,87 @@ def test_property_the_correction_api_accepts_or_refuses_in_one_line(seeded_sqlit
     except CorrectionError as e:
         assert "\n" not in str(e) and len(str(e)) <= 300, str(e)
         assert len(store.corrections()) == n  # nothing stored
+
+
+# --------------------------------------------------------------------------- 11. password guessing
+
+class _Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_password_guessing_backs_off_per_client_and_forgets():
+    from dashboard.editing import PasswordThrottle
+
+    tried()
+    clock = _Clock()
+    t = PasswordThrottle(clock=clock)
+    for _ in range(t.free):  # a few slips cost nothing
+        assert t.wait("a") == 0
+        t.failed("a")
+    waits = []
+    for _ in range(6):  # then each failure doubles the wait
+        w = t.wait("a")
+        assert w > 0
+        waits.append(w)
+        assert t.wait("a") == w  # asking again during the wait does not count as a guess
+        clock.now += w
+        assert t.wait("a") == 0
+        t.failed("a")
+    assert waits == sorted(waits) and waits[-1] >= 2 * waits[-2] or waits[-1] == t.cap
+    assert t.wait("b") == 0  # another client is not slowed by a's guesses
+    clock.now += t.window + t.cap  # a quiet window later, it is all forgotten: never locked out for ever
+    assert t.wait("a") == 0
+    t.failed("a")
+    t.succeeded("a")
+    assert t.wait("a") == 0
+
+
+def test_password_guessing_from_many_clients_is_limited_overall():
+    from dashboard.editing import PasswordThrottle
+
+    tried()
+    clock = _Clock()
+    t = PasswordThrottle(clock=clock)
+    for i in range(t.overall_free):  # one guess each from many addresses
+        assert t.wait(f"client-{i}") == 0
+        t.failed(f"client-{i}")
+    assert t.wait("someone-new") > 0  # over the overall limit: everyone waits, for a while
+    clock.now += t.window + t.cap
+    assert t.wait("someone-new") == 0
+
+
+def test_the_dashboard_stops_checking_after_repeated_wrong_passwords(dashboard_edit_env, caplog):
+    pytest.importorskip("streamlit")
+    import logging
+
+    from apptest_support import APP
+    from conftest import DASHBOARD_EDIT_PASSWORD
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import editing
+
+    editing.THROTTLE.reset()
+    try:
+        at = AppTest.from_file(APP, default_timeout=90).run()
+        with caplog.at_level(logging.WARNING, logger="dashboard.editing"):
+            for i in range(editing.THROTTLE.free + 3):
+                tried()
+                at.text_input(key="unlock_pw").input(f"guess {i}")
+                at.button(key="unlock_submit").click().run()
+                errors = [e.value for e in at.error]
+                if any("Too many wrong passwords" in e for e in errors):
+                    break
+            assert any("Too many wrong passwords" in e for e in errors), (errors, editing.THROTTLE._failures, editing.THROTTLE)
+            assert i + 1 == editing.THROTTLE.free  # the fifth wrong password starts the back-off
+            # while it waits, even the right password is not checked
+            at.text_input(key="unlock_pw").input(DASHBOARD_EDIT_PASSWORD)
+            at.button(key="unlock_submit").click().run()
+            assert "_edit_token" not in at.session_state
+            assert any("Too many wrong passwords" in e.value for e in at.error)
+        assert any("wrong edit password" in r.getMessage() for r in caplog.records)
+    finally:
+        editing.THROTTLE.reset()
