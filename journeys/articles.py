@@ -27,6 +27,7 @@ NEAR_DUPLICATE_LIMIT = 5_000  # sentences; beyond this only exact repeats are fl
 # space into pieces this long: everything read per sentence then costs the same per byte.
 MAX_SENTENCE = 2_000
 NEAR_DUPLICATE_CANDIDATES = 32  # the latest earlier sentences of similar length compared with each one
+NEAR_DUPLICATE_MAX_WORDS = 100  # longer "sentences" are not captions printed twice: compared exactly only
 SIDECAR_NAME = "metadata.json"
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 HTML_SUFFIXES = (".html", ".htm")
@@ -713,7 +714,7 @@ def segment(text: str) -> list[Sentence]:
             continue
         nwords = n.count(" ") + 1
         root = None
-        if fuzzy and nwords >= 6:
+        if fuzzy and 6 <= nwords <= NEAR_DUPLICATE_MAX_WORDS:
             # The latest NEAR_DUPLICATE_CANDIDATES first occurrences of each similar length:
             # all of them in an article (a few hundred sentences), a bounded number in a
             # long list of alike lines (comparing each with all was quadratic).
