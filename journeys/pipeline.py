@@ -66,7 +66,14 @@ def ingest(paths: Iterable[str | Path], store: Store, published: _dt.date | None
 
     `extractor`: None extracts in this process; a `parallel.DaskExtractor` fans the
     extraction out to a Dask cluster. Either way the batch is stored in one transaction.
+    Concurrent ingests into one store (other processes too) wait for each other
+    (`Store.writer`): the result is that of running them one after the other.
     """
+    with store.writer():
+        return _ingest(paths, store, published, on_file, extractor, on_extracted)
+
+
+def _ingest(paths, store: Store, published, on_file, extractor, on_extracted) -> IngestResult:
     known, ids = store.known_hashes(), store.article_ids()
     result = IngestResult()
     fresh: list[tuple[Path, Article]] = []

@@ -761,3 +761,75 @@ def test_the_dashboard_stops_checking_after_repeated_wrong_passwords(dashboard_e
         assert any("wrong edit password" in r.getMessage() for r in caplog.records)
     finally:
         editing.THROTTLE.reset()
+
+
+# --------------------------------------------------------------------------- 4. concurrent ingests
+
+def _normalised(doc: dict) -> str:
+    """A store's document with each article named by its text, caravan and row ids dropped:
+    which of two same-named files, or of two copies of one text, was stored first depends
+    on the order the batches came in, not the caravans; so does the catalogue position of
+    caravans whose order ties (broken by id); lists sorted."""
+    import hashlib
+    import json
+
+    path_of = {a["id"]: hashlib.sha256(a["text"].encode()).hexdigest()[:16] for a in doc["articles"]}
+
+    def walk(v, key=None):
+        if isinstance(v, dict):
+            return {k: walk(x, k) for k, x in v.items()
+                    if not (k == "id" and ("observations" in v or isinstance(x, int))) and k not in ("path", "position")}
+        if isinstance(v, list):
+            items = [walk(x, key) for x in v]
+            return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, default=str))
+        if key in ("article", "articles", "id") and isinstance(v, str) and v in path_of:
+            return path_of[v]
+        if key == "fact" and isinstance(v, str) and v.count(":") >= 2:
+            aid, start, where = v.rsplit(":", 2)
+            return f"{path_of.get(aid, aid)}:{start}:{where}"
+        return v
+    return json.dumps(walk(doc), sort_keys=True, default=str)
+
+
+def _batches(tmp_path, n: int) -> list[Path]:
+    """n folders that clash: the same file name with other content, the same content under
+    another name, and files of their own."""
+    from hostile_support import ROOT
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    out = []
+    for i in range(n):
+        d = tmp_path / f"batch{i}"
+        d.mkdir()
+        (d / "same-name.txt").write_bytes(seeds[i % 3].read_bytes())  # one name, other texts
+        (d / f"copy-{i}.txt").write_bytes(seeds[0].read_bytes())  # one text, other names
+        (d / f"own-{i}.txt").write_text(f"About {1000 + 100 * i} migrants left Tapachula on Oct. {10 + i}, 2021, "
+                                        f"heading for Mexico City, organizers said.\n")
+        out.append(d)
+    return out
+
+
+@pytest.mark.parametrize("n", [2, 4])
+def test_concurrent_ingests_all_succeed_as_if_one_after_the_other(backend, tmp_path, n):
+    import subprocess
+    import sys
+
+    from hostile_support import ROOT, TALLY
+    from journeys.pipeline import ingest
+
+    tried(n)
+    batches = _batches(tmp_path, n)
+    seq = backend.store("sequential")
+    for b in batches:
+        ingest([b], seq)
+    url = backend.url("concurrent")
+    procs = [subprocess.Popen([sys.executable, "-m", "caravan_atlas", "ingest", str(b), "--store", url,
+                               "--workers", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for b in batches]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0 and b"Traceback" not in err, err.decode()[-2000:]
+    conc = backend.store("concurrent")
+    if conc.counts() != seq.counts():
+        TALLY["lost"] += 1
+    assert conc.counts() == seq.counts()
+    assert _normalised(conc.document()) == _normalised(seq.document())
