@@ -833,3 +833,27 @@ def test_concurrent_ingests_all_succeed_as_if_one_after_the_other(backend, tmp_p
         TALLY["lost"] += 1
     assert conc.counts() == seq.counts()
     assert _normalised(conc.document()) == _normalised(seq.document())
+
+
+# 10 MB articles of hostile shapes, each extracted in a process of its own: time and memory.
+# (Alike lines, real prose and a list of place names are linear too but slower than the
+# target on this machine: 1-2 minutes for 10 MB; see the README.)
+@pytest.mark.parametrize("shape", ["numbers", "wrapped", "one-word", "dates"])
+def test_a_10mb_article_of_a_hostile_shape_is_read_in_time_and_memory(tmp_path, shape):
+    import subprocess
+    import sys
+
+    from hostile_support import ROOT, TALLY
+    from journeys.articles import MAX_BYTES
+
+    tried()
+    try:
+        p = subprocess.run([sys.executable, str(ROOT / "tests" / "hostile_shapes.py"), shape, str(MAX_BYTES),
+                            str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        TALLY["hangs"] += 1
+        raise
+    assert p.returncode == 0, p.stderr[-2000:]
+    seconds, peak_mb, _ = p.stdout.split()
+    assert float(seconds) < 60, f"{shape}: {seconds} s"
+    assert float(peak_mb) < 1024, f"{shape}: {peak_mb} MB"
