@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import re
+import stat
 import sys
 import time
 from pathlib import Path
@@ -45,6 +46,8 @@ EXIT_NOT_FOUND = 1
 EXIT_USAGE = 2
 STDIN = "-"
 STDIN_LABEL = "<stdin>"
+# The same limit as for articles (and uploads): geoparse of 50 MB took 69 s and 4.5 GB.
+from journeys.articles import MAX_BYTES  # noqa: E402  (stdlib only: cheap to import)
 
 log = logging.getLogger("caravan_atlas")
 
@@ -72,7 +75,10 @@ def read_text_input(path: str) -> tuple[str, str]:
         stream = sys.stdin
         if stream is None or stream.closed:
             raise CliError(f"{STDIN_LABEL}: no standard input to read")
-        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+        data = stream.buffer.read(MAX_BYTES + 1) if hasattr(stream, "buffer") else \
+            stream.read(MAX_BYTES + 1).encode("utf-8")
+        if len(data) > MAX_BYTES:
+            raise CliError(f"{STDIN_LABEL}: input is over the {MAX_BYTES}-byte limit")
         return STDIN_LABEL, decode_text(STDIN_LABEL, data)
     if not path:
         raise CliError("empty file name")
@@ -82,7 +88,17 @@ def read_text_input(path: str) -> tuple[str, str]:
     if not p.exists():
         raise CliError(f"{path}: file not found")
     try:
-        data = p.read_bytes()
+        # Non-blocking: a FIFO must not wait for a writer; only a regular file is read.
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise CliError(f"{path}: not a regular file (a FIFO, device or socket): refused")
+            if st.st_size > MAX_BYTES:
+                raise CliError(f"{path}: file is {st.st_size} bytes, over the {MAX_BYTES}-byte limit")
+            data = fh.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:  # it grew while we looked
+                raise CliError(f"{path}: file is over the {MAX_BYTES}-byte limit")
     except PermissionError:
         raise CliError(f"{path}: permission denied") from None
     except OSError as e:
@@ -453,14 +469,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _open_store(url: str | None):
-    from journeys.store import Store
+    from journeys.store import Store, default_url, mask_secrets, mask_url
 
     if url and "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"
     try:
+        url = url or default_url()
         return Store(url)
     except Exception as e:  # a bad URL or an unreachable database: one line, nothing touched
-        raise CliError(f"store {url or '(default)'}: cannot open ({_one_line(str(e))[:200]})") from None
+        # The URL may hold a password: never echoed, in the URL or in the driver's message.
+        shown = mask_url(url) if url else "(default)"
+        raise CliError(f"store {shown}: cannot open ({mask_secrets(_one_line(str(e)), url or '')[:200]})") from None
 
 
 def add_reextract(sub, common) -> None:

@@ -20,7 +20,7 @@ from streamlit_folium import st_folium
 
 from dashboard import data, editor_ui, evidence, journey, layers, offline, overview
 from journeys import archive
-from dashboard.state import KEYS, ViewState, parse_query, query_string, to_query
+from dashboard.state import KEYS, MAX_MIN_SIZE, ViewState, parse_query, query_string, to_query
 
 MAP_HEIGHT = 620
 MAX_SUMMARY_CARDS = 9
@@ -272,6 +272,13 @@ def main() -> None:
     except FileNotFoundError as exc:
         st.error(str(exc))
         st.stop()
+    except Exception as exc:  # a store that cannot be opened: one line, its password masked
+        if "://" not in location:
+            raise
+        from journeys.store import mask_secrets, mask_url
+        st.error(f"The store {mask_url(location)} cannot be opened: "
+                 f"{mask_secrets(' '.join(str(exc).split()), location)[:300]}")
+        st.stop()
     acc = editor_ui.access(_secrets(), location)
     ss = st.session_state
     if not ss.get("_seeded"):
@@ -345,7 +352,7 @@ def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState):
     if cat.date_min and cat.date_max and cat.date_min < cat.date_max:
         sb.slider("Dates reported", min_value=cat.date_min, max_value=cat.date_max,
                   key="f_range", format="D MMM YYYY")
-    sb.number_input("Minimum size (people)", min_value=0, step=500, key="f_minsize",
+    sb.number_input("Minimum size (people)", min_value=0, max_value=MAX_MIN_SIZE, step=500, key="f_minsize",
                     help="Caravans whose largest reported size is at least this many people.")
     sb.multiselect("Outlets", options=cat.outlets, key="f_outlets", placeholder="All outlets",
                    help="Only facts reported by these outlets.")

@@ -51,6 +51,76 @@ def _digest(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
+class PasswordThrottle:
+    """Wrong edit passwords, counted per client (its address, else its session) and over
+    all clients, in one server process. The first `free` failures of a client cost nothing;
+    after that it waits `base` seconds (5), doubling with each failure up to `cap` (5 minutes);
+    over `overall_free` failures from everyone within `window`, every client waits the same
+    way. While a client waits its password is not checked at all. Failures older than
+    `window` are forgotten, so the right password is never locked out for ever; each
+    failure past the free ones is logged."""
+
+    def __init__(self, *, free: int = 5, base: float = 5.0, cap: float = 300.0, window: float = 900.0,
+                 overall_free: int = 50, clock=None):
+        import threading
+        import time
+
+        self.free, self.base, self.cap, self.window, self.overall_free = free, base, cap, window, overall_free
+        self._clock = clock or time.monotonic
+        self._lock = threading.Lock()
+        self._failures: dict[str, list[float]] = {}  # client -> times of its recent failures
+        self._all: list[float] = []
+
+    def reset(self) -> None:
+        with self._lock:
+            self._failures.clear()
+            self._all.clear()
+
+    def _recent(self, times: list[float], now: float) -> list[float]:
+        while times and times[0] <= now - self.window:
+            times.pop(0)
+        return times
+
+    def _delay(self, times: list[float], free: int) -> float:
+        over = len(times) - free
+        return 0.0 if over < 0 else min(self.cap, self.base * 2 ** over)
+
+    def wait(self, client: str) -> float:
+        """Seconds before `client` may try a password again (0: now)."""
+        with self._lock:
+            now = self._clock()
+            mine = self._recent(self._failures.get(client, []), now)
+            if not mine:
+                self._failures.pop(client, None)
+            alls = self._recent(self._all, now)
+            w = 0.0
+            if mine:
+                w = max(w, mine[-1] + self._delay(mine, self.free) - now)
+            if alls:
+                w = max(w, alls[-1] + self._delay(alls, self.overall_free) - now)
+            return max(0.0, w)
+
+    def failed(self, client: str) -> None:
+        import logging
+
+        with self._lock:
+            now = self._clock()
+            mine = self._failures.setdefault(client, [])
+            mine.append(now)
+            self._all.append(now)
+            n, total = len(mine), len(self._all)
+        if n > self.free - 1 or total > self.overall_free - 1:
+            logging.getLogger(__name__).warning(
+                "wrong edit password: %d recent failures from client %s, %d from all clients", n, client, total)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+
+
+THROTTLE = PasswordThrottle()  # one per server process: every session shares it
+
+
 def password_matches(given: str | None, expected: str | None) -> bool:
     """Constant-time comparison (of digests, so the length leaks nothing either)."""
     if not expected or not given:

@@ -126,15 +126,35 @@ def _correct(acc: Access, where: str, action: str, build, name_key: str, note_ke
 # --------------------------------------------------------------------------- sidebar
 
 
+def _client() -> str:
+    """Who is guessing: the browser's address, else this session (AppTest has no address)."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # no request context
+        ip = None
+    if isinstance(ip, str) and ip:
+        return f"ip:{ip}"
+    return "session:" + ss.setdefault("_client_id", __import__("secrets").token_hex(8))
+
+
 def _unlock(acc: Access) -> None:
     given = ss.get("unlock_pw") or ""
     ss["unlock_pw"] = ""
+    client = _client()
+    wait = editing.THROTTLE.wait(client)
+    if wait > 0:  # not even checked: a guess made now tells nothing
+        _flash("sidebar", "error", f"Too many wrong passwords: try again in {max(1, round(wait))} s.")
+        return
     if acc.enabled and editing.password_matches(given, acc.password):
+        editing.THROTTLE.succeeded(client)
         ss["_edit_token"] = editing.unlock_token(acc.password)
         _clear_flash("sidebar")  # the unlocked panel says so
     else:
+        editing.THROTTLE.failed(client)
         time.sleep(0.3)  # a little friction for guessing
-        _flash("sidebar", "error", "Wrong password: editing stays locked.")
+        wait = editing.THROTTLE.wait(client)
+        _flash("sidebar", "error", "Wrong password: editing stays locked." + (
+            f" Too many wrong passwords: try again in {max(1, round(wait))} s." if wait > 0 else ""))
 
 
 def _lock() -> None:

@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .journey import PALETTE, ROLE_LABEL, Atlas, fmt_date, fmt_int, letter_for
+from .journey import PALETTE, ROLE_LABEL, Atlas, csv_safe, fmt_date, fmt_int, letter_for
 from .layers import esc, padded_bounds
 
 PLACE_REF = re.compile(r"^\s*Place\s+([0-9]+):")
@@ -222,8 +222,9 @@ def places_csv(rows: list[dict]) -> str:
     w = csv.writer(buf)
     w.writerow(["place", "lat", "lon", "kind", "caravans", "facts", *ROLE_ORDER, "first", "last", "largest"])
     for r in rows:
-        w.writerow([place_label(r), r["lat"], r["lon"], r.get("kind"), r["caravans"], r["facts"],
-                    *[r["roles"].get(k, 0) for k in ROLE_ORDER], r.get("first"), r.get("last"), r.get("largest")])
+        w.writerow([csv_safe(v) for v in (
+            place_label(r), r["lat"], r["lon"], r.get("kind"), r["caravans"], r["facts"],
+            *[r["roles"].get(k, 0) for k in ROLE_ORDER], r.get("first"), r.get("last"), r.get("largest"))])
     return buf.getvalue()
 
 

@@ -10,13 +10,19 @@
     &place=LAT,LON               the place open in a large archive's map of places
 
 Defaults are left out of the URL; invalid values are ignored (a link from an older
-document still opens, showing what it can).
+document still opens, showing what it can). A minimum size beyond MAX_MIN_SIZE (`1e300`,
+`inf`) is MAX_MIN_SIZE: larger than any caravan, so the view is empty, as asked.
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
+
+# More people than any caravan, and exact in a browser's number box (a JS double), which
+# shows 1e300 as "1" and cannot hold infinity.
+MAX_MIN_SIZE = 1_000_000_000
 
 KEYS = ("caravan", "from", "to", "asof", "minsize", "minconf", "outlet", "stop", "src", "place")
 
@@ -85,10 +91,7 @@ def parse_query(params: Mapping, *, caravan_ids: Iterable[str] = (), outlets: It
     if end == date_max:
         end = None
     as_of = _clamp(_date((p.get("asof") or [None])[-1]), date_min, date_max)
-    try:
-        min_size = max(0, int(float((p.get("minsize") or ["0"])[-1])))
-    except ValueError:
-        min_size = 0
+    min_size = _min_size((p.get("minsize") or ["0"])[-1])
     min_confidence = _confidence((p.get("minconf") or [None])[-1])
     stop = (p.get("stop") or [None])[-1]
     if stop not in known_s:
@@ -108,6 +111,17 @@ def _confidence(v: str | None) -> float:
     except ValueError:
         return 0.0
     return round(x, 2) if 0.0 <= x <= 1.0 else 0.0
+
+
+def _min_size(v: str) -> int:
+    """A minimum size from the URL, clamped to 0..MAX_MIN_SIZE; not a number (or NaN) → 0."""
+    try:
+        f = float(v)
+    except (ValueError, OverflowError):
+        return 0
+    if math.isnan(f):
+        return 0
+    return int(min(max(f, 0.0), float(MAX_MIN_SIZE)))
 
 
 def _place(v: str | None) -> str | None:

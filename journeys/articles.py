@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -21,6 +23,11 @@ from pathlib import Path
 
 MAX_BYTES = 10_000_000  # the dashboard's upload limit too
 NEAR_DUPLICATE_LIMIT = 5_000  # sentences; beyond this only exact repeats are flagged
+# Longer "sentences" (a line of 100,000 figures, a page without punctuation) are cut at a
+# space into pieces this long: everything read per sentence then costs the same per byte.
+MAX_SENTENCE = 2_000
+NEAR_DUPLICATE_CANDIDATES = 32  # the latest earlier sentences of similar length compared with each one
+NEAR_DUPLICATE_MAX_WORDS = 100  # longer "sentences" are not captions printed twice: compared exactly only
 SIDECAR_NAME = "metadata.json"
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 HTML_SUFFIXES = (".html", ".htm")
@@ -28,11 +35,30 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 _KNOWN_KEYS = ("title", "outlet", "published", "url")
 
 
+def shown_path(path) -> str:
+    """A path fit for a message or a store: bytes that are not UTF-8 in a file name
+    (kept by Python as lone surrogates) are shown escaped, `bad\\xff.txt`."""
+    s = str(path)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = os.fsencode(s).decode("utf-8", "backslashreplace")
+    return s
+
+
+def utf8_name(path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ArticleError(ValueError):
     """A file that cannot be read as an article; str() is one line naming the file."""
 
     def __init__(self, path, message: str):
-        self.path = str(path)
+        self.path = shown_path(path)
         # One line, whatever the cause: callers log it next to many others.
         self.message = " ".join(str(message).split())
         super().__init__(f"{self.path}: {self.message}")
@@ -152,6 +178,8 @@ def _load_sidecar(path: Path) -> dict:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ArticleError(path, f"sidecar {sidecar.name} is unreadable: {exc}") from None
+    except RecursionError:  # [[[[...]]]] 100,000 deep: the parser's stack, not ours, gives out
+        raise ArticleError(path, f"sidecar {sidecar.name} is unreadable: nested too deeply") from None
     if not isinstance(data, dict):
         raise ArticleError(path, f"sidecar {sidecar.name} must map file names to objects")
     entry = data.get(path.name, data.get(path.stem))
@@ -162,10 +190,78 @@ def _load_sidecar(path: Path) -> dict:
     return entry
 
 
+class RefusedPath(type(Path())):
+    """An entry of a folder that is refused before reading; `refusal` says why. Reading it
+    (read_article, identify) raises ArticleError with that reason."""
+    refusal = ""
+
+
+def refused(path, reason: str) -> RefusedPath:
+    r = RefusedPath(path)
+    r.refusal = reason
+    return r
+
+
+def _kind(mode: int) -> str:
+    return ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a folder" if stat.S_ISDIR(mode) else "not a file")
+
+
+def folder_entries(root) -> list[Path]:
+    """The article files in a folder and its subfolders, sorted, plus a RefusedPath for each
+    entry that is refused, never silently skipped: a link (to a file or a folder) that
+    leads outside the folder, a broken link, anything that is not a regular file (a FIFO
+    would block, /dev/zero never ends), and a subfolder that cannot be read."""
+    root = Path(root)
+    real_root = root.resolve()
+    out: list[Path] = []
+
+    def unreadable(err: OSError) -> None:
+        out.append(refused(err.filename, f"cannot read folder ({err.strerror or err}); its files were not read"))
+
+    for d, dirs, files in os.walk(root, onerror=unreadable):  # never follows a linked folder
+        for name in dirs:
+            sub = Path(d) / name
+            if sub.is_symlink() and not _inside(sub, real_root):
+                out.append(refused(sub, "a link to a folder outside the folder: refused"))
+        for name in files:
+            f = Path(d) / name
+            if f.suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            if f.is_symlink() and not f.exists():
+                out.append(refused(f, "a broken link: refused"))
+                continue
+            try:
+                mode = f.stat().st_mode
+            except OSError as exc:
+                out.append(refused(f, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            if not stat.S_ISREG(mode):
+                out.append(refused(f, f"not a regular file ({_kind(mode)}): refused"))
+            elif f.is_symlink() and not _inside(f, real_root):
+                out.append(refused(f, "a link to a file outside the folder: refused"))
+            else:
+                out.append(f)
+    return sorted(out)
+
+
+def _inside(link: Path, real_root: Path) -> bool:
+    try:
+        return link.resolve(strict=True).is_relative_to(real_root)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
 def _read_bytes(path) -> bytes:
     """The raw bytes of an article file, or ArticleError for what is refused before
-    reading: missing, a folder, an unsupported type, over MAX_BYTES."""
+    reading: missing, a folder, an unsupported type, not a regular file (a FIFO, a
+    device), over MAX_BYTES, an entry its folder refused (RefusedPath)."""
+    if getattr(path, "refusal", None):
+        raise ArticleError(path, path.refusal)
     p = Path(path)
+    if not utf8_name(p):  # its name could be neither stored nor quoted
+        raise ArticleError(p, "file name is not valid UTF-8 (rename the file to store it)")
     if not p.exists():
         raise ArticleError(p, "file not found")
     if p.is_dir():
@@ -173,10 +269,16 @@ def _read_bytes(path) -> bytes:
     if p.suffix.lower() not in ARTICLE_SUFFIXES:
         raise ArticleError(p, f"unsupported file type {p.suffix or '(none)'!r} (expected .txt, .md or .html)")
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ArticleError(p, f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
-        raw = p.read_bytes()
+        # Non-blocking: opening a FIFO must not wait for a writer; then only a regular file
+        # is read, and never more than the limit (a link to /dev/zero has size 0).
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise ArticleError(p, f"not a regular file ({_kind(st.st_mode)}): refused")
+            if st.st_size > MAX_BYTES:
+                raise ArticleError(p, f"file is {st.st_size} bytes, over the {MAX_BYTES}-byte limit")
+            raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ArticleError(p, f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:  # the file grew between stat and read
@@ -209,6 +311,18 @@ def _html_article(html: str, path) -> tuple[dict, str]:
     return {k: v for k, v in meta.items() if v}, body + "\n"
 
 
+def _without_nul(v):
+    """Metadata with every NUL character dropped (in keys and values, however nested): it
+    carries nothing, and PostgreSQL refuses to store one."""
+    if isinstance(v, str):
+        return v.replace("\x00", "") if "\x00" in v else v
+    if isinstance(v, dict):
+        return {_without_nul(k): _without_nul(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_without_nul(x) for x in v]
+    return v
+
+
 def read_article(path, *, published=None, metadata: dict | None = None) -> Article:
     """Read one article file (.txt/.md with optional `---` front matter, or a saved .html page).
 
@@ -217,7 +331,7 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
     Raises ArticleError for anything that is not a usable article.
     """
     p = Path(path)
-    raw = _read_bytes(p)
+    raw = _read_bytes(path)
 
     decoded, fallback = _decode(raw, p)
     if _looks_binary(decoded):
@@ -232,6 +346,7 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
     merged: dict = {}
     for source in (_load_sidecar(p), front, metadata or {}):  # lowest precedence first
         merged.update({k: v for k, v in source.items() if v is not None})
+    merged = _without_nul(merged)
     where = "metadata"
     if published is not None:
         merged["published"], where = published, "published argument"
@@ -354,6 +469,16 @@ def _is_furniture(text: str) -> bool:
     return bool(_ANY_FURNITURE.search(t))
 
 
+def _ends_with_punctuation(text: str, start: int, end: int) -> bool:
+    """text[start:end] ends with . ! ? : ; a closing quote or bracket, then only whitespace
+    (looked at from the end: a paragraph joined from 5,000 wrapped lines is not read again
+    for each one)."""
+    j = end
+    while j > start and text[j - 1].isspace():
+        j -= 1
+    return j > start and text[j - 1] in ".!?:;\"”’)"
+
+
 def _logical_lines(text: str):
     """(start, end, is_bullet) of non-blank lines; a hard-wrapped line that continues
     in lower case on the next line is joined to it (one paragraph, one span)."""
@@ -374,7 +499,7 @@ def _logical_lines(text: str):
             and not bullet
             and not out[-1][2]
             and seg.lstrip()[:1].islower()
-            and not re.search(r"[.!?:;\"”’)]\s*$", text[out[-1][0]:out[-1][1]])
+            and not _ends_with_punctuation(text, out[-1][0], out[-1][1])
         ):
             out[-1][1] = e  # continuation of a wrapped line
         else:
@@ -453,6 +578,14 @@ def _split_line(text: str, s: int, e: int):
             a += 1
         while b > a and line[b - 1].isspace():
             b -= 1
+        while b - a > MAX_SENTENCE:  # a list or a table, not prose: cut at a space
+            cut = line.rfind(" ", a + MAX_SENTENCE // 2, a + MAX_SENTENCE)
+            cut = cut if cut > a else a + MAX_SENTENCE
+            if _WORD.search(line, a, cut):
+                out.append((s + a, s + cut))
+            a = cut
+            while a < b and line[a].isspace():
+                a += 1
         if a < b and _WORD.search(line, a, b):
             out.append((s + a, s + b))
     return out
@@ -488,13 +621,13 @@ def _near_duplicate(a: str, b: str) -> bool:
     if min(len(wa), len(wb)) < 6 or abs(len(wa) - len(wb)) > 2:
         return False
     # Cheap first: a few typos change a few words; most sentence pairs share few words.
-    if len(set(wa) ^ set(wb)) > 8:
+    sa, sb = set(wa), set(wb)
+    if len(sa ^ sb) > 8:
         return False
-    sm = SequenceMatcher(None, a, b)
-    if sm.real_quick_ratio() < 0.9 or sm.quick_ratio() < 0.9 or sm.ratio() < 0.9:
-        return False
-    only_a = [w for w in wa if w not in set(wb)]
-    only_b = [w for w in wb if w not in set(wa)]
+    # Then the words that differ (a few, cheap to compare) and only then the characters of
+    # the whole sentences (costly: lines alike but for their numbers made this quadratic).
+    only_a = [w for w in wa if w not in sb]
+    only_b = [w for w in wb if w not in sa]
     for w in only_a:
         if w in _SMALL_WORDS:
             continue
@@ -505,7 +638,8 @@ def _near_duplicate(a: str, b: str) -> bool:
             continue
         if not any(_typo_pair(w, v) for v in only_a):
             return False
-    return True
+    sm = SequenceMatcher(None, a, b)
+    return not (sm.real_quick_ratio() < 0.9 or sm.quick_ratio() < 0.9 or sm.ratio() < 0.9)
 
 
 _PICTURE_WORDS = re.compile(
@@ -580,8 +714,12 @@ def segment(text: str) -> list[Sentence]:
             continue
         nwords = n.count(" ") + 1
         root = None
-        if fuzzy and nwords >= 6:
-            candidates = sorted(j for k in range(nwords - 2, nwords + 3) for j in roots_by_len.get(k, ()))
+        if fuzzy and 6 <= nwords <= NEAR_DUPLICATE_MAX_WORDS:
+            # The latest NEAR_DUPLICATE_CANDIDATES first occurrences of each similar length:
+            # all of them in an article (a few hundred sentences), a bounded number in a
+            # long list of alike lines (comparing each with all was quadratic).
+            candidates = sorted(j for k in range(nwords - 2, nwords + 3)
+                                for j in roots_by_len.get(k, ())[-NEAR_DUPLICATE_CANDIDATES:])[-NEAR_DUPLICATE_CANDIDATES:]
             root = next((j for j in candidates if _near_duplicate(norms[j], n)), None)
         if root is None:
             first_by_norm[n] = i

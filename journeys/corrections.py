@@ -62,46 +62,113 @@ class Correction:
                 "created_at": self.created_at.isoformat(timespec="seconds"), "note": self.note}
 
 
-def validate(action: str, payload: dict, editor: str) -> None:
-    """Refuse a correction that could not be applied meaningfully, with one clear line."""
-    if action not in ACTIONS:
-        raise CorrectionError(f"unknown correction {action!r} (one of {', '.join(ACTIONS)})")
-    if not editor or not editor.strip():
+# Limits of what a correction may hold (the dashboard's forms ask for less).
+MAX_TEXT = 200  # a label, a name, an editor, a place name
+MAX_NOTE = 2000
+MAX_FACTS = 10_000  # facts in one split
+MAX_PEOPLE = 10_000_000
+_CHANGES = ("role", "date", "date_precision", "size_low", "size_high", "place")
+_PLACE_KEYS = {"name": MAX_TEXT, "country_code": 3, "admin1": MAX_TEXT, "kind": 20}
+
+
+def _text(where: str, v, limit: int = MAX_TEXT, *, required: bool = True) -> None:
+    """A one-line text field: a string, not blank when required, within its limit, no NUL
+    (PostgreSQL cannot store one)."""
+    if v is None and not required:
+        return
+    if not isinstance(v, str):
+        raise CorrectionError(f"{where} must be text, not {type(v).__name__}")
+    if required and not v.strip():
+        raise CorrectionError(f"{where} is empty")
+    if len(v) > limit:
+        raise CorrectionError(f"{where} is {len(v):,} characters, over the limit of {limit:,}")
+    if "\x00" in v:
+        raise CorrectionError(f"{where} contains a NUL character")
+
+
+def _fact(where: str, v) -> None:
+    if not isinstance(v, str) or not v.strip():
+        raise CorrectionError(f"{where} must be a fact key (text), not {type(v).__name__ if not isinstance(v, str) else 'empty'}")
+    _text(where, v)
+
+
+def validate(action: str, payload: dict, editor: str, note: str | None = None) -> None:
+    """Refuse a correction that could not be applied meaningfully, with one clear line:
+    wrong types (a string for changes, a list for a fact), values out of range, text over
+    its limit, a place without a name or coordinates."""
+    if not isinstance(action, str) or action not in ACTIONS:
+        raise CorrectionError(f"unknown correction {str(action)[:40]!r} (one of {', '.join(ACTIONS)})")
+    if not isinstance(editor, str) or not editor.strip():
         raise CorrectionError("a correction needs the editor's name")
+    _text("the editor's name", editor)
+    _text("the note", note, MAX_NOTE, required=False)
+    if not isinstance(payload, dict):
+        raise CorrectionError(f"{action}: the payload must be a mapping, not {type(payload).__name__}")
     need = {"edit": ("fact", "changes"), "move": ("fact",), "reject": ("fact",), "restore": ("fact",),
             "rename": ("anchor", "label"), "merge": ("anchor", "other"), "split": ("facts",)}[action]
     missing = [k for k in need if k not in payload]
     if missing:
         raise CorrectionError(f"{action}: missing {', '.join(missing)}")
+    for k in ("fact", "anchor", "other"):
+        if k in need:
+            _fact(f"{action}: {k}", payload[k])
+    if action == "move" and payload.get("to") is not None:
+        _fact("move: to", payload["to"])
+    if action in ("rename", "move", "split"):
+        _text(f"{action}: the name", payload.get("label"), required=action == "rename")
     if action == "rename" and not str(payload["label"]).strip():
         raise CorrectionError("rename: the new name is empty")
-    if action == "split" and not payload["facts"]:
-        raise CorrectionError("split: no facts chosen")
+    if action == "split":
+        facts = payload["facts"]
+        if not isinstance(facts, list):
+            raise CorrectionError(f"split: facts must be a list of fact keys, not {type(facts).__name__}")
+        if not facts:
+            raise CorrectionError("split: no facts chosen")
+        if len(facts) > MAX_FACTS:
+            raise CorrectionError(f"split: {len(facts):,} facts, over the limit of {MAX_FACTS:,}")
+        for f in facts:
+            _fact("split: each fact", f)
     if action == "edit":
         ch = payload["changes"]
-        if "role" in ch and ch["role"] not in ROLES:
-            raise CorrectionError(f"edit: role {ch['role']!r} is not one of {', '.join(ROLES)}")
+        if not isinstance(ch, dict):
+            raise CorrectionError(f"edit: changes must be a mapping, not {type(ch).__name__}")
+        if not ch:
+            raise CorrectionError("edit: nothing to change")
+        unknown = [str(k)[:40] for k in ch if k not in _CHANGES]
+        if unknown:
+            raise CorrectionError(f"edit: unknown change {unknown[0]!r} (one of {', '.join(_CHANGES)})")
+        if "role" in ch and (not isinstance(ch["role"], str) or ch["role"] not in ROLES):
+            raise CorrectionError(f"edit: role {str(ch['role'])[:40]!r} is not one of {', '.join(ROLES)}")
         if ch.get("date") is not None:
             try:
                 _dt.date.fromisoformat(ch["date"])
             except (TypeError, ValueError):
-                raise CorrectionError(f"edit: date {ch['date']!r} is not a date (YYYY-MM-DD)") from None
-        if ch.get("date_precision") not in (None, "day", "month", "year"):
+                raise CorrectionError(f"edit: date {str(ch['date'])[:40]!r} is not a date (YYYY-MM-DD)") from None
+        if not isinstance(ch.get("date_precision"), (str, type(None))) or \
+                ch.get("date_precision") not in (None, "day", "month", "year"):
             raise CorrectionError("edit: date precision must be day, month or year")
         for k in ("size_low", "size_high"):
             v = ch.get(k)
-            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0 or v > 10_000_000):
-                raise CorrectionError(f"edit: {k} must be a whole number of people")
+            if v is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 0 or v > MAX_PEOPLE):
+                raise CorrectionError(f"edit: {k} must be a whole number of people (0 to {MAX_PEOPLE:,})")
         if ch.get("size_low") is not None and ch.get("size_high") is not None and ch["size_low"] > ch["size_high"]:
             raise CorrectionError("edit: size_low is above size_high")
         place = ch.get("place")
         if place is not None:
+            if not isinstance(place, dict):
+                raise CorrectionError(f"edit: a place must be a mapping with name, lat and lon, not {type(place).__name__}")
             try:
+                if isinstance(place["lat"], bool) or isinstance(place["lon"], bool):
+                    raise TypeError
                 lat, lon = float(place["lat"]), float(place["lon"])
             except (KeyError, TypeError, ValueError):
                 raise CorrectionError("edit: a place needs lat and lon") from None
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN fails too
                 raise CorrectionError("edit: lat/lon out of range")
+            if "name" not in place:
+                raise CorrectionError("edit: a place needs a name")
+            for k, limit in _PLACE_KEYS.items():
+                _text(f"edit: the place's {k}", place.get(k), limit, required=k == "name")
 
 
 def apply(caravans: list[Caravan], corrections: list[Correction], *,

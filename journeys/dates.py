@@ -32,9 +32,11 @@ the text supports. Rules (the devset README's labelling rules, made explicit):
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 @dataclass
 class DateMention:
@@ -234,6 +236,7 @@ _HINT = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(?
                    r"morning|afternoon|evening", re.I)
 
 
+@lru_cache(maxsize=8)  # a sentence is read for sizes, then for dates: the same candidates
 def _candidates(text: str) -> list[_Raw]:
     if not _HINT.search(text):
         return []
@@ -244,11 +247,13 @@ def _candidates(text: str) -> list[_Raw]:
     # Longest span first, then pattern order; drop anything overlapping a kept span.
     order = {k: i for i, (k, _) in enumerate(_PATTERNS)}
     raws.sort(key=lambda r: (-(r.end - r.start), order[r.kind], r.start))
-    kept: list[_Raw] = []
+    kept: list[_Raw] = []  # by start, never overlapping: a new span is checked against its two neighbours
+    starts: list[int] = []
     for r in raws:
-        if all(r.end <= k.start or r.start >= k.end for k in kept):
-            kept.append(r)
-    kept.sort(key=lambda r: r.start)
+        i = bisect.bisect_left(starts, r.start)
+        if (i == 0 or kept[i - 1].end <= r.start) and (i == len(kept) or r.end <= kept[i].start):
+            kept.insert(i, r)
+            starts.insert(i, r.start)
     return kept
 
 

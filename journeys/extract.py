@@ -14,6 +14,7 @@ Reading order, as a careful reader does it:
 """
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from functools import lru_cache
@@ -125,6 +126,11 @@ class ArticleExtraction:
     sentences: list[Sentence] = field(default_factory=list)
 
 
+# Figures read for sizes in one article: news gives a few dozen; a document of 100,000
+# is a table, and reading each costs a fraction of a millisecond.
+MAX_ARTICLE_FIGURES = 2_000
+
+
 class _State:
     """Which caravan the text is talking about, sentence by sentence."""
 
@@ -134,6 +140,7 @@ class _State:
         self.main: Caravan | None = None
         self.background: Caravan | None = None  # open for the next sentence only
         self.seen: set[str] = set()  # places already read as stops (the route so far)
+        self.figures_left = MAX_ARTICLE_FIGURES
 
     def new(self) -> Caravan:
         c = Caravan(id=f"{self.article.id}#{len(self.caravans) + 1}", label="", articles=[self.article.id])
@@ -413,6 +420,19 @@ def size_features(s: Sentence, z: SizeMention) -> dict[str, float]:
     return f
 
 
+class _Spans(list):
+    """Toponyms in text order, with those inside a sentence found by bisection: looking
+    through all of them for every sentence was quadratic in a long article."""
+
+    def __init__(self, items):
+        super().__init__(sorted(items, key=lambda t: t.start))
+        self._starts = [t.start for t in self]
+
+    def within(self, start: int, end: int) -> list:
+        lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+        return [t for t in self[lo:hi] if t.end <= end]
+
+
 class Extractor:
     def __init__(self, trace: list | None = None):
         self.gaz = default_gazetteer()
@@ -450,12 +470,13 @@ class Extractor:
         text = article.text
         sentences = segment(text)
         toponyms = geoparse(text, prior=self.prior)
-        places = [t for t in toponyms if t.kind == "place"]
+        places = _Spans(t for t in toponyms if t.kind == "place")
+        spans = _Spans(toponyms)
         state = _State(article)
         for k, s in enumerate(sentences):
             if s.furniture or s.duplicate_of is not None:
                 continue
-            self._sentence(state, s, places, toponyms)
+            self._sentence(state, s, places, spans)
         caravans = [c for c in state.caravans if c.observations]
         for c in caravans:
             _finish(c, article)
@@ -468,7 +489,7 @@ class Extractor:
         if not (_CARAVAN_WORDS.search(s.text) if state.main is not None else _THIS_CROWD.search(s.text)) and not sizes:
             state.background = None
             return
-        in_s = [t for t in places if s.start <= t.start and t.end <= s.end and not _is_dateline(text, t)]
+        in_s = [t for t in places.within(s.start, s.end) if not _is_dateline(text, t)]
         in_s = self._border_mentions(s, in_s)
         in_s = _unknown_places(s, in_s)
         dates = find_dates(s.text, art.published, offset=s.start)
@@ -566,7 +587,9 @@ class Extractor:
     def _sizes(self, state: "_State", s: Sentence) -> list[tuple[SizeMention, float]]:
         """The figures in a sentence that count this caravan's people, each with a confidence."""
         out = []
-        for z in find_sizes(s.text, offset=s.start):
+        found = find_sizes(s.text, offset=s.start) if state.figures_left > 0 else []
+        state.figures_left -= len(found)  # a bound on the work an article of figures can ask for
+        for z in found:
             feats = size_features(s, z)
             keep = z.is_caravan_size  # the rules decide, the model gives the confidence (as for roles)
             p = 1.0 if self.size_model is None else self.size_model.proba(feats)["size"]
@@ -620,8 +643,8 @@ class Extractor:
         m = _NAMED.search(s.text)
         if m and c.name is None and re.search(r"\b(?:caravan|march|group)\b", s.text[:m.start()][-80:], re.I):
             c.name = m.group(1).strip(" ,")
-        for t in toponyms:
-            if not (s.start <= t.start and t.end <= s.end) or t.place is None:
+        for t in toponyms.within(s.start, s.end):
+            if t.place is None:
                 continue
             if t.kind == "demonym":
                 after = s.text[t.end - s.start:t.end - s.start + 12]

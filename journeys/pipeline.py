@@ -5,7 +5,7 @@ import datetime as _dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .articles import ARTICLE_SUFFIXES, Article, ArticleError, identify, read_article
+from .articles import Article, ArticleError, RefusedPath, folder_entries, identify, read_article
 from .parallel import extract_serial
 from .extract import ArticleExtraction, extract_article
 from .join import join
@@ -13,11 +13,17 @@ from .store import IngestResult, Store, unique_id
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Folders become the article files inside them (sorted); files stay as given."""
+    """Folders become the article files inside them (sorted); files stay as given. What a
+    folder holds that is refused (links leading out of it, FIFOs, devices, unreadable
+    subfolders: `articles.folder_entries`) is listed too, so reading it reports it."""
     out: list[Path] = []
-    for p in map(Path, paths):
+    for p in paths:
+        if isinstance(p, RefusedPath):  # expanded once already: keep its reason
+            out.append(p)
+            continue
+        p = Path(p)
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
+            out += folder_entries(p)
         else:
             out.append(p)
     return out
@@ -32,7 +38,7 @@ def extract_files(paths: Iterable[str | Path], published: _dt.date | None = None
         try:
             done.append(extract_article(read_article(p, published=published)))
         except ArticleError as e:
-            failed.append((str(p), e.message))
+            failed.append((e.path, e.message))
     return done, failed
 
 
@@ -60,7 +66,14 @@ def ingest(paths: Iterable[str | Path], store: Store, published: _dt.date | None
 
     `extractor`: None extracts in this process; a `parallel.DaskExtractor` fans the
     extraction out to a Dask cluster. Either way the batch is stored in one transaction.
+    Concurrent ingests into one store (other processes too) wait for each other
+    (`Store.writer`): the result is that of running them one after the other.
     """
+    with store.writer():
+        return _ingest(paths, store, published, on_file, extractor, on_extracted)
+
+
+def _ingest(paths, store: Store, published, on_file, extractor, on_extracted) -> IngestResult:
     known, ids = store.known_hashes(), store.article_ids()
     result = IngestResult()
     fresh: list[tuple[Path, Article]] = []
@@ -76,7 +89,7 @@ def ingest(paths: Iterable[str | Path], store: Store, published: _dt.date | None
                 a = Article(id=stem, path=str(p), title=None, outlet=None, published=None, url=None,
                             content_hash=digest)
         except ArticleError as e:
-            failed.append((str(p), e.message))
+            failed.append((e.path, e.message))
             continue
         if a.content_hash in known:
             result.unchanged.append(a.id)

@@ -22,6 +22,7 @@ Ranges follow the devset labelling rules: a single figure is low = high; "betwee
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -204,9 +205,11 @@ class _Atom:
     decimal: bool
 
 
-def _atoms(s: str) -> list[_Atom]:
+def _atoms(s: str, limit: int | None = None) -> list[_Atom]:
     out = []
     for m in _ATOM.finditer(s):
+        if limit is not None and len(out) >= limit:
+            break
         if m["vague"]:
             v = " ".join(m["vague"].lower().split())
             lo, hi = next(r for p, r in _VAGUE_RANGE if re.fullmatch(p, v))
@@ -367,23 +370,46 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
     return False, "no counted noun (bare number)"
 
 
+# Each figure is read in the text around it, at most this far either side: every rule looks
+# at a few words, and a sentence of 10,000 numbers must not cost 10,000 passes over it
+# (that was quadratic: 2,000 numbers took 25 s). Sentences shorter than this read as before.
+_WINDOW = 400
+# A "sentence" with more figures than this is a table or a list, not prose: only its first
+# figures are read (a 10 MB line of numbers would otherwise take an hour).
+MAX_FIGURES = 200
+
+
 def find_sizes(sentence: str, *, offset: int = 0) -> list[SizeMention]:
     """Every number expression in `sentence` that could be a crowd size (see module doc)."""
-    s = sentence or ""
-    atoms = _atoms(s)
+    whole = sentence or ""
+    atoms = _atoms(whole, MAX_FIGURES + 1)  # one more: the last may form a range with the one before
     if not atoms:
         return []
-    date_spans = [(d.start, d.end) for d in find_dates(s, None)]  # "Oct. 23", "in 2021"
+    read_to = atoms[-1].end + _WINDOW  # dates further on touch no figure read
+    dates = sorted((d.start, d.end) for d in find_dates(whole[:read_to], None))  # "Oct. 23", "in 2021"
+    date_starts = [a for a, _ in dates]
+    reach, top = [], -1  # reach[k]: the furthest end among the first k+1 dates
+    for _, b in dates:
+        top = max(top, b)
+        reach.append(top)
+
+    def in_a_date(a: int, b: int) -> bool:
+        k = bisect.bisect_left(date_starts, b)  # dates that start before b ...
+        return k > 0 and reach[k - 1] > a  # ... one of which ends after a
     out: list[SizeMention] = []
     i = 0
-    while i < len(atoms):
-        at = atoms[i]
+    while i < min(len(atoms), MAX_FIGURES):
+        at, nxt = atoms[i], atoms[i + 1] if i + 1 < len(atoms) else None
+        w0 = max(0, at.start - _WINDOW)
+        s = whole[w0:min(len(whole), (nxt.end if nxt else at.end) + _WINDOW)]
+        at = _Atom(at.start - w0, at.end - w0, at.low, at.high, at.vague, at.decimal)
+        if nxt:
+            nxt = _Atom(nxt.start - w0, nxt.end - w0, nxt.low, nxt.high, nxt.vague, nxt.decimal)
         before = s[:at.start]
         qm = _QUALIFIER.search(before)
         q_start = qm.start() if qm else at.start
         qualifier = _QUAL_KIND.get(" ".join(qm["q"].lower().split()), "about") if qm else "exact"
         low, high, end = at.low, at.high, at.end
-        nxt = atoms[i + 1] if i + 1 < len(atoms) else None
         merged = False
         if at.low != at.high:
             qualifier = "range"
@@ -407,13 +433,13 @@ def find_sizes(sentence: str, *, offset: int = 0) -> list[SizeMention]:
             r"\s+(?:[\w-]+\s+){0,3}?(?:are|were|is|was)\s+(?:estimated|believed|thought)\b", s[end:], re.I
         ):
             qualifier = "about"  # "7,500 people are estimated to be part of"
-        if any(a < end and at.start < b for a, b in date_spans):
+        if in_a_date(at.start + w0, end + w0):
             ok, reason, cat = False, "part of a date", None
         else:
             probe = _Atom(at.start, end, low, high, at.vague, at.decimal)
             ok, reason = _decide(s, probe, q_start, cat, noun)
         span_end = max(end, head_end) if cat else end
-        out.append(SizeMention(q_start + offset, span_end + offset, s[q_start:span_end], low, high,
+        out.append(SizeMention(q_start + w0 + offset, span_end + w0 + offset, s[q_start:span_end], low, high,
                                qualifier, ok, reason))
         i += 2 if merged else 1
     return out

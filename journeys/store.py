@@ -20,12 +20,16 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
                         Table, Text, create_engine, delete, func, insert, inspect, select, update)
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Engine
 
 from .extract import ArticleExtraction
@@ -177,6 +181,28 @@ def default_url() -> str:
     return f"sqlite:///{base / 'store.sqlite'}"
 
 
+_URL_PASSWORD = re.compile(r"(?P<pre>^[^:/?#]+://[^:/?#@]*:)(?P<pw>[^@]*)(?P<post>@)")
+
+
+def mask_url(url: str) -> str:
+    """A store URL fit for a message: its password shown as ***, even when the URL is
+    too broken for SQLAlchemy to read."""
+    m = _URL_PASSWORD.search(url or "")
+    return _URL_PASSWORD.sub(r"\g<pre>***\g<post>", url, count=1) if m and m["pw"] else (url or "")
+
+
+def mask_secrets(text: str, url: str) -> str:
+    """`text` (an error message) with the URL's password (as written or decoded) masked."""
+    from urllib.parse import unquote
+
+    m = _URL_PASSWORD.search(url or "")
+    out = text.replace(url, mask_url(url)) if url else text
+    if m and m["pw"]:
+        for pw in {m["pw"], unquote(m["pw"])}:
+            out = out.replace(pw, "***")
+    return out
+
+
 @dataclass
 class IngestResult:
     added: list[str] = field(default_factory=list)
@@ -192,7 +218,62 @@ class Store:
     def __init__(self, url: str | None = None, engine: Engine | None = None):
         self.url = url or default_url()
         self.engine = engine or create_engine(self.url, future=True)
-        self._migrate()
+        with self.writer():  # two processes opening a fresh store must not both create it
+            self._migrate()
+
+    @contextmanager
+    def writer(self):
+        """Held while this process writes: other writers of the same store (other processes,
+        other threads) wait for it, so concurrent ingests, corrections and re-extractions
+        run one after the other, with the result of running them in sequence — not
+        'database is locked' or a unique-key violation for the batch that lost the race.
+        SQLite: an exclusive lock on a `.lock` file beside the database; PostgreSQL: a
+        session advisory lock. Re-entrant within a process."""
+        key, acquire = self._writer_lock()
+        with _WRITER_LOCKS.setdefault(key, threading.RLock()):
+            depth = _WRITER_DEPTH.get(key, 0)
+            release = acquire() if depth == 0 else None
+            _WRITER_DEPTH[key] = depth + 1
+            try:
+                yield
+            finally:
+                _WRITER_DEPTH[key] -= 1
+                if release is not None:
+                    release()
+
+    def _writer_lock(self):
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            path = str(Path(url.database).resolve()) + ".lock"
+
+            def acquire():
+                import fcntl
+                try:
+                    fh = open(path, "a+b")
+                except OSError:  # a read-only folder: nobody can write there either
+                    return lambda: None
+                fcntl.flock(fh, fcntl.LOCK_EX)
+
+                def release():
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+                    fh.close()
+                return release
+            return f"sqlite:{path}", acquire
+        if url.get_backend_name() == "postgresql":
+            def acquire():
+                conn = self.engine.connect()
+                conn.execute(sql_text("SELECT pg_advisory_lock(:k)"), {"k": _PG_WRITER_KEY})
+                conn.commit()
+
+                def release():
+                    try:
+                        conn.execute(sql_text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_WRITER_KEY})
+                        conn.commit()
+                    finally:
+                        conn.close()
+                return release
+            return f"pg:{url.render_as_string(hide_password=True)}", acquire
+        return f"other:{id(self.engine)}", lambda: (lambda: None)
 
     @property
     def display_url(self) -> str:
@@ -487,9 +568,9 @@ class Store:
     def correct(self, action: str, payload: dict, editor: str, note: str | None = None) -> int:
         """Record one correction and rebuild, in one transaction; returns its id. Raises
         CorrectionError (nothing stored) when it is malformed or finds nothing to act on."""
-        validate(action, payload, editor)
+        validate(action, payload, editor, note)
         now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
-        with self.engine.begin() as conn:
+        with self.writer(), self.engine.begin() as conn:
             keys = Correction(action, payload, editor, now).facts()
             known = set(conn.scalars(select(observations.c.fact_key).where(observations.c.fact_key.in_(keys))))
             missing = [k for k in keys if k not in known]
@@ -517,7 +598,7 @@ class Store:
         from .extract import extract_article
 
         extract = extract or extract_article
-        with self.engine.begin() as conn:
+        with self.writer(), self.engine.begin() as conn:
             arts = [dict(r._mapping) for r in conn.execute(select(articles))]
             for a in arts:
                 art = _Article(id=a["id"], path=a["path"], title=a["title"], outlet=a["outlet"],
@@ -601,6 +682,11 @@ class Store:
 
     def caravans(self) -> list[Caravan]:
         return [caravan_from_dict(d) for d in self.document(with_text=False)["caravans"]]
+
+
+_WRITER_LOCKS: dict[str, threading.RLock] = {}
+_WRITER_DEPTH: dict[str, int] = {}
+_PG_WRITER_KEY = 0x43617261  # "Cara": the advisory lock key of a store's writers
 
 
 def unique_id(aid: str, taken: set[str]) -> str:

@@ -301,3 +301,25 @@ def dashboard_archive_db(tmp_path_factory) -> Path:
     assert not ingest([corpus], store).failed
     store.engine.dispose()
     return db
+
+
+# -- the hostile-input suite's count (tests/hostile_support.py) --------------------------------
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when == "call" and rep.failed and "hostile" in item.path.name and call.excinfo is not None \
+            and not call.excinfo.errisinstance(AssertionError):
+        import hostile_support
+        hostile_support.TALLY["tracebacks"] += 1  # an exception escaped: what a user would see
+
+
+def pytest_terminal_summary(terminalreporter):
+    import sys
+    hs = sys.modules.get("hostile_support")
+    if hs is not None and hs.TALLY["inputs"]:
+        t = hs.TALLY
+        terminalreporter.write_line(
+            f"hostile inputs: {t['inputs']} tried; {t['tracebacks']} tracebacks, {t['hangs']} hangs, "
+            f"{t['lost']} good articles lost")
