@@ -99,7 +99,10 @@ _LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.
 _DATELINE = re.compile(r"^\s*\(?[A-Z][A-Za-z.’' ]{1,40}(?:,\s*[A-Za-z.’' ]{2,30})?\s*(?:\([^)]{1,40}\)\s*)?"
                        r"(?:[–—-]+|\.-|,\s+[A-Z][a-z]+\.? \d{1,2},? \d{4})")
 _OTHER_BORDER = re.compile(
-    r"\b(?:[A-Z][a-z]+(?:[-–][A-Z][a-z]+)?\s+(?:southern\s+|northern\s+)?border\b(?!\s+(?:with|between))|"
+    r"\b(?:[A-Z][a-z]+(?:[-–][A-Z][a-z]+)?\s+(?:southern\s+|northern\s+)?border\b"
+    # not "border city of Tapachula", "border patrol": there "border" describes something else
+    r"(?!\s+(?:with|between|cit(?:y|ies)|towns?|states?|regions?|areas?|crossings?|checkpoints?|patrol|agents?|"
+    r"police|wall|officials|guards?|of)\b)|"
     r"border\s+(?:with|between)\s+[A-Z][a-z]+(?:\s+and\s+[A-Z][a-z]+)?)")
 _BORDER_AFTER = re.compile(r"^(?:[-–](?:Mexico|Mexican))?(?:’s|'s)?\s+(?:southern\s+|southwest\s+)?border\b", re.I)
 _BORDER_PHRASE = re.compile(r"\b(?:northern border|border with the (?:United States|U\.S\.|US)|"
