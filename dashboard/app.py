@@ -245,6 +245,28 @@ def _on_map_change(atlas: journey.Atlas) -> None:
     _apply_map_click(atlas, st.session_state.get("map"))
 
 
+def _md_text(text: str) -> str:
+    """Article text shown as a widget label (which reads Markdown): every mark escaped."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$:" else ch for ch in text)
+
+
+def _pick_stop(sid: str) -> None:
+    st.session_state["sel_stop"], st.session_state["sel_src"] = sid, 0
+
+
+def _stack_list(atlas: journey.Atlas, here: list, stop) -> None:
+    """Every stop drawn at the open stop's place: circles there cover one another, so each
+    is a button (reachable by pointer and keyboard) that opens it."""
+    if len(here) < 2:
+        return
+    with st.container(key="ca-stack", border=True):
+        st.markdown(f"**{len(here)} stops at this place** — the circles lie on top of one another; choose one:")
+        for s in here:
+            st.button(_md_text(_stop_option(atlas, s.id)), key=f"stack_{s.id}", on_click=_pick_stop, args=(s.id,),
+                      disabled=s.id == stop.id, width="stretch",
+                      type="primary" if s.id == stop.id else "secondary")
+
+
 def _stop_option(atlas: journey.Atlas, sid) -> str:
     if sid is None:
         return "— choose a stop —"
@@ -433,6 +455,7 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
             ev = sources[k]
             if stop.id not in {s.id for s in visible}:
                 st.caption("This stop is hidden by the current filters.")
+            _stack_list(atlas, journey.stack_of(visible, stop), stop)
             st.html(evidence.panel_header_html(atlas, stop, k))
             st.html(evidence.article_html(atlas.articles_by_id.get(ev.get("article")), ev.get("start", 0),
                                           ev.get("end", 0), ev.get("text")))

@@ -326,6 +326,27 @@ def by_caravan(stops: list[Stop]) -> dict:
     return out
 
 
+def spot(s: Stop) -> tuple[float, float]:
+    """Where a located stop is drawn, to about 10 m: stops with the same spot coincide."""
+    return (round(s.lat, 4), round(s.lon, 4))
+
+
+def stacks(stops: list[Stop]) -> dict[tuple, list[Stop]]:
+    """The located stops drawn at each spot, in journey order. A spot with more than one
+    stop hides all but the top circle from the pointer, so the page lists them."""
+    out: dict = {}
+    for s in sorted((s for s in stops if s.located), key=lambda s: (s.caravan_id, s.order)):
+        out.setdefault(spot(s), []).append(s)
+    return out
+
+
+def stack_of(stops: list[Stop], stop: Stop | None) -> list[Stop]:
+    """Every stop among `stops` drawn at the same spot as `stop` (itself included)."""
+    if stop is None or not stop.located:
+        return []
+    return stacks(stops).get(spot(stop), [])
+
+
 def route_points(stops: list[Stop]) -> list[Stop]:
     """The located travelled stops the route line joins, in journey order. Coarse places
     (a state, a country, a region) are left out when the caravan has a finer one."""

@@ -16,7 +16,7 @@ import re
 import unicodedata
 
 from .journey import (COARSE_DATES, ROLE_LABEL, Atlas, Stop, by_caravan, fmt_date, head, mercator_y, route_points,
-                      stop_size)
+                      spot, stacks, stop_size)
 from . import offline
 
 MIN_RADIUS = 5.0  # size not reported
@@ -94,8 +94,9 @@ def stop_head(ref: str) -> str:
     return f"<b>Stop {ref}:</b>"
 
 
-def stop_tooltip(atlas: Atlas, s: Stop) -> str:
-    """Escaped tooltip HTML. Starts with "Stop A3" (the click handler reads it back)."""
+def stop_tooltip(atlas: Atlas, s: Stop, stacked: int = 1) -> str:
+    """Escaped tooltip HTML. Starts with "Stop A3" (the click handler reads it back).
+    `stacked`: how many stops are drawn at this spot (more than one: the click lists them)."""
     caravan = atlas.caravans_by_id[s.caravan_id]
     art = atlas.articles_by_id.get(s.evidence.get("article")) or {}
     when = "" if s.planned else fmt_date(s.date, s.date_precision)
@@ -107,6 +108,8 @@ def stop_tooltip(atlas: Atlas, s: Stop) -> str:
              f"<span class='ca-tip-src'>{esc(art.get('outlet') or '(unknown outlet)')}"
              + (f" + {len(s.also)} more source{'s' if len(s.also) > 1 else ''}" if s.also else "") + "</span>"]
     lines += [f"<i>{esc(n)}</i>" for n in vagueness(s)]
+    if stacked > 1:
+        lines.append(f"<b>{stacked} stops at this place</b>: click to list them all")
     return "<br>".join(x for x in lines if x)
 
 
@@ -185,6 +188,7 @@ def map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> di
 def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> dict:
     lines, arrows, circles, badges, rings = [], [], [], [], []
     badge_slots: dict = {}
+    stacked = {k: len(g) for k, g in stacks(stops).items()}  # stops per spot
     for cid, group in by_caravan(stops).items():
         caravan = atlas.caravans_by_id[cid]
         parts = caravan_layers(atlas, group)
@@ -194,12 +198,13 @@ def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> d
             if not s.located:
                 continue
             st = stop_style(s)
+            n_here = stacked.get(spot(s), 1)
             circles.append({
                 "id": s.id, "ref": s.ref, "caravan": cid, "lat": s.lat, "lon": s.lon, **st,
                 "cls": f"ca-stop ca-caravan-{caravan.letter.lower()} ca-place-{slug(s.place_name or s.place_text)}"
                        f" ca-role-{s.role}" + (" ca-vague" if (s.coarse_place or s.coarse_date) else "")
-                       + (" ca-selected" if s.id == selected else ""),
-                "tip": stop_tooltip(atlas, s)})
+                       + (" ca-selected" if s.id == selected else "") + (" ca-stacked" if n_here > 1 else ""),
+                "tip": stop_tooltip(atlas, s, n_here)})
         anchor = head(group)
         hollow = anchor is None  # no place reached yet: the badge marks where it was heading
         if hollow:

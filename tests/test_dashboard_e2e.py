@@ -228,3 +228,51 @@ def test_an_archive_opens_as_places_and_a_sentence_opens_in_its_caravan(dashboar
     assert "caravan=" in page.url and "stop=" in page.url
     _shot(page, "dashboard-archive-caravan.png")
     assert dashboard_page.external == [] and dashboard_page.dialogs == [] and dashboard_page.errors == []
+
+
+# --------------------------------------------------------------------------- issue 11
+
+def _stop_refs(fl, css):
+    return sorted(fl.locator(css).evaluate_all("els => els.map(e => e.getAttribute('data-stop'))"))
+
+
+def _panel_ref(page) -> str:
+    return page.locator(".ca-panel .ca-stop-head b").inner_text().replace("Stop", "").strip()
+
+
+def test_stacked_stops_are_all_reachable_by_pointer_and_keyboard(dashboard_server, dashboard_page):
+    """Several stops at Tapachula coincide: a click on the top circle lists every one of them,
+    and each listed stop opens by pointer and by keyboard."""
+    p = dashboard_page
+    page = p.open(dashboard_server.url)
+    fl = p.map()
+    here = _stop_refs(fl, "path.ca-place-tapachula")
+    assert len(here) >= 2
+    assert fl.locator("path.ca-place-tapachula.ca-stacked").count() == len(here)
+    fl.locator("path.ca-place-tapachula").last.click()  # the circle on top
+    box = page.locator(".st-key-ca-stack")
+    box.wait_for(timeout=20_000)
+    buttons = box.locator("button")
+    assert buttons.count() == len(here)
+    listed = sorted(t.split("·")[0].strip() for t in buttons.all_inner_texts())
+    assert listed == here
+    top = _panel_ref(page)
+    hidden = [r for r in here if r != top]
+    # pointer: open a stop whose circle lies under another
+    box.locator("button", has_text=f"{hidden[0]} ·").click()
+    page.wait_for_function(f"() => location.search.includes('{hidden[0]}') || "
+                           f"document.querySelector('.ca-panel .ca-stop-head b').innerText.includes('{hidden[0]}')",
+                           timeout=20_000)
+    page.wait_for_timeout(800)
+    assert _panel_ref(page) == hidden[0]
+    # keyboard: focus the next one and press Enter
+    other = hidden[-1] if len(hidden) > 1 else top
+    btn = page.locator(".st-key-ca-stack button", has_text=f"{other} ·")
+    btn.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelector('.ca-panel .ca-stop-head b').innerText.includes('{other}')",
+                           timeout=20_000)
+    assert _panel_ref(page) == other
+    _shot(page, "dashboard-stacked-stops.png")
+    assert p.external == [] and p.errors == []
+
