@@ -8,6 +8,7 @@ and uploading (password-gated) are laid out by `editor_ui`, computed by `editing
 from __future__ import annotations
 
 import functools
+import html
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, editor_ui, evidence, journey, layers, offline, overview
+from dashboard import data, editor_ui, evidence, exports, journey, layers, offline, overview
 from journeys import archive
 from dashboard.state import KEYS, ViewState, parse_query, query_string, to_query
 
@@ -336,7 +337,16 @@ def main() -> None:
         st.subheader("Share this view")
         st.html(COPY_BUTTON, unsafe_allow_javascript=True)
         st.code(link, language=None, wrap_lines=True)
+        st.caption("Embed this view in a web page:")
+        st.code(embed_snippet(link), language="html", wrap_lines=True)
     editor_ui.sidebar(acc, _clear_caches)
+
+
+def embed_snippet(link: str) -> str:
+    """An iframe of this view (Streamlit's embed mode hides the app's menus)."""
+    src = link + ("&" if "?" in link else "?") + "embed=true"
+    return (f'<iframe src="{html.escape(src, quote=True)}" width="100%" height="900" style="border:0" '
+            'title="Caravan Atlas: migrant caravans on a map" loading="lazy"></iframe>')
 
 
 def _clear_caches() -> None:
@@ -499,12 +509,17 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
                  column_config={"Lat": st.column_config.NumberColumn(format="%.4f"),
                                 "Lon": st.column_config.NumberColumn(format="%.4f"),
                                 "Sentence": st.column_config.TextColumn(width="large")})
-    d1, d2, _ = st.columns([1, 1, 3])
+    d1, d2, d3, _ = st.columns([1, 1.3, 1.2, 2])
     # built only when clicked: nothing to serialise on every rerun
-    d1.download_button("Download CSV", lambda: journey.to_csv(rows), file_name="caravan-atlas.csv",
+    d1.download_button("Download CSV", lambda: exports.to_csv(atlas, visible), file_name="caravan-atlas.csv",
                        mime="text/csv", on_click="ignore")
-    d2.download_button("Download GeoJSON", lambda: journey.geojson_text(atlas, visible),
-                       file_name="caravan-atlas.geojson", mime="application/geo+json", on_click="ignore")
+    d2.download_button("Download CSV for Excel", lambda: exports.to_csv(atlas, visible, excel=True),
+                       file_name="caravan-atlas-excel.csv", mime="text/csv", on_click="ignore",
+                       help="The same table with a byte order mark, so Excel reads accents correctly.")
+    d3.download_button("Download GeoJSON", lambda: exports.geojson_text(atlas, visible),
+                       file_name="caravan-atlas.geojson", mime="application/geo+json", on_click="ignore",
+                       help="Stops as points (places not located: null geometry), routes and planned legs as lines.")
+    st.caption("The map itself: the ⇩ button on the map saves it as a PNG image.")
 
     missing = journey.unresolved(visible)
     st.subheader("Places named but not located")

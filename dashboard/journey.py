@@ -7,11 +7,8 @@ heading for, or a size/date reported with no place). Stops keep stable ids
 """
 from __future__ import annotations
 
-import csv
 import functools
 import datetime as dt
-import io
-import json
 import math
 from dataclasses import dataclass, field
 
@@ -477,52 +474,6 @@ def table_rows(atlas: Atlas, stops: list[Stop]) -> list[dict]:
             "Other sources": len(s.also), "stop_id": s.id,
         })
     return rows
-
-
-def to_csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=TABLE_COLUMNS, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow(r)
-    return buf.getvalue()
-
-
-def to_geojson(atlas: Atlas, stops: list[Stop]) -> dict:
-    """Stops as Point features (null geometry when the place was not located) plus one
-    LineString per caravan route, with the evidence sentence on every feature."""
-    feats = []
-    for s in stops:
-        art = atlas.articles_by_id.get(s.evidence.get("article")) or {}
-        feats.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]} if s.located else None,
-            "properties": {
-                "feature": "stop", "stop": s.ref, "stop_id": s.id, "caravan": s.caravan_id,
-                "caravan_label": atlas.caravans_by_id[s.caravan_id].label, "role": s.role,
-                "date": s.date.isoformat() if s.date else None, "date_precision": s.date_precision,
-                "place": s.place_display if s.has_place else None, "place_kind": s.kind,
-                "located": s.located, "size_low": s.size_low, "size_high": s.size_high,
-                "size_qualifier": s.size_qualifier, "article": s.evidence.get("article"),
-                "outlet": art.get("outlet"), "published": art.get("published"), "url": art.get("url"),
-                "sentence": s.evidence.get("text", ""), "other_sources": len(s.also),
-            },
-        })
-    for cid, group in by_caravan(stops).items():
-        pts = route_points(group)
-        if len(pts) > 1:
-            feats.append({
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[p.lon, p.lat] for p in pts]},
-                "properties": {"feature": "route", "caravan": cid,
-                               "caravan_label": atlas.caravans_by_id[cid].label,
-                               "stops": [p.ref for p in pts]},
-            })
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def geojson_text(atlas: Atlas, stops: list[Stop]) -> str:
-    return json.dumps(to_geojson(atlas, stops), ensure_ascii=False)
 
 
 def rejected(atlas: Atlas) -> list[Stop]:

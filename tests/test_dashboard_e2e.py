@@ -276,3 +276,59 @@ def test_stacked_stops_are_all_reachable_by_pointer_and_keyboard(dashboard_serve
     _shot(page, "dashboard-stacked-stops.png")
     assert p.external == [] and p.errors == []
 
+
+def _download(page, click) -> bytes:
+    with page.expect_download(timeout=30_000) as dl:
+        click()
+    return Path(dl.value.path()).read_bytes()
+
+
+def test_downloads_are_data(dashboard_server, dashboard_page):
+    """CSV (and its Excel twin) with machine-readable columns, GeoJSON with routes and planned
+    legs and null geometry for places not located, the map as a PNG, and an embed snippet."""
+    import csv
+    import io
+    import json
+    import re
+    import struct
+
+    p = dashboard_page
+    page = p.open(dashboard_server.url)
+    # CSV
+    raw = _download(page, lambda: page.get_by_role("button", name="Download CSV", exact=True).click())
+    text = raw.decode("utf-8")
+    assert not text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and set(["date", "date_precision", "size_low", "size_high", "lat", "lon", "place_kind", "role",
+                         "caravan", "article_title", "outlet", "url", "evidence"]) <= set(rows[0])
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"]) for r in rows if r["date"])
+    assert any(r["date_precision"] == "day" for r in rows)
+    sized = [r for r in rows if r["size_low"]]
+    assert sized and all(int(r["size_low"]) <= int(r["size_high"]) for r in sized)
+    located = [r for r in rows if r["lat"]]
+    assert located and all(-90 <= float(r["lat"]) <= 90 and -180 <= float(r["lon"]) <= 180 for r in located)
+    assert all(r["evidence"] for r in rows) and all(r["article_title"] and r["outlet"] for r in rows)
+    # the Excel variant: the same with a UTF-8 byte order mark
+    xl = _download(page, lambda: page.get_by_role("button", name="Download CSV for Excel").click())
+    assert xl.startswith(b"\xef\xbb\xbf") and xl[3:].decode("utf-8") == text
+    # GeoJSON
+    gj = json.loads(_download(page, lambda: page.get_by_role("button", name="Download GeoJSON").click()))
+    kinds = {f["properties"]["feature"] for f in gj["features"]}
+    assert {"stop", "route", "planned leg"} <= kinds
+    route = next(f for f in gj["features"] if f["properties"]["feature"] == "route")
+    assert len(route["properties"]["dates"]) == len(route["geometry"]["coordinates"])
+    assert route["properties"]["start_date"] <= route["properties"]["end_date"]
+    for f in gj["features"]:
+        if f["properties"]["feature"] == "stop" and not f["properties"]["located"]:
+            assert f["geometry"] is None
+    # the map as a PNG, drawn in the browser
+    png = _download(page, lambda: p.map().locator(".ca-png a").click())
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    w, h = struct.unpack(">II", png[16:24])
+    assert w >= 800 and h >= 1000 and len(png) > 50_000
+    # an embed snippet of the current view
+    snippet = page.locator("[data-testid='stSidebar'] code").nth(1).inner_text().replace("\n", "")
+    assert snippet.startswith("<iframe") and "embed=true" in snippet
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "dashboard-download.png").write_bytes(png)
+    assert p.external == [] and p.errors == []
