@@ -374,8 +374,10 @@ def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState):
     sb.multiselect("Caravans", options=options, format_func=lambda cid: cat.caravans_by_id[cid].title,
                    key="f_caravans", placeholder="All caravans", help=help_text)
     if cat.date_min and cat.date_max and cat.date_min < cat.date_max:
-        sb.slider("Dates reported", min_value=cat.date_min, max_value=cat.date_max,
-                  key="f_range", format="D MMM YYYY")
+        sb.slider("Dates of events", min_value=cat.date_min, max_value=cat.date_max,
+                  key="f_range", format="D MMM YYYY",
+                  help="The dates the articles give for what happened (left, passed, reached, a size counted).")
+        sb.caption("When things happened, as the articles date them — not when the articles were published.")
     sb.number_input("Minimum size (people)", min_value=0, step=500, key="f_minsize",
                     help="Caravans whose largest reported size is at least this many people.")
     sb.multiselect("Outlets", options=cat.outlets, key="f_outlets", placeholder="All outlets",
@@ -409,7 +411,7 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
     n_car, n_art = len(cat.caravans_by_id), cat.n_articles
     st.caption(f"{n_car:,} caravan{'s' if n_car != 1 else ''} read from {n_art:,} news article{'s' if n_art != 1 else ''}. "
                "Every stop links back to the sentence it was read from. Showing "
-               f"{len(groups)} caravan{'s' if len(groups) != 1 else ''} and {len(visible)} reported facts"
+               f"{len(groups)} caravan{'s' if len(groups) != 1 else ''} and {len(visible)} reported fact{'s' if len(visible) != 1 else ''}"
                + (f", positions as of {journey.fmt_date(as_of)}" if as_of else "") + ".")
     if groups:
         st.html(evidence.legend_html(atlas, list(groups), {k: len(v) for k, v in groups.items()}))
@@ -458,7 +460,7 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
             if ss.get("sel_src") not in range(len(sources)):
                 ss["sel_src"] = 0
             if len(sources) > 1:
-                st.selectbox("Source", list(range(len(sources))), key="sel_src",
+                st.selectbox("Sentence", list(range(len(sources))), key="sel_src",
                              format_func=lambda k: f"{k + 1}. {evidence.source_line(atlas, sources[k])} — "
                                                    f"“{(sources[k].get('text') or '')[:70]}…”")
             k = ss.get("sel_src") or 0

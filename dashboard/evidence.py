@@ -62,6 +62,7 @@ def source_line(atlas: Atlas, ev: dict) -> str:
 def panel_header_html(atlas: Atlas, stop: Stop, source_index: int) -> str:
     caravan = atlas.caravans_by_id[stop.caravan_id]
     sources = stop.sources
+    n_art = len({s.get("article") for s in sources})
     ev = sources[min(source_index, len(sources) - 1)]
     art = atlas.articles_by_id.get(ev.get("article"))
     url = safe_url((art or {}).get("url"))
@@ -87,7 +88,7 @@ def panel_header_html(atlas: Atlas, stop: Stop, source_index: int) -> str:
  {notes}
  <div class='ca-art-title'>{e(article_title(art))}</div>
  <div class='ca-art-meta'>{e(source_line(atlas, ev))} · {link}</div>
- <details class='ca-sources' {'open' if len(sources) > 1 else ''}><summary>{len(sources)} source sentence{'s' if len(sources) != 1 else ''} for this stop</summary><ol>{srcs}</ol></details>
+ <details class='ca-sources' {'open' if len(sources) > 1 else ''}><summary>{len(sources)} sentence{'s' if len(sources) != 1 else ''} saying this, in {n_art} article{'s' if n_art != 1 else ''}</summary><ol>{srcs}</ol></details>
 </div>"""
 
 
@@ -195,7 +196,7 @@ def summary_html(summary: dict) -> str:
 <tr><th>Last reported</th><td>{_place_when(summary['last'])}</td></tr>
 <tr><th>Distance</th><td>{dist} along the reported route (straight lines between places)</td></tr>
 <tr><th>Pace</th><td>{e(speed)}</td></tr>
-<tr><th>Sources</th><td>{summary['n_sources']} article{'s' if summary['n_sources'] != 1 else ''}, {summary['n_stops']} facts</td></tr>
+<tr><th>Sources</th><td>{summary['n_sources']} article{'s' if summary['n_sources'] != 1 else ''}, {summary['n_stops']} fact{'s' if summary['n_stops'] != 1 else ''}</td></tr>
 </table>
 {('<details class="ca-sources" open><summary>Who said how many</summary><ul>' + reports + '</ul></details>') if reports else ''}
 """
@@ -209,4 +210,4 @@ def summary_row(summary: dict) -> dict:
             "Set out": pw(summary["departure"]), "Last reported": pw(summary["last"]),
             "Distance (km)": round(summary["distance_km"]) if summary["distance_km"] else None,
             "km/day": round(summary["km_per_day"], 1) if summary["km_per_day"] else None,
-            "Sources": summary["n_sources"]}
+            "Articles": summary["n_sources"]}

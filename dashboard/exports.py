@@ -11,27 +11,15 @@ import csv
 import io
 import json
 
-from .journey import DESTINATION, ROLE_LABEL, Atlas, Stop, article_title, by_caravan, fmt_date, route_points, \
-    stop_size
-
-# Plain words for the gazetteer's kinds of place (no internal codes in files or on the page).
-PLACE_KIND = {"city": "city or town", "border point": "border crossing", "admin2": "municipality",
-              "admin1": "state or province", "country": "country", "region": "region"}
+from .journey import DESTINATION, ROLE_LABEL, Atlas, Stop, article_title, by_caravan, fmt_date, place_kind, \
+    route_points, stop_size
 ROLE_WORD = {"origin": "origin", "departure": "departure", "waypoint": "passed through",
              "current": "last reported position", "arrival": "arrival", "destination": "heading for (planned)",
              "report": "size or date without a place"}
 
 CSV_COLUMNS = ["date", "date_precision", "size_low", "size_high", "lat", "lon", "place", "place_kind", "role",
                "caravan", "caravan_id", "stop", "article_title", "outlet", "published", "url", "evidence",
-               "other_sources", "date_as_shown", "size_as_shown", "role_as_shown", "confidence"]
-
-
-def place_kind(s: Stop) -> str:
-    if not s.has_place:
-        return ""
-    if not s.located:
-        return "not located"
-    return PLACE_KIND.get(s.kind or "", s.kind or "")
+               "other_sentences", "date_as_shown", "size_as_shown", "role_as_shown", "confidence"]
 
 
 def fact_row(atlas: Atlas, s: Stop) -> dict:
@@ -46,7 +34,7 @@ def fact_row(atlas: Atlas, s: Stop) -> dict:
         "place": s.place_display if s.has_place else "", "place_kind": place_kind(s),
         "role": ROLE_WORD.get(s.role, s.role), "caravan": c.label, "caravan_id": c.id, "stop": s.ref,
         "article_title": article_title(art), "outlet": art.get("outlet") or "", "published": art.get("published") or "",
-        "url": art.get("url") or "", "evidence": s.evidence.get("text", ""), "other_sources": len(s.also),
+        "url": art.get("url") or "", "evidence": s.evidence.get("text", ""), "other_sentences": len(s.also),
         "date_as_shown": "" if s.planned else fmt_date(s.date, s.date_precision),
         "size_as_shown": stop_size(s), "role_as_shown": ROLE_LABEL.get(s.role, s.role),
         "confidence": round(s.confidence, 3),

@@ -2,7 +2,7 @@
 summaries and the table/exports. Pure Python (no Streamlit, no folium).
 
 A *stop* is one observation of one caravan (a place it left, passed, reached or was
-heading for, or a size/date reported with no place). Stops keep stable ids
+heading for, or a size or date reported with no place). Stops keep stable ids
 (`<caravan id>:<observation index>`) for URLs, and short refs ("A3") for people.
 """
 from __future__ import annotations
@@ -17,7 +17,10 @@ ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL, DESTINATION, REPORT = (
 TRAVELLED = (ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL)
 ROLE_RANK = {ORIGIN: 0, DEPARTURE: 1, WAYPOINT: 2, CURRENT: 3, ARRIVAL: 4, DESTINATION: 5, REPORT: 6}
 ROLE_LABEL = {ORIGIN: "origin", DEPARTURE: "left from", WAYPOINT: "passed through", CURRENT: "was at",
-              ARRIVAL: "reached", DESTINATION: "heading for", REPORT: "size/date report"}
+              ARRIVAL: "reached", DESTINATION: "heading for", REPORT: "size or date reported"}
+# Plain words for the gazetteer's kinds of place (no internal codes on the page or in files).
+PLACE_KIND = {"city": "city or town", "border point": "border crossing", "admin2": "municipality",
+              "admin1": "state or province", "country": "country", "region": "region"}
 # Places the gazetteer knows only as an area: drawn vague, never joined into the route
 # when the caravan has a finer point (a state's centre is not a place anyone walked to).
 COARSE_KINDS = frozenset({"admin1", "country", "region"})
@@ -453,7 +456,16 @@ def caravan_summary(atlas: Atlas, caravan: CaravanInfo, stops: list[Stop]) -> di
 # --------------------------------------------------------------------------- table and exports
 
 TABLE_COLUMNS = ["Stop", "Caravan", "Role", "Date", "Place", "Place kind", "Located", "Lat", "Lon",
-                 "Size", "Outlet", "Published", "Article", "Sentence", "Other sources", "stop_id"]
+                 "Size", "Outlet", "Published", "Article", "Sentence", "Other sentences", "stop_id"]
+
+
+def place_kind(s: Stop) -> str:
+    """The kind of a stop's place in plain words."""
+    if not s.has_place:
+        return ""
+    if not s.located:
+        return "not located"
+    return PLACE_KIND.get(s.kind or "", s.kind or "")
 
 
 def table_rows(atlas: Atlas, stops: list[Stop]) -> list[dict]:
@@ -464,14 +476,14 @@ def table_rows(atlas: Atlas, stops: list[Stop]) -> list[dict]:
         rows.append({
             "Stop": s.ref, "Caravan": c.title, "Role": ROLE_LABEL.get(s.role, s.role),
             "Date": fmt_date(s.date, s.date_precision) if s.date else (
-                "—" if s.planned else "not reported (placed by role)" if s.effective_date else "not reported"),
+                "—" if s.planned else "not reported (order from the article's words)" if s.effective_date else "not reported"),
             "Place": s.place_display,
-            "Place kind": s.kind or ("not located" if s.has_place else ""),
+            "Place kind": place_kind(s),
             "Located": "yes" if s.located else ("no (name not found)" if s.has_place else "no place"),
             "Lat": s.lat, "Lon": s.lon, "Size": stop_size(s),
             "Outlet": art.get("outlet") or "", "Published": art.get("published") or "",
             "Article": article_title(art), "Sentence": s.evidence.get("text", ""),
-            "Other sources": len(s.also), "stop_id": s.id,
+            "Other sentences": len(s.also), "stop_id": s.id,
         })
     return rows
 

@@ -83,7 +83,7 @@ def vagueness(s: Stop) -> list[str]:
         notes.append(f"place known only as {KIND_WORDS.get(s.kind, 'an area')}: the point is its centre")
     if not s.planned and s.role != "report":
         if s.date is None:
-            notes.append("date not reported; placed in the journey by its role")
+            notes.append("date not reported: placed in the journey where the article's words put it")
         elif s.date_precision in COARSE_DATES:
             notes.append(f"date known only to the {s.date_precision}")
     return notes
@@ -106,7 +106,7 @@ def stop_tooltip(atlas: Atlas, s: Stop, stacked: int = 1) -> str:
              " · ".join(x for x in (esc(when), esc(size + " people") if size else "") if x),
              f"<span class='ca-tip-src'>{esc(caravan.title)}</span>",
              f"<span class='ca-tip-src'>{esc(art.get('outlet') or '(unknown outlet)')}"
-             + (f" + {len(s.also)} more source{'s' if len(s.also) > 1 else ''}" if s.also else "") + "</span>"]
+             + (f" + {len(s.also)} more sentence{'s' if len(s.also) > 1 else ''} saying so" if s.also else "") + "</span>"]
     lines += [f"<i>{esc(n)}</i>" for n in vagueness(s)]
     if stacked > 1:
         lines.append(f"<b>{stacked} stops at this place</b>: click to list them all")

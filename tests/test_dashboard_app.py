@@ -52,7 +52,7 @@ def test_app_runs_on_the_seeds(seeds_env):
     # per-caravan summaries, the table, downloads
     assert any("Last reported" in b for b in html_bodies(at))
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 20
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 3  # CSV, CSV for Excel, GeoJSON
 
 
 def test_map_loads_nothing_remote(seeds_env):

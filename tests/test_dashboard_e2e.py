@@ -332,3 +332,40 @@ def test_downloads_are_data(dashboard_server, dashboard_page):
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "dashboard-download.png").write_bytes(png)
     assert p.external == [] and p.errors == []
+
+
+BANNED = ("admin1", "admin2", "size/date report", "placed by role", "CARAVAN_ATLAS", "edit_password", "JSON document",
+          "source sentence")
+
+
+def _plain_words_problems(text: str) -> list[str]:
+    import re
+    found = [w for w in BANNED if w.lower() in text.lower()]
+    found += re.findall(r"\b1 (?:facts|stops|articles|sentences|caravans|sources)\b", text)
+    return found
+
+
+def test_plain_words_for_visitors(dashboard_server, dashboard_page):
+    """No internal terms on the page, in the map's stop names or in the CSV; the date filter
+    says it filters event dates; articles and sentences are counted as such."""
+    p = dashboard_page
+    page = p.open(dashboard_server.url)
+    texts = [page.locator("body").inner_text()]
+    texts += p.map().locator("path.ca-stop").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    # every choice of the stop list
+    page.locator("[data-testid='stSelectbox']", has_text="Stop").first.click()
+    page.get_by_role("option").first.wait_for(timeout=10_000)
+    texts += page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    raw = _download(page, lambda: page.get_by_role("button", name="Download CSV", exact=True).click())
+    texts.append(raw.decode("utf-8"))
+    problems = [w for t in texts for w in _plain_words_problems(t)]
+    assert problems == [], problems
+    sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+    assert "Dates of events" in sidebar and "not when the articles were published" in sidebar
+    # a stop read from several sentences counts sentences, and the summaries count articles
+    p.map().locator("path.ca-place-tapachula").last.click()
+    page.locator(".ca-panel").wait_for(timeout=20_000)
+    assert "saying this, in" in page.locator(".ca-panel .ca-sources summary").inner_text()
+    assert page.locator("table.ca-summary", has_text="article").count() >= 1
+    assert p.external == [] and p.errors == []

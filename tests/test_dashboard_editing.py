@@ -168,7 +168,7 @@ def test_a_json_document_cannot_be_edited(monkeypatch, dashboard_sample_document
     monkeypatch.setenv(editing.PASSWORD_ENV, "pw")
     at = run_app()
     assert not widget_keys(at) & (EDIT_KEYS | {"unlock_pw"})
-    assert any("fixed JSON document" in c.value for c in at.sidebar.caption)
+    assert any("fixed set of facts" in c.value for c in at.sidebar.caption)
 
 
 # --------------------------------------------------------------------------- corrections
