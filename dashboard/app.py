@@ -25,7 +25,8 @@ from dashboard.state import KEYS, ViewState, parse_query, query_string, to_query
 
 MAP_HEIGHT = 620
 MAX_SUMMARY_CARDS = 9
-RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+CLICKS = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+RETURNED = CLICKS + ["zoom", "center"]  # the caravans' map: its view goes in the share link
 
 # The copy button copies the page's own address (the app keeps it equal to the view).
 COPY_BUTTON = """
@@ -116,9 +117,15 @@ def _seed_from_url(cat: overview.Catalog) -> None:
     # A stop is checked against the caravans here; whether it still exists, once its
     # caravan is read (a large archive is not read whole to check a link).
     stops = [raw_stop] if raw_stop and raw_stop.rsplit(":", 1)[0] in cat.caravans_by_id else []
-    vs = parse_query(params, caravan_ids=cat.caravans_by_id, outlets=cat.outlets,
-                     stop_ids=stops, date_min=cat.date_min, date_max=cat.date_max)
+    notes: list = []
+    everything = {k: st.query_params.get_all(k) for k in st.query_params}  # unknown keys are named too
+    vs = parse_query(everything, caravan_ids=cat.caravans_by_id, outlets=cat.outlets,
+                     stop_ids=stops, date_min=cat.date_min, date_max=cat.date_max, notes=notes)
     ss = st.session_state
+    ss["_link_notes"] = notes
+    # the link's map view: applied once, on the first drawing of the map
+    ss["_link_view"] = (vs.zoom, tuple(float(x) for x in vs.center.split(",")) if vs.center else None)
+    ss["map_zoom"], ss["map_center"] = vs.zoom, vs.center
     ss["f_caravans"] = list(vs.caravans)
     ss["f_outlets"] = list(vs.outlets)
     ss["f_minsize"] = int(vs.min_size)
@@ -185,6 +192,7 @@ def _reset(cat: overview.Catalog) -> None:
     st.session_state["sel_stop"] = None
     st.session_state["sel_src"] = 0
     st.session_state["sel_place"] = None
+    st.session_state["_link_notes"] = []
 
 
 def _step_as_of(dates: list, direction: int) -> None:
@@ -241,9 +249,29 @@ def _apply_map_click(atlas: journey.Atlas, value) -> bool:
     return False
 
 
+def _keep_map_view(value) -> None:
+    """The map's zoom and centre as last reported by the browser (they go in the link)."""
+    value = value or {}
+    z, c = value.get("zoom"), value.get("center")
+    if isinstance(z, (int, float)):
+        st.session_state["map_zoom"] = int(round(z))
+    if isinstance(c, dict) and c.get("lat") is not None and c.get("lng") is not None:
+        st.session_state["map_center"] = f"{float(c['lat']):.4f},{float(c['lng']):.4f}"
+
+
+def _link_view_once() -> tuple:
+    """(zoom, center) a shared link asked for, the first time the map is drawn; then none
+    (passing them again would pull the map back whenever they change)."""
+    ss = st.session_state
+    view = ss.get("_link_view") or (None, None)
+    ss["_link_view"] = (None, None)
+    return view
+
+
 def _on_map_change(atlas: journey.Atlas) -> None:
     # runs before the script, so the click is applied in the same run (no second rerun)
     _apply_map_click(atlas, st.session_state.get("map"))
+    _keep_map_view(st.session_state.get("map"))
 
 
 def _md_text(text: str) -> str:
@@ -322,6 +350,9 @@ def main() -> None:
     share_box = _sidebar(cat, location, fp, view)
     st.html(evidence.PANEL_CSS + "<style>.block-container{padding-top:2.2rem}</style>")
     st.title("Caravan Atlas")
+    if ss.get("_link_notes"):
+        st.warning(_md_text("This link has parts the map does not understand, so they were ignored: "
+                            + "; ".join(ss["_link_notes"]) + "."), icon="⚠️")
     if atlas is not None:
         full = _detail(cat, atlas, view, acc)
     else:
@@ -423,14 +454,20 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
     col_map, col_ev = st.columns([7, 4], gap="medium")
     with col_map:
         spec = layers.map_spec(atlas, visible, selected)
+        link_zoom, link_center = _link_view_once()
+        # the map fits what the filters show when they change (not on a click, nor when the
+        # "as of" date moves), unless a shared link gave its own view
+        spec["fit"] = None if link_zoom or link_center else layers.fit_bounds(journey.visible_stops(atlas, view.with_(as_of=None)))
+        spec["fitKey"] = layers.fit_key(view)
         # pan to a stop chosen in the table or the list (a stop clicked on the map is in view already)
         focus = atlas.stops_by_id.get(selected) if selected and ss.get("_focus") == selected else None
+        center = (focus.lat, focus.lon) if focus is not None and focus.located else link_center
         out = st_folium(
             layers.base_map(layers.document_bounds(atlas)), key="map", height=MAP_HEIGHT, use_container_width=True,
             feature_group_to_add=layers.spec_layer(spec), returned_objects=RETURNED,
-            center=(focus.lat, focus.lon) if focus is not None and focus.located else None,
-            on_change=functools.partial(_on_map_change, atlas),
+            center=center, zoom=link_zoom, on_change=functools.partial(_on_map_change, atlas),
         ) or {}
+        _keep_map_view(out)
         # Fallback for a value that arrived without the callback (e.g. AppTest): rerun once
         # so the map ring and the panel agree.
         if _apply_map_click(atlas, out):
@@ -477,7 +514,8 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
     # ------------------------------------------------------------------ URL = the whole view
     # Written as soon as the view is settled (before the summaries and the table), so the
     # address follows a click without waiting for the rest of the page.
-    full = view.with_(stop=ss.get("sel_stop"), source=int(ss.get("sel_src") or 0) if ss.get("sel_stop") else 0)
+    full = view.with_(stop=ss.get("sel_stop"), source=int(ss.get("sel_src") or 0) if ss.get("sel_stop") else 0,
+                      zoom=ss.get("map_zoom"), center=ss.get("map_center"))
     want = to_query(full)
     if want != _url_params():
         st.query_params.from_dict(want)
@@ -596,7 +634,7 @@ def _places_view(cat: overview.Catalog, location: str, fp: str, view: ViewState,
         everywhere = _query(location, fp, "place_totals", _vkey(ViewState()))  # constant bounds: no remount
         out = st_folium(layers.base_map(overview.bounds(everywhere), legend=overview.PLACES_LEGEND_HTML),
                         key="map_places", height=MAP_HEIGHT, use_container_width=True,
-                        feature_group_to_add=layers.spec_layer(spec, "Places"), returned_objects=RETURNED,
+                        feature_group_to_add=layers.spec_layer(spec, "Places"), returned_objects=CLICKS,
                         on_change=functools.partial(_on_place_click, keys)) or {}
         if _apply_place_click(keys, out):  # a value that came without the callback (AppTest)
             st.rerun()

@@ -227,10 +227,25 @@ def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> d
 
 
 def document_bounds(atlas: Atlas) -> list | None:
-    """South-west/north-east of every located travelled stop (destinations far away, like a
-    country's centre, would zoom the map out too far), else of every located stop."""
-    pts = [(s.lat, s.lon) for s in atlas.stops() if s.located and s.travelled and not s.coarse_place]
-    return padded_bounds(pts or [(s.lat, s.lon) for s in atlas.stops() if s.located])
+    """South-west/north-east of every located stop, destinations included: the first view
+    shows every stop."""
+    return padded_bounds([(s.lat, s.lon) for s in atlas.stops() if s.located and not s.rejected])
+
+
+def fit_bounds(stops: list[Stop]) -> list | None:
+    """What the map fits when the filters change: every located stop shown, the planned
+    legs' destinations included (the browser adds a margin in pixels)."""
+    pts = [(s.lat, s.lon) for s in stops if s.located]
+    if not pts:
+        return None
+    lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def fit_key(view) -> str:
+    """The filters whose change refits the map (not the "as of" date, not the open stop)."""
+    return json.dumps([list(view.caravans), str(view.start), str(view.end), view.min_size, list(view.outlets),
+                       view.min_confidence])
 
 
 def padded_bounds(pts: list[tuple[float, float]]) -> list | None:
@@ -268,6 +283,7 @@ def compact_spec(spec: dict) -> dict:
     places = [[p["lat"], p["lon"], p["radius"], p["color"], int(p["coarse"]), p["n"], p["tip"]]
               for p in spec.get("places", [])]
     return {"v": 1, "canvas": spec.get("canvas", False), "strings": list(strings),
+            "fit": spec.get("fit"), "fitKey": spec.get("fitKey"),
             "styles": [json.loads(k) for k in styles],
             "lines": spec["lines"], "stops": stops, "arrows": arrows, "badges": spec["badges"],
             "rings": spec["rings"], "places": places}
@@ -318,6 +334,15 @@ window.caRender = function (group, d) {
     });
   }
   var S = d.strings, T = d.styles;
+  if (d.fitKey !== undefined && d.fitKey !== window.caFitKey) {  // the filters changed: show what they show
+    window.caFitKey = d.fitKey;
+    if (d.fit) {
+      setTimeout(function () {
+        var map = group._map || window.map;
+        if (map) { map.fitBounds(d.fit, {padding: [40, 40], maxZoom: 9}); }
+      }, 0);
+    }
+  }
   var R = d.canvas ? L.canvas({padding: 0.5}) : undefined;  // thousands of stops: one canvas
   d.lines.forEach(function (l) {
     var pl = L.polyline(l.coords, {color: l.color, weight: l.weight, opacity: l.opacity,

@@ -369,3 +369,58 @@ def test_plain_words_for_visitors(dashboard_server, dashboard_page):
     assert "saying this, in" in page.locator(".ca-panel .ca-sources summary").inner_text()
     assert page.locator("table.ca-summary", has_text="article").count() >= 1
     assert p.external == [] and p.errors == []
+
+
+def _map_view(p, page=None) -> dict:
+    return p.map(page).locator(".leaflet-container").evaluate(
+        "el => { const m = window.map; const c = m.getCenter(); return {zoom: m.getZoom(), lat: c.lat, lon: c.lng}; }")
+
+
+def _all_stops_in_view(p) -> bool:
+    return p.map().locator(".leaflet-container").evaluate("""el => {
+        const box = el.getBoundingClientRect();
+        return Array.from(el.querySelectorAll('path.ca-stop')).every(s => {
+          const r = s.getBoundingClientRect(), x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+          return x >= box.left && x <= box.right && y >= box.top && y <= box.bottom; }); }""")
+
+
+def test_the_view_follows_the_question(dashboard_server, dashboard_page):
+    """The first view shows every stop; choosing a caravan fits the map to it (planned legs
+    included); zoom and centre go in the share link, which reopens that view; a link with parts
+    the app does not understand opens with a note naming them."""
+    from urllib.parse import parse_qs, urlparse
+
+    p = dashboard_page
+    page = p.open(dashboard_server.url)
+    assert _all_stops_in_view(p)
+    before = _map_view(p)
+    # choose one caravan: the map fits it
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="D · December 2023").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('caravan=')", timeout=20_000)
+    page.wait_for_timeout(2500)
+    assert p.map().locator("path.ca-stop").count() >= 2
+    assert _all_stops_in_view(p)
+    after = _map_view(p)
+    assert after["zoom"] > before["zoom"], (before, after)
+    # zoom and centre are in the link
+    page.wait_for_function("() => location.search.includes('zoom=') && location.search.includes('center=')",
+                           timeout=20_000)
+    q = parse_qs(urlparse(page.url).query)
+    assert int(q["zoom"][0]) == after["zoom"]
+    lat, lon = (float(x) for x in q["center"][0].split(","))
+    assert abs(lat - after["lat"]) < 0.01 and abs(lon - after["lon"]) < 0.01
+    # a link with its own view and parts the app does not know
+    other = p.new_page()
+    bad = dashboard_server.url + "?caravan=no-such-caravan&from=2021-13-45&zoom=7&center=15.5000,-93.0000&colour=red"
+    p.open(bad, other)
+    note = other.locator("[data-testid='stAlert']", has_text="does not understand")
+    note.wait_for(timeout=20_000)
+    text = note.inner_text()
+    assert "no-such-caravan" in text and "2021-13-45" in text and "colour" in text
+    other.wait_for_timeout(1500)
+    view = _map_view(p, other)
+    assert view["zoom"] == 7 and abs(view["lat"] - 15.5) < 0.05 and abs(view["lon"] + 93.0) < 0.05
+    _shot(other, "dashboard-bad-link.png")
+    assert p.external == [] and p.errors == []

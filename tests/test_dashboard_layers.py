@@ -388,3 +388,19 @@ def test_confidence_threshold_in_the_url(raw, want):
     vs = parse_query({"minconf": raw})
     assert vs.min_confidence == want
     assert parse_query(to_query(vs)).min_confidence == want
+
+
+def test_a_link_names_what_it_ignored():
+    notes: list = []
+    d0, d1 = dt.date(2021, 9, 1), dt.date(2023, 12, 27)
+    vs = parse_query({"caravan": ["a1#1", "ghost"], "from": "2021-13-45", "to": "2030-01-01", "zoom": "40",
+                      "center": "15.5,-93", "colour": "red"}, caravan_ids=["a1#1"], date_min=d0, date_max=d1, notes=notes)
+    assert vs.caravans == ("a1#1",) and vs.start is None and vs.end is None and vs.zoom is None
+    assert vs.center == "15.5000,-93.0000"
+    text = " ".join(notes)
+    for part in ("ghost", "2021-13-45", "2030-01-01", "zoom=40", "colour"):
+        assert part in text
+    assert parse_query(to_query(vs.with_(zoom=7)), caravan_ids=["a1#1"]).zoom == 7
+    quiet: list = []
+    parse_query(to_query(vs), caravan_ids=["a1#1"], date_min=d0, date_max=d1, notes=quiet)
+    assert quiet == []  # the app's own links are understood whole
