@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import html
+import time
 import sys
 from pathlib import Path
 
@@ -208,6 +209,40 @@ def _step_as_of(dates: list, direction: int) -> None:
     st.session_state["f_asof_on"] = True
 
 
+PLAY_EVERY = 1.5  # seconds per reported date while playing
+
+
+def _toggle_play(dates: list) -> None:
+    ss = st.session_state
+    if ss.get("playing"):
+        ss["playing"] = False
+        return
+    if not dates:
+        return
+    if not ss.get("f_asof_on") or (ss.get("f_asof") or dates[-1]) >= dates[-1]:
+        ss["f_asof"] = dates[0]  # from the start of the shown caravans' period
+    ss["f_asof_on"] = True
+    ss["playing"] = True
+    ss["_play_at"] = time.monotonic()
+
+
+@st.fragment(run_every=PLAY_EVERY)
+def _player(dates: list) -> None:
+    """While playing: every PLAY_EVERY seconds the next reported date, then a full rerun."""
+    ss = st.session_state
+    if not ss.get("playing"):
+        return
+    if time.monotonic() - ss.get("_play_at", 0.0) < PLAY_EVERY * 0.8:
+        return  # this call came with a full run (the page was just drawn for the last step)
+    later = [d for d in dates if d > (ss.get("f_asof") or dates[-1])]
+    ss["_play_at"] = time.monotonic()
+    if later:
+        ss["f_asof"] = later[0]
+    if len(later) <= 1:
+        ss["playing"] = False  # the last date: stop there
+    st.rerun()
+
+
 def _selected_rows(key: str) -> list[int]:
     """The rows selected in the dataframe of this key (a dict, or an object, by version)."""
     sel = st.session_state.get(key)
@@ -348,7 +383,10 @@ def main() -> None:
     else:
         ss["sel_stop"] = None
 
-    share_box = _sidebar(cat, location, fp, view)
+    # Earlier / Later / Play step through the dates of the caravans shown, not of all caravans
+    step_dates = journey.nearest_dates(atlas, journey.visible_stops(atlas, view.with_(as_of=None))) \
+        if atlas is not None else list(cat.dates)
+    share_box = _sidebar(cat, location, fp, view, step_dates or list(cat.dates))
     st.html(evidence.PANEL_CSS + "<style>.block-container{padding-top:2.2rem}</style>")
     st.title("Caravan Atlas")
     if ss.get("_link_notes"):
@@ -372,6 +410,8 @@ def main() -> None:
         st.caption("Embed this view in a web page:")
         st.code(embed_snippet(link), language="html", wrap_lines=True)
     editor_ui.sidebar(acc, _clear_caches)
+    if ss.get("playing"):
+        _player(step_dates or list(cat.dates))
 
 
 def embed_snippet(link: str) -> str:
@@ -386,7 +426,7 @@ def _clear_caches() -> None:
         f.clear()
 
 
-def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState):
+def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState, step_dates: list):
     """The filters (their widgets write the session state `_view` reads). Returns the
     container the share link goes in."""
     ss = st.session_state
@@ -424,8 +464,14 @@ def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState):
         sb.slider("As of", min_value=cat.date_min, max_value=cat.date_max, key="f_asof",
                   format="D MMM YYYY", disabled=not ss.get("f_asof_on"))
         b1, b2 = sb.columns(2)
-        b1.button("◀ Earlier", on_click=_step_as_of, args=(cat.dates, -1), width="stretch", help="Previous reported date")
-        b2.button("Later ▶", on_click=_step_as_of, args=(cat.dates, 1), width="stretch", help="Next reported date")
+        b1.button("◀ Earlier", on_click=_step_as_of, args=(step_dates, -1), width="stretch",
+                  help="The previous date reported for the caravans shown")
+        b2.button("Later ▶", on_click=_step_as_of, args=(step_dates, 1), width="stretch",
+                  help="The next date reported for the caravans shown")
+        playing = bool(ss.get("playing"))
+        sb.button("⏸ Pause" if playing else "▶ Play", on_click=_toggle_play, args=(step_dates,), width="stretch",
+                  key="play", help="Moves the date through the reported dates of the caravans shown, "
+                                   f"one every {PLAY_EVERY:g} s")
     sb.button("Reset view", on_click=_reset, args=(cat,))
     return sb.container()
 
@@ -454,17 +500,20 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
     # ------------------------------------------------------------------ map and evidence
     col_map, col_ev = st.columns([7, 4], gap="medium")
     with col_map:
-        spec = layers.map_spec(atlas, visible, selected)
+        shown = journey.visible_stops(atlas, view.with_(as_of=None))  # the period the timeline spans
+        spec = layers.map_spec(atlas, visible, selected, journey.not_set_out(atlas, view))
+        spec["timeline"] = layers.timeline_spec(atlas, shown, view.as_of, {c["ref"] for c in spec["stops"]})
         link_zoom, link_center = _link_view_once()
         # the map fits what the filters show when they change (not on a click, nor when the
         # "as of" date moves), unless a shared link gave its own view
-        spec["fit"] = None if link_zoom or link_center else layers.fit_bounds(journey.visible_stops(atlas, view.with_(as_of=None)))
+        spec["fit"] = None if link_zoom or link_center else layers.fit_bounds(shown)
         spec["fitKey"] = layers.fit_key(view)
         # pan to a stop chosen in the table or the list (a stop clicked on the map is in view already)
         focus = atlas.stops_by_id.get(selected) if selected and ss.get("_focus") == selected else None
         center = (focus.lat, focus.lon) if focus is not None and focus.located else link_center
         out = st_folium(
-            layers.base_map(layers.document_bounds(atlas)), key="map", height=MAP_HEIGHT, use_container_width=True,
+            layers.base_map(layers.document_bounds(atlas)), key="map", height=MAP_HEIGHT + layers.TIMELINE_HEIGHT,
+            use_container_width=True,
             feature_group_to_add=layers.spec_layer(spec), returned_objects=RETURNED,
             center=center, zoom=link_zoom, on_change=functools.partial(_on_map_change, atlas),
         ) or {}

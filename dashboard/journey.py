@@ -279,16 +279,16 @@ def visible_stops(atlas: Atlas, state) -> list[Stop]:
     """The stops the current view shows (any state object with caravans, start, end, as_of,
     min_size and outlets attributes). Minimum size applies to whole caravans (their largest
     reported size), so a route never loses its unsized stops."""
-    wanted = set(state.caravans) if state.caravans else None
     outlets = set(state.outlets) if state.outlets else None
     date_filter = state.start is not None or state.end is not None or state.as_of is not None
     out = []
-    for c in atlas.caravans:
-        if wanted is not None and c.id not in wanted:
-            continue
-        if state.min_size and (c.max_size is None or c.max_size < state.min_size):
-            continue
+    for c in _caravans_in_view(atlas, state):
+        if state.as_of is not None and _not_set_out(c, state.as_of):
+            continue  # drawn apart, as not yet on its way (see `not_set_out`)
         kept, planned = [], []
+        # "as of" a date, a caravan already on the map keeps its undated facts (its sizes)
+        on_map = state.as_of is not None and any(s.effective_date and s.effective_date <= state.as_of
+                                                 for s in c.stops if not s.rejected)
         for s in c.stops:
             if s.rejected:  # marked wrong by an editor: listed apart, never drawn
                 continue
@@ -301,7 +301,9 @@ def visible_stops(atlas: Atlas, state) -> list[Stop]:
                 continue
             d = s.effective_date
             if d is None:
-                if date_filter:
+                # A fact with no date cannot be placed in a date range; "as of" a date it
+                # stays (a size reported with no date is still the caravan's size).
+                if state.start is not None or state.end is not None or (date_filter and not on_map):
                     continue
             else:
                 if state.start is not None and d < state.start:
@@ -316,6 +318,31 @@ def visible_stops(atlas: Atlas, state) -> list[Stop]:
             kept.extend(planned)
         kept.sort(key=lambda s: s.order)
         out.extend(kept)
+    return out
+
+
+def _caravans_in_view(atlas: Atlas, state) -> list[CaravanInfo]:
+    wanted = set(state.caravans) if state.caravans else None
+    return [c for c in atlas.caravans if (wanted is None or c.id in wanted)
+            and not (state.min_size and (c.max_size is None or c.max_size < state.min_size))]
+
+
+def _not_set_out(c: CaravanInfo, as_of: dt.date) -> bool:
+    dated = [s.effective_date for s in c.stops if s.effective_date and not s.rejected and s.travelled]
+    return bool(dated) and min(dated) > as_of
+
+
+def not_set_out(atlas: Atlas, state) -> list[Stop]:
+    """"As of" a date before a caravan left: where it will set out from (its first located
+    stop on the journey), one per caravan in view that had not yet set out."""
+    if state.as_of is None:
+        return []
+    out = []
+    for c in _caravans_in_view(atlas, state):
+        if _not_set_out(c, state.as_of):
+            first = next((s for s in c.stops if s.located and s.travelled and not s.rejected), None)
+            if first is not None:
+                out.append(first)
     return out
 
 

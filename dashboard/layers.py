@@ -175,9 +175,10 @@ CANVAS_ABOVE = 1500  # stops: beyond this, draw on one canvas instead of one SVG
 MAX_ARROWS = 1200
 
 
-def map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> dict:
-    """Everything the dynamic layer draws for these (already filtered) stops."""
-    spec = _map_spec(atlas, stops, selected)
+def map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None, pending: list[Stop] = ()) -> dict:
+    """Everything the dynamic layer draws for these (already filtered) stops; `pending`: where
+    caravans not yet set out (as of the view's date) will leave from."""
+    spec = _map_spec(atlas, stops, selected, pending)
     many = len(spec["stops"]) > CANVAS_ABOVE
     spec["canvas"] = many
     if len(spec["arrows"]) > MAX_ARROWS:  # keep the map readable and light: every k-th arrow
@@ -186,7 +187,7 @@ def map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> di
     return spec
 
 
-def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> dict:
+def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None, pending: list[Stop] = ()) -> dict:
     lines, arrows, circles, badges, rings = [], [], [], [], []
     badge_slots: dict = {}
     stacked = {k: len(g) for k, g in stacks(stops).items()}  # stops per spot
@@ -220,11 +221,53 @@ def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> d
                            "lat": anchor.lat, "lon": anchor.lon,
                            # up-right of the circle, side by side when caravans share a place
                            "ax": round(-r * 0.6 - 24 * slot, 1), "ay": round(r * 0.6 + 22, 1)})
+    for s in pending:  # not yet on its way: a dashed white circle and a hollow badge where it will leave
+        caravan = atlas.caravans_by_id[s.caravan_id]
+        circles.append({"id": s.id, "ref": s.ref, "caravan": s.caravan_id, "lat": s.lat, "lon": s.lon,
+                        "radius": MIN_RADIUS + 2, "color": caravan.color, "weight": 2.0, "dash": "3 3",
+                        "fill": "#ffffff", "fillOpacity": 0.9,
+                        "cls": f"ca-stop ca-pending ca-caravan-{caravan.letter.lower()} "
+                               f"ca-place-{slug(s.place_name or s.place_text)}" + (" ca-selected" if s.id == selected else ""),
+                        "tip": stop_tooltip(atlas, s) + "<br><i>not yet set out on this date</i>"})
+        key = (round(s.lat, 2), round(s.lon, 2))
+        slot = badge_slots.get(key, 0)
+        badge_slots[key] = slot + 1
+        badges.append({"caravan": s.caravan_id, "text": caravan.letter, "color": caravan.color, "hollow": True,
+                       "lat": s.lat, "lon": s.lon, "ax": round(-(MIN_RADIUS + 2) * 0.6 - 24 * slot, 1),
+                       "ay": round((MIN_RADIUS + 2) * 0.6 + 22, 1)})
     circles.sort(key=lambda c: -c["radius"])  # small circles on top stay clickable
     sel = next((c for c in circles if c["id"] == selected), None)
     if sel:
         rings.append({"lat": sel["lat"], "lon": sel["lon"], "radius": sel["radius"] + 6})
     return {"lines": lines, "arrows": arrows, "stops": circles, "badges": badges, "rings": rings}
+
+
+TIMELINE_HEIGHT = 118  # px under the map, inside its frame
+
+
+def timeline_spec(atlas: Atlas, stops: list[Stop], as_of, drawn: set) -> dict:
+    """The strip under the map: a row per caravan, a tick per dated fact (day offsets from the
+    first date), the "as of" date as a line. `drawn`: refs of the circles on the map (a tick of
+    any other fact clicks an invisible stand-in, so every tick opens its fact)."""
+    dated = [s for s in stops if s.date is not None]
+    if not dated:
+        return {"rows": [], "ghosts": []}
+    t0 = min(s.date for s in dated)
+    t1 = max([s.date for s in dated] + ([as_of] if as_of else []))
+    rows, ghosts = [], []
+    for cid, group in by_caravan(dated).items():
+        c = atlas.caravans_by_id[cid]
+        ticks = []
+        for s in group:
+            what = ROLE_LABEL.get(s.role, s.role) + (f" {s.place_display}" if s.has_place else "")
+            ticks.append([(s.date - t0).days, s.ref,  # plain text: JS sets it as text only
+                          f"{s.ref}: {what}, {fmt_date(s.date, s.date_precision)}"])
+            if s.ref not in drawn:
+                ghosts.append([s.ref, s.lat if s.located else 0.0, s.lon if s.located else 0.0])
+        rows.append({"letter": c.letter, "color": c.color, "label": c.label, "ticks": ticks})
+    return {"rows": rows, "ghosts": ghosts, "span": max(1, (t1 - t0).days), "startText": fmt_date(t0),
+            "endText": fmt_date(t1), "asof": (as_of - t0).days if as_of else None,
+            "asofText": f"as of {fmt_date(as_of)}" if as_of else None}
 
 
 def document_bounds(atlas: Atlas) -> list | None:
@@ -284,7 +327,7 @@ def compact_spec(spec: dict) -> dict:
     places = [[p["lat"], p["lon"], p["radius"], p["color"], int(p["coarse"]), p["n"], p["tip"]]
               for p in spec.get("places", [])]
     return {"v": 1, "canvas": spec.get("canvas", False), "strings": list(strings),
-            "fit": spec.get("fit"), "fitKey": spec.get("fitKey"),
+            "fit": spec.get("fit"), "fitKey": spec.get("fitKey"), "timeline": spec.get("timeline"),
             "styles": [json.loads(k) for k in styles],
             "lines": spec["lines"], "stops": stops, "arrows": arrows, "badges": spec["badges"],
             "rings": spec["rings"], "places": places}
@@ -335,6 +378,7 @@ window.caRender = function (group, d) {
     });
   }
   var S = d.strings, T = d.styles;
+  window.caStopLayers = {};
   if (d.fitKey !== undefined && d.fitKey !== window.caFitKey) {  // the filters changed: show what they show
     window.caFitKey = d.fitKey;
     if (d.fit) {
@@ -361,7 +405,17 @@ window.caRender = function (group, d) {
     tip(c, html, {direction: 'top', offset: [0, -st.radius], opacity: 0.97, className: 'ca-tip'});
     pressable(c, ['Stop ' + s.ref].concat(lines), 'data-stop', s.ref);
     c.addTo(group);
+    window.caStopLayers[s.ref] = c;
   });
+  if (d.timeline) {
+    (d.timeline.ghosts || []).forEach(function (g) {  // facts not drawn: a click on their tick still opens them
+      var m = L.circleMarker([g[1], g[2]], {radius: 1, opacity: 0, fillOpacity: 0, interactive: false, caGhost: true});
+      m.bindTooltip('<b>Stop ' + g[0] + ':</b>');
+      m.addTo(group);
+      window.caStopLayers[g[0]] = m;
+    });
+    window.caTimeline(d.timeline);  // first: the map's height is final before it fits
+  }
   (d.places || []).forEach(function (row) {  // a large view: one circle per place
     var head = 'Place ' + row[5] + ':', lines = row[6];
     var c = L.circleMarker([row[0], row[1]], {radius: row[2], color: row[3], weight: 2,
@@ -394,6 +448,8 @@ window.caRender = function (group, d) {
 
 # The offline basemap's renderer (coasts, borders, state lines, place names by zoom).
 BASEMAP_JS = (Path(__file__).resolve().parent / "js" / "basemap.js").read_text(encoding="utf-8")
+# The timeline strip under the map (TimeMap's timeline, kepler.gl's playback bar).
+TIMELINE_JS = (Path(__file__).resolve().parent / "js" / "timeline.js").read_text(encoding="utf-8")
 
 # "Download map as PNG": the map as drawn (basemap, routes, stops, labels, badges and the
 # credit line) painted onto one canvas in the browser; nothing leaves the page.
@@ -558,6 +614,7 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
     _macro(BASEMAP_JS, name="Basemap", url=offline.COUNTRIES_URL, base=offline.GEO_URL).add_to(m)
     _macro(RENDERER_JS, name="Renderer").add_to(m)
     _macro(PNG_JS, name="PngExport").add_to(m)
+    _macro(TIMELINE_JS, name="Timeline", height=TIMELINE_HEIGHT, map_height=height).add_to(m)
     from .basemap import ATTRIBUTION as MAP_DATA
     # the basemap's credit on the map; the gazetteer's sources in full under it (ATTRIBUTION_NOTE)
     attribution = esc(MAP_DATA)

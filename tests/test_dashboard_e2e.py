@@ -459,3 +459,74 @@ def test_offline_basemap_tells_where_you_are(dashboard_server, dashboard_page):
     assert fl.locator(".leaflet-tile").count() == 0
     _shot(page, "dashboard-basemap-z8.png")
     assert p.external == [] and p.failed == [] and p.errors == []
+
+
+def _asof(page) -> str:
+    from urllib.parse import parse_qs, urlparse
+    return (parse_qs(urlparse(page.url).query).get("asof") or [""])[0]
+
+
+def test_time_you_can_play(dashboard_server, dashboard_page):
+    """As of a date a caravan keeps its size; Earlier steps through the shown caravan's own
+    dates; a caravan not yet set out is drawn as such; the timeline has a row per caravan and a
+    tick per dated fact, a tick opens its fact; Play moves the date and the as-of line."""
+    p = dashboard_page
+    page = p.open(dashboard_server.url)
+    fl = p.map()
+    tl = fl.locator("#ca-timeline")
+    tl.locator("rect.ca-tick").first.wait_for(timeout=20_000)
+    assert tl.locator("text").filter(has_text="A").count() >= 1
+    assert sorted(set(tl.locator("rect.ca-tick").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-stop').replace(/[0-9]+/, ''))"))) == ["A", "B", "C", "D"]
+    # caravan A ("800 people") switched on as of a date keeps its size and facts
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="A · September 2021").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('caravan=')", timeout=20_000)
+    card = page.locator("table.ca-summary").first
+    card.wait_for(timeout=20_000)
+    assert "800" in card.inner_text()
+    n_facts = page.get_by_text("reported fact").first.inner_text()
+    page.locator("h1").first.click()  # out of the caravan list (its focus swallows the next click)
+    page.locator("[data-testid='stSidebar'] [data-testid='stCheckbox'] label",
+                 has_text="Show where each caravan was on a date").click()
+    page.wait_for_function("() => location.search.includes('asof=')", timeout=20_000)
+    page.wait_for_timeout(1500)
+    assert "800" in page.locator("table.ca-summary").first.inner_text()
+    assert "not reported" not in page.locator("table.ca-summary").first.inner_text()
+    assert page.get_by_text("reported fact").first.inner_text().split("Showing")[1].split(",")[0] == \
+        n_facts.split("Showing")[1].split(".")[0]
+    # Earlier steps through A's own dates (it has one: 1 Sep 2021), not every caravan's
+    page.get_by_role("button", name="◀ Earlier").click()
+    page.wait_for_function("() => !location.search.includes('asof=2023')", timeout=20_000)
+    assert _asof(page) == "2021-09-01"
+    # all caravans as of a date before C and D set out: drawn as not yet on their way
+    page.goto(dashboard_server.url + "?asof=2021-10-01")
+    fl.locator("path.ca-pending").first.wait_for(timeout=30_000)
+    assert sorted(fl.locator("path.ca-pending").evaluate_all("els => els.map(e => e.getAttribute('data-stop'))")) \
+        == ["C1", "D1"]
+    assert fl.locator(".ca-badge .ca-hollow").count() >= 2
+    # a tick opens its fact (D's, which is not on the map as of this date)
+    tick = tl.locator("rect.ca-tick[data-stop='D3']")
+    tick.click()
+    page.wait_for_function("() => location.search.includes('stop=')", timeout=20_000)
+    page.locator(".ca-panel .ca-stop-head").wait_for(timeout=20_000)
+    assert "Stop D3" in page.locator(".ca-panel .ca-stop-head").inner_text()
+    _shot(page, "dashboard-timeline.png")
+    # Play moves the date, and the as-of line with it
+    page.goto(dashboard_server.url + "?asof=2021-09-01")
+    line = tl.locator("line.ca-asof-line")
+    line.wait_for(state="attached", timeout=30_000)
+    x0 = float(line.get_attribute("x1"))
+    seen = {_asof(page)}
+    page.get_by_role("button", name="▶ Play").click()
+    for _ in range(40):
+        page.wait_for_timeout(500)
+        seen.add(_asof(page))
+        if len(seen) >= 3:
+            break
+    assert len(seen) >= 3, seen
+    assert sorted(seen) == sorted(seen, key=lambda d: d)  # ISO dates, moving forward
+    page.wait_for_timeout(800)
+    assert float(tl.locator("line.ca-asof-line").get_attribute("x1")) > x0
+    assert p.external == [] and p.errors == []

@@ -404,3 +404,4 @@ def test_a_link_names_what_it_ignored():
     quiet: list = []
     parse_query(to_query(vs), caravan_ids=["a1#1"], date_min=d0, date_max=d1, notes=quiet)
     assert quiet == []  # the app's own links are understood whole
+
