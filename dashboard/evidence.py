@@ -94,7 +94,7 @@ def panel_header_html(atlas: Atlas, stop: Stop, source_index: int) -> str:
 
 PANEL_CSS = """
 <style>
-.ca-panel { font-size: 0.95rem; line-height: 1.4; }
+.ca-panel { font-size: 0.95rem; line-height: 1.4; scroll-margin-top: 72px; }  /* clear of the page header */
 .ca-stop-head { font-size: 1.1rem; margin-bottom: 2px; }
 .ca-chip { display: inline-block; min-width: 22px; height: 22px; border-radius: 11px; color: #fff; font-weight: 700;
   text-align: center; line-height: 22px; padding: 0 4px; margin-right: 4px; font-size: 0.8rem; }
@@ -133,7 +133,17 @@ SCROLL_JS = """
       box.dataset.scrolled = key;
     });
   }
+  // On a phone the evidence sits under the map: a newly opened stop brings it into view.
+  function reveal() {
+    var head = document.querySelector('.ca-panel .ca-stop-head');
+    if (!head || window.innerWidth > 700) { return; }
+    var key = head.textContent;
+    if (window.caShownStop === key) { return; }
+    window.caShownStop = key;
+    head.closest('.ca-panel').scrollIntoView({block: 'start'});
+  }
   [0, 150, 500, 1200].forEach(function (t) { setTimeout(go, t); });
+  setTimeout(reveal, 200);
 })();
 </script>
 """

@@ -628,6 +628,10 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
     var div = L.DomUtil.create('div', 'ca-legend');
     div.innerHTML = {{ this.html|tojson }};
     div.setAttribute('role', 'note');
+    if (window.innerWidth < 560) {  // a phone: the legend starts folded, the map stays visible
+      var d = div.querySelector('details');
+      if (d) { d.removeAttribute('open'); }
+    }
     L.DomEvent.disableClickPropagation(div);
     return div;
   };

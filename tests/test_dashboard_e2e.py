@@ -530,3 +530,33 @@ def test_time_you_can_play(dashboard_server, dashboard_page):
     page.wait_for_timeout(800)
     assert float(tl.locator("line.ca-asof-line").get_attribute("x1")) > x0
     assert p.external == [] and p.errors == []
+
+
+def test_phone_tap_shows_the_evidence(dashboard_server, dashboard_browser):
+    """At 390 px wide the legend starts folded, and tapping a stop brings its evidence into view."""
+    p = GuardedContext(dashboard_browser, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True,
+                       device_scale_factor=2)
+    try:
+        page = p.new_page()
+        page.goto(dashboard_server.url)
+        fl = page.frame_locator(MAP_FRAME)
+        fl.locator("path.ca-stop").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        legend = fl.locator(".ca-legend details")
+        assert legend.count() == 1 and legend.get_attribute("open") is None
+        assert fl.locator(".ca-legend").bounding_box()["height"] < 40
+        # the map and its stops are on screen, then a tap on Tapachula
+        page.locator(MAP_FRAME).scroll_into_view_if_needed()
+        fl.locator("path.ca-place-tapachula").last.tap()
+        page.locator(".ca-panel .ca-stop-head").wait_for(timeout=20_000)
+        page.wait_for_timeout(1500)
+        box = page.locator(".ca-panel .ca-stop-head").bounding_box()
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+        # and nothing covers it (the page's own header bar included)
+        assert page.evaluate("""() => { const h = document.querySelector('.ca-panel .ca-stop-head');
+            const r = h.getBoundingClientRect(); const e = document.elementFromPoint(r.left + 10, r.top + r.height / 2);
+            return !!e && h.contains(e); }""")
+        page.screenshot(path=str(ARTIFACTS / "dashboard-phone-evidence.png"))
+        assert p.external == [] and p.errors == []
+    finally:
+        p.close()
