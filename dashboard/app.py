@@ -599,6 +599,8 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
                  column_config={"Lat": st.column_config.NumberColumn(format="%.4f"),
                                 "Lon": st.column_config.NumberColumn(format="%.4f"),
                                 "Sentence": st.column_config.TextColumn(width="large")})
+    with st.expander("The facts as a plain table (read by screen readers, easy to copy)"):
+        st.html(evidence.facts_table_html(rows, [c for c in journey.TABLE_COLUMNS if c != "stop_id"]))
     d1, d2, d3, _ = st.columns([1, 1.3, 1.2, 2])
     # built only when clicked: nothing to serialise on every rerun
     d1.download_button("Download CSV", lambda: exports.to_csv(atlas, visible), file_name="caravan-atlas.csv",

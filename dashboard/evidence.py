@@ -94,6 +94,10 @@ def panel_header_html(atlas: Atlas, stop: Stop, source_index: int) -> str:
 
 PANEL_CSS = """
 <style>
+.ca-facts-wrap { max-height: 420px; overflow: auto; }
+.ca-facts-table { border-collapse: collapse; font-size: 0.85rem; }
+.ca-facts-table th, .ca-facts-table td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; vertical-align: top; }
+.ca-facts-table caption { text-align: left; font-weight: 600; }
 .ca-panel { font-size: 0.95rem; line-height: 1.4; scroll-margin-top: 72px; }  /* clear of the page header */
 .ca-stop-head { font-size: 1.1rem; margin-bottom: 2px; }
 .ca-chip { display: inline-block; min-width: 22px; height: 22px; border-radius: 11px; color: #fff; font-weight: 700;
@@ -221,3 +225,19 @@ def summary_row(summary: dict) -> dict:
             "Distance (km)": round(summary["distance_km"]) if summary["distance_km"] else None,
             "km/day": round(summary["km_per_day"], 1) if summary["km_per_day"] else None,
             "Articles": summary["n_sources"]}
+
+
+def facts_table_html(rows: list[dict], columns: list[str], limit: int = 1000) -> str:
+    """The facts as a plain HTML table (a screen reader reads it cell by cell, with headers),
+    every cell escaped."""
+    def cell(v) -> str:
+        if v is None:
+            return ""
+        return f"{v:.4f}" if isinstance(v, float) else e(v)
+    head = "".join(f"<th scope='col'>{e(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(r.get(c))}</td>" for c in columns) + "</tr>" for r in rows[:limit])
+    more = (f"<p class='ca-muted'>The first {limit:,} of {len(rows):,} facts; the downloads have them all.</p>"
+            if len(rows) > limit else "")
+    return (f"<div class='ca-facts-wrap'><table class='ca-facts-table'><caption>Reported facts shown on the map, "
+            f"{len(rows):,} row{'s' if len(rows) != 1 else ''}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>{more}")

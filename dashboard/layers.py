@@ -236,6 +236,9 @@ def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None, pend
                        "lat": s.lat, "lon": s.lon, "ax": round(-(MIN_RADIUS + 2) * 0.6 - 24 * slot, 1),
                        "ay": round((MIN_RADIUS + 2) * 0.6 + 22, 1)})
     circles.sort(key=lambda c: -c["radius"])  # small circles on top stay clickable
+    position = {c.id: k for k, c in enumerate(atlas.caravans)}
+    for k, c in enumerate(sorted(circles, key=lambda c: (position[c["caravan"]], atlas.stops_by_id[c["id"]].order))):
+        c["tab"] = k + 1  # keyboard order: the journey, caravan by caravan
     sel = next((c for c in circles if c["id"] == selected), None)
     if sel:
         rings.append({"lat": sel["lat"], "lon": sel["lon"], "radius": sel["radius"] + 6})
@@ -321,7 +324,7 @@ def compact_spec(spec: dict) -> dict:
         lines = c["tip"].split("<br>")
         assert lines[0] == stop_head(c["ref"])
         stops.append([c["lat"], c["lon"], st_id({k: c[k] for k in style_keys}),
-                      [s_id(t) for t in c["cls"].split()], [s_id(t) for t in lines[1:]], c["ref"]])
+                      [s_id(t) for t in c["cls"].split()], [s_id(t) for t in lines[1:]], c["ref"], c.get("tab", 0)])
     arrows = [[a["lat"], a["lon"], a["angle"], st_id({"color": a["color"], "opacity": a["opacity"]})]
               for a in spec["arrows"]]
     places = [[p["lat"], p["lon"], p["radius"], p["color"], int(p["coarse"]), p["n"], p["tip"]]
@@ -338,7 +341,7 @@ def expand_spec(c: dict) -> dict:
     strings, styles = c["strings"], c["styles"]
     stops = [{"lat": lat, "lon": lon, **styles[st], "cls": " ".join(strings[i] for i in cls),
               "tip": "<br>".join([stop_head(ref)] + [strings[i] for i in tip]), "ref": ref}
-             for lat, lon, st, cls, tip, ref in c["stops"]]
+             for lat, lon, st, cls, tip, ref, *_ in c["stops"]]
     arrows = [{"lat": lat, "lon": lon, "angle": ang, **styles[st]} for lat, lon, ang, st in c["arrows"]]
     places = [{"lat": lat, "lon": lon, "radius": r, "color": color, "coarse": bool(coarse), "n": n, "tip": tip}
               for lat, lon, r, color, coarse, n, tip in c.get("places", [])]
@@ -360,18 +363,23 @@ RENDERER_JS = r"""
 window.caRender = function (group, d) {
   function tip(layer, html, opts) { if (html) { layer.bindTooltip(html, opts); } }
   // A circle reachable by Tab, opened by Enter, named for screen readers (SVG only).
-  function pressable(c, words, attr, value) {
+  // `tab`: its place in journey order (Tab goes A1, A2, ... B1 ...), not the drawing order.
+  function pressable(c, words, attr, value, tab) {
     c.on('add', function () {
       var el = c.getElement();
       if (!el || el.getAttribute('role')) { return; }
-      el.setAttribute('tabindex', '0');
+      el.setAttribute('tabindex', tab ? String(tab) : '0');
       el.setAttribute('role', 'button');
       var t = document.createElement('div');
       t.innerHTML = words.join(' — ');  // escaped markup → plain text
       el.setAttribute('aria-label', t.textContent);
       el.setAttribute(attr, value);
       el.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); c.fire('click', {latlng: c.getLatLng()}); }
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          window.caKeepFocus = {attr: attr, value: String(value), at: Date.now()};  // back on it after the redraw
+          c.fire('click', {latlng: c.getLatLng()});
+        }
       });
       el.addEventListener('focus', function () { c.openTooltip(); });
       el.addEventListener('blur', function () { c.closeTooltip(); });
@@ -403,10 +411,17 @@ window.caRender = function (group, d) {
       dashArray: st.dash, fill: true, fillColor: st.fill, fillOpacity: st.fillOpacity,
       className: row[3].map(function (i) { return S[i]; }).join(' '), renderer: R});
     tip(c, html, {direction: 'top', offset: [0, -st.radius], opacity: 0.97, className: 'ca-tip'});
-    pressable(c, ['Stop ' + s.ref].concat(lines), 'data-stop', s.ref);
+    pressable(c, ['Stop ' + s.ref].concat(lines), 'data-stop', s.ref, row[6]);
     c.addTo(group);
     window.caStopLayers[s.ref] = c;
   });
+  var keep = window.caKeepFocus;
+  if (keep && Date.now() - keep.at < 15000) {  // Enter opened a stop: focus stays on it through the redraw
+    setTimeout(function () {
+      var el = document.querySelector('[' + keep.attr + '="' + keep.value.replace(/[^A-Za-z0-9.,-]/g, '') + '"]');
+      if (el && group._map) { el.focus(); window.caKeepFocus = null; }
+    }, 0);
+  }
   if (d.timeline) {
     (d.timeline.ghosts || []).forEach(function (g) {  // facts not drawn: a click on their tick still opens them
       var m = L.circleMarker([g[1], g[2]], {radius: 1, opacity: 0, fillOpacity: 0, interactive: false, caGhost: true});
@@ -640,6 +655,12 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (needs internet)", overlay=True, show=False,
                      control=True).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    _macro("""setTimeout(function () {  // the layers button gets a name screen readers read out
+  document.querySelectorAll('.leaflet-control-layers-toggle').forEach(function (a) {
+    a.setAttribute('aria-label', 'Map layers: switch on online map tiles');
+    a.setAttribute('title', 'Map layers');
+  });
+}, 0);""", name="LayersLabel").add_to(m)
     if bounds:
         m.fit_bounds(bounds)
     return m

@@ -560,3 +560,36 @@ def test_phone_tap_shows_the_evidence(dashboard_server, dashboard_browser):
         assert p.external == [] and p.errors == []
     finally:
         p.close()
+
+
+def test_keyboard_order_and_focus(dashboard_server, dashboard_page):
+    """Tab reaches the stops in journey order and never a route line; Enter opens a stop and
+    focus stays on it; the layers button has a name; the facts are in a real table."""
+    p = dashboard_page
+    page = p.open(dashboard_server.url)
+    fl = p.map()
+    refs = fl.locator("path.ca-stop").evaluate_all("els => els.map(e => e.getAttribute('data-stop'))")
+    assert fl.locator("path.ca-route[tabindex]").count() == 0
+    fl.locator("path.ca-stop[tabindex='1']").focus()
+    seen = []
+    for _ in range(len(refs)):
+        seen.append(fl.locator(":focus").get_attribute("data-stop"))
+        page.keyboard.press("Tab")
+    journey_order = sorted(refs, key=lambda r: (r.rstrip("0123456789"), int(r.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))))
+    assert seen == journey_order, seen
+    # Enter on a stop opens it, and focus is still on that stop afterwards
+    fl.locator("path.ca-stop[data-stop='C1']").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search.includes('stop=')", timeout=20_000)
+    page.locator(".ca-panel .ca-stop-head", has_text="Stop C1").wait_for(timeout=20_000)
+    page.wait_for_timeout(1500)
+    assert fl.locator(":focus").get_attribute("data-stop") == "C1"
+    assert fl.locator(".leaflet-control-layers-toggle").get_attribute("aria-label")
+    # the facts as a table with column headers
+    page.get_by_text("The facts as a plain table").click()
+    table = page.locator("table.ca-facts-table")
+    table.wait_for(timeout=10_000)
+    assert table.locator("th[scope='col']").count() >= 10
+    n = int(page.get_by_text("reported fact").first.inner_text().split(" and ")[1].split(" reported")[0])
+    assert table.locator("tbody tr").count() == n
+    assert p.external == [] and p.errors == []
