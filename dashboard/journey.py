@@ -371,7 +371,8 @@ def stack_of(stops: list[Stop], stop: Stop | None) -> list[Stop]:
     """Every stop among `stops` drawn at the same spot as `stop` (itself included)."""
     if stop is None or not stop.located:
         return []
-    return stacks(stops).get(spot(stop), [])
+    here = spot(stop)  # one pass, no grouping: this runs on every rerun with a stop open
+    return sorted((s for s in stops if s.located and spot(s) == here), key=lambda s: (s.caravan_id, s.order))
 
 
 def route_points(stops: list[Stop]) -> list[Stop]:

@@ -246,6 +246,7 @@ def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None, pend
 
 
 TIMELINE_HEIGHT = 118  # px under the map, inside its frame
+TIMELINE_ROWS = 30  # caravans drawn in the strip at most (choose caravans to see others)
 
 
 def timeline_spec(atlas: Atlas, stops: list[Stop], as_of, drawn: set) -> dict:
@@ -258,7 +259,11 @@ def timeline_spec(atlas: Atlas, stops: list[Stop], as_of, drawn: set) -> dict:
     t0 = min(s.date for s in dated)
     t1 = max([s.date for s in dated] + ([as_of] if as_of else []))
     rows, ghosts = [], []
-    for cid, group in by_caravan(dated).items():
+    groups = by_caravan(dated)
+    if len(groups) > TIMELINE_ROWS:  # the most reported caravans; the strip says how many are left out
+        keep = sorted(groups, key=lambda cid: -len(groups[cid]))[:TIMELINE_ROWS]
+        groups = {cid: groups[cid] for cid in groups if cid in set(keep)}
+    for cid, group in groups.items():
         c = atlas.caravans_by_id[cid]
         ticks = []
         for s in group:
@@ -268,7 +273,9 @@ def timeline_spec(atlas: Atlas, stops: list[Stop], as_of, drawn: set) -> dict:
             if s.ref not in drawn:
                 ghosts.append([s.ref, s.lat if s.located else 0.0, s.lon if s.located else 0.0])
         rows.append({"letter": c.letter, "color": c.color, "label": c.label, "ticks": ticks})
+    n_all = len(by_caravan(dated))
     return {"rows": rows, "ghosts": ghosts, "span": max(1, (t1 - t0).days), "startText": fmt_date(t0),
+            "more": f"{len(rows)} of {n_all} caravans: choose caravans to see others" if n_all > len(rows) else None,
             "endText": fmt_date(t1), "asof": (as_of - t0).days if as_of else None,
             "asofText": f"as of {fmt_date(as_of)}" if as_of else None}
 

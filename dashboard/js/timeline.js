@@ -39,6 +39,7 @@ window.caTimeline = function (t) {
   svg.setAttribute('class', 'ca-timeline');
   var a = node('text', {x: L0, y: bottom, fill: '#666'}); a.textContent = t.startText;
   var b = node('text', {x: W - R0, y: bottom, fill: '#666', 'text-anchor': 'end'}); b.textContent = t.endText;
+  if (t.more) { var m = node('text', {x: W / 2, y: bottom, fill: '#666', 'text-anchor': 'middle'}); m.textContent = t.more; }
   t.rows.forEach(function (row, i) {
     var y = top + i * rowH + rowH / 2;
     node('line', {x1: L0, x2: W - R0, y1: y, y2: y, stroke: '#ddd'});
