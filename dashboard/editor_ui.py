@@ -44,12 +44,11 @@ def access(secrets: dict, location: str) -> Access:
 
     password = editing.configured_password(secrets)
     if "://" not in str(location):
-        return Access(None, password, "Editing is off: this dashboard shows a fixed JSON document, not a store.", secrets)
+        return Access(None, password, "Editing is off: this dashboard shows a fixed set of facts.", secrets)
     store = data.open_store(str(location))
     if password is None:
-        return Access(store, None, "Editing and uploading are off on this instance: no edit password is set "
-                                   "(the edit\\_password secret or the CARAVAN\\_ATLAS\\_EDIT\\_PASSWORD "
-                                   "environment variable).", secrets)
+        # The setting's name is for whoever runs the site (README), not for its visitors.
+        return Access(store, None, "Editing and uploading are off on this site.", secrets)
     return Access(store, password, None, secrets)
 
 

@@ -62,6 +62,7 @@ def source_line(atlas: Atlas, ev: dict) -> str:
 def panel_header_html(atlas: Atlas, stop: Stop, source_index: int) -> str:
     caravan = atlas.caravans_by_id[stop.caravan_id]
     sources = stop.sources
+    n_art = len({s.get("article") for s in sources})
     ev = sources[min(source_index, len(sources) - 1)]
     art = atlas.articles_by_id.get(ev.get("article"))
     url = safe_url((art or {}).get("url"))
@@ -87,13 +88,17 @@ def panel_header_html(atlas: Atlas, stop: Stop, source_index: int) -> str:
  {notes}
  <div class='ca-art-title'>{e(article_title(art))}</div>
  <div class='ca-art-meta'>{e(source_line(atlas, ev))} · {link}</div>
- <details class='ca-sources' {'open' if len(sources) > 1 else ''}><summary>{len(sources)} source sentence{'s' if len(sources) != 1 else ''} for this stop</summary><ol>{srcs}</ol></details>
+ <details class='ca-sources' {'open' if len(sources) > 1 else ''}><summary>{len(sources)} sentence{'s' if len(sources) != 1 else ''} saying this, in {n_art} article{'s' if n_art != 1 else ''}</summary><ol>{srcs}</ol></details>
 </div>"""
 
 
 PANEL_CSS = """
 <style>
-.ca-panel { font-size: 0.95rem; line-height: 1.4; }
+.ca-facts-wrap { max-height: 420px; overflow: auto; }
+.ca-facts-table { border-collapse: collapse; font-size: 0.85rem; }
+.ca-facts-table th, .ca-facts-table td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; vertical-align: top; }
+.ca-facts-table caption { text-align: left; font-weight: 600; }
+.ca-panel { font-size: 0.95rem; line-height: 1.4; scroll-margin-top: 72px; }  /* clear of the page header */
 .ca-stop-head { font-size: 1.1rem; margin-bottom: 2px; }
 .ca-chip { display: inline-block; min-width: 22px; height: 22px; border-radius: 11px; color: #fff; font-weight: 700;
   text-align: center; line-height: 22px; padding: 0 4px; margin-right: 4px; font-size: 0.8rem; }
@@ -132,7 +137,17 @@ SCROLL_JS = """
       box.dataset.scrolled = key;
     });
   }
+  // On a phone the evidence sits under the map: a newly opened stop brings it into view.
+  function reveal() {
+    var head = document.querySelector('.ca-panel .ca-stop-head');
+    if (!head || window.innerWidth > 700) { return; }
+    var key = head.textContent;
+    if (window.caShownStop === key) { return; }
+    window.caShownStop = key;
+    head.closest('.ca-panel').scrollIntoView({block: 'start'});
+  }
   [0, 150, 500, 1200].forEach(function (t) { setTimeout(go, t); });
+  setTimeout(reveal, 200);
 })();
 </script>
 """
@@ -195,7 +210,7 @@ def summary_html(summary: dict) -> str:
 <tr><th>Last reported</th><td>{_place_when(summary['last'])}</td></tr>
 <tr><th>Distance</th><td>{dist} along the reported route (straight lines between places)</td></tr>
 <tr><th>Pace</th><td>{e(speed)}</td></tr>
-<tr><th>Sources</th><td>{summary['n_sources']} article{'s' if summary['n_sources'] != 1 else ''}, {summary['n_stops']} facts</td></tr>
+<tr><th>Sources</th><td>{summary['n_sources']} article{'s' if summary['n_sources'] != 1 else ''}, {summary['n_stops']} fact{'s' if summary['n_stops'] != 1 else ''}</td></tr>
 </table>
 {('<details class="ca-sources" open><summary>Who said how many</summary><ul>' + reports + '</ul></details>') if reports else ''}
 """
@@ -209,4 +224,20 @@ def summary_row(summary: dict) -> dict:
             "Set out": pw(summary["departure"]), "Last reported": pw(summary["last"]),
             "Distance (km)": round(summary["distance_km"]) if summary["distance_km"] else None,
             "km/day": round(summary["km_per_day"], 1) if summary["km_per_day"] else None,
-            "Sources": summary["n_sources"]}
+            "Articles": summary["n_sources"]}
+
+
+def facts_table_html(rows: list[dict], columns: list[str], limit: int = 1000) -> str:
+    """The facts as a plain HTML table (a screen reader reads it cell by cell, with headers),
+    every cell escaped."""
+    def cell(v) -> str:
+        if v is None:
+            return ""
+        return f"{v:.4f}" if isinstance(v, float) else e(v)
+    head = "".join(f"<th scope='col'>{e(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(r.get(c))}</td>" for c in columns) + "</tr>" for r in rows[:limit])
+    more = (f"<p class='ca-muted'>The first {limit:,} of {len(rows):,} facts; the downloads have them all.</p>"
+            if len(rows) > limit else "")
+    return (f"<div class='ca-facts-wrap'><table class='ca-facts-table'><caption>Reported facts shown on the map, "
+            f"{len(rows):,} row{'s' if len(rows) != 1 else ''}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table></div>{more}")

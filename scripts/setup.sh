@@ -10,7 +10,8 @@
 #   3. test only: Debian's Chromium at /usr/bin/chromium for the browser tests and Debian's
 #      PostgreSQL server for the store tests (one apt-get); never `playwright install`:
 #      Playwright drives that Chromium;
-#   4. the gazetteer index cache (`caravan-atlas build-index`, ~10 s the first time);
+#   4. the gazetteer index cache (`caravan-atlas build-index`, ~10 s the first time) and the map's
+#      offline assets and basemap (`python -m dashboard.offline`, ~30 s the first time);
 #   5. test only: a private, throwaway PostgreSQL cluster (initdb in a temp folder, a free
 #      port on 127.0.0.1, ~1 s; never the system service), stopped and deleted on exit.
 #      Its URL goes to the tests as CARAVAN_ATLAS_TEST_PG_URL. Already set: that server is
@@ -120,6 +121,8 @@ fi
 
 # -- 4. gazetteer index -------------------------------------------------------------------
 "$venv/bin/caravan-atlas" build-index || die "caravan-atlas build-index failed"
+# the map's offline assets and basemap (Leaflet, coasts, state lines, place names: ~30 s once)
+(cd "$root" && "$venv/bin/python" -m dashboard.offline) || die "building the map's offline basemap failed"
 
 # -- 5. a throwaway PostgreSQL for the store tests --------------------------------------------
 pg_dir="" pg_started=0 pg_as=()

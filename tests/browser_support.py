@@ -86,8 +86,8 @@ class GuardedContext:
     with failed requests, page errors and dialogs (an alert() that fires is recorded and
     dismissed)."""
 
-    def __init__(self, browser):
-        self.ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    def __init__(self, browser, **context):
+        self.ctx = browser.new_context(**({"viewport": {"width": 1440, "height": 1000}} | context))
         self.external, self.failed, self.errors, self.dialogs = [], [], [], []
         self.ctx.route("**/*", self._route)
 

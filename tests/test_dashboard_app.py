@@ -52,7 +52,7 @@ def test_app_runs_on_the_seeds(seeds_env):
     # per-caravan summaries, the table, downloads
     assert any("Last reported" in b for b in html_bodies(at))
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 20
-    assert len(at.get("download_button")) == 2
+    assert len(at.get("download_button")) == 3  # CSV, CSV for Excel, GeoJSON
 
 
 def test_map_loads_nothing_remote(seeds_env):
@@ -75,7 +75,9 @@ def test_map_loads_nothing_remote(seeds_env):
 def test_map_reruns_only_on_clicks_and_keeps_its_base(seeds_env):
     at = run_app()
     args = map_args(at)
-    assert sorted(args["returned_objects"]) == ["last_object_clicked_count", "last_object_clicked_tooltip"]
+    # clicks, and the view (zoom and centre go in the share link): nothing else reruns the script
+    assert sorted(args["returned_objects"]) == ["center", "last_object_clicked_count", "last_object_clicked_tooltip",
+                                                "zoom"]
     before_key, before_script = args["key"], args["script"]
     at.sidebar.multiselect(key="f_caravans").select(SEED_B).run()
     args2 = map_args(at)

@@ -154,7 +154,9 @@ def test_right_password_unlocks_for_this_session_only(dashboard_edit_env, monkey
     assert "unlock_pw" not in widget_keys(at)
     assert "unlock_pw" not in at.session_state or at.session_state["unlock_pw"] == ""
     assert DASHBOARD_EDIT_PASSWORD not in str(at.session_state["_edit_token"])
-    assert all(k in ("caravan", "from", "to", "asof", "minsize", "outlet", "stop", "src") for k in at.query_params)
+    assert all(k in ("caravan", "from", "to", "asof", "minsize", "outlet", "stop", "src", "zoom", "center")
+               for k in at.query_params)
+    assert DASHBOARD_EDIT_PASSWORD not in str(dict(at.query_params))
     # another session (a viewer) is still locked
     other = run_app({"edit_password": "from secrets"} if where == "secrets" else None)
     assert not widget_keys(other) & EDIT_KEYS
@@ -168,7 +170,7 @@ def test_a_json_document_cannot_be_edited(monkeypatch, dashboard_sample_document
     monkeypatch.setenv(editing.PASSWORD_ENV, "pw")
     at = run_app()
     assert not widget_keys(at) & (EDIT_KEYS | {"unlock_pw"})
-    assert any("fixed JSON document" in c.value for c in at.sidebar.caption)
+    assert any("fixed set of facts" in c.value for c in at.sidebar.caption)
 
 
 # --------------------------------------------------------------------------- corrections

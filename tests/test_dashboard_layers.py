@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from dashboard import evidence, journey, layers, offline
+from dashboard import evidence, exports, journey, layers, offline
 from dashboard.state import ViewState, parse_query, query_string, to_query
 
 D = dt.date
@@ -211,22 +211,28 @@ def test_unresolved_places_are_listed_not_hidden(atlas):
     rows = journey.table_rows(atlas, vis)
     row = next(r for r in rows if r["Place"] == "Xyzzy Creek")
     assert row["Located"].startswith("no") and row["Lat"] is None
-    gj = journey.to_geojson(atlas, vis)
+    gj = exports.to_geojson(atlas, vis)
     feat = next(f for f in gj["features"] if f["properties"].get("place") == "Xyzzy Creek")
-    assert feat["geometry"] is None
+    assert feat["geometry"] is None and feat["properties"]["place_kind"] == "not located"
 
 
 def test_csv_and_geojson_exports(atlas):
+    import csv as csv_mod
+    import io
     vis = journey.visible_stops(atlas, ViewState())
-    rows = journey.table_rows(atlas, vis)
-    csv_text = journey.to_csv(rows)
-    assert csv_text.splitlines()[0].startswith("Stop,Caravan,Role,Date,Place")
-    assert len(csv_text.strip().splitlines()) >= len(rows) + 1
-    gj = json.loads(journey.geojson_text(atlas, vis))
+    csv_text = exports.to_csv(atlas, vis)
+    assert csv_text.splitlines()[0].startswith("date,date_precision,size_low,size_high,lat,lon,place,place_kind,role")
+    rows = list(csv_mod.DictReader(io.StringIO(csv_text)))
+    assert len(rows) == len(vis)
+    assert all(r["date"] == "" or len(r["date"]) == 10 for r in rows)
+    assert not any(r["place_kind"] in ("admin1", "admin2") for r in rows)
+    assert exports.to_csv(atlas, vis, excel=True) == "\ufeff" + csv_text
+    gj = json.loads(exports.geojson_text(atlas, vis))
     routes = [f for f in gj["features"] if f["properties"]["feature"] == "route"]
-    assert {r["properties"]["caravan"] for r in routes} == {"a1#1", "a2#1"}
-    a_route = next(r for r in routes if r["properties"]["caravan"] == "a1#1")
+    assert {r["properties"]["caravan_id"] for r in routes} == {"a1#1", "a2#1"}
+    a_route = next(r for r in routes if r["properties"]["caravan_id"] == "a1#1")
     assert a_route["geometry"]["coordinates"][0] == [-92.25891, 14.90541]  # lon, lat
+    assert len(a_route["properties"]["dates"]) == len(a_route["geometry"]["coordinates"])
 
 
 # --------------------------------------------------------------------------- escaping
@@ -382,3 +388,20 @@ def test_confidence_threshold_in_the_url(raw, want):
     vs = parse_query({"minconf": raw})
     assert vs.min_confidence == want
     assert parse_query(to_query(vs)).min_confidence == want
+
+
+def test_a_link_names_what_it_ignored():
+    notes: list = []
+    d0, d1 = dt.date(2021, 9, 1), dt.date(2023, 12, 27)
+    vs = parse_query({"caravan": ["a1#1", "ghost"], "from": "2021-13-45", "to": "2030-01-01", "zoom": "40",
+                      "center": "15.5,-93", "colour": "red"}, caravan_ids=["a1#1"], date_min=d0, date_max=d1, notes=notes)
+    assert vs.caravans == ("a1#1",) and vs.start is None and vs.end is None and vs.zoom is None
+    assert vs.center == "15.5000,-93.0000"
+    text = " ".join(notes)
+    for part in ("ghost", "2021-13-45", "2030-01-01", "zoom=40", "colour"):
+        assert part in text
+    assert parse_query(to_query(vs.with_(zoom=7)), caravan_ids=["a1#1"]).zoom == 7
+    quiet: list = []
+    parse_query(to_query(vs), caravan_ids=["a1#1"], date_min=d0, date_max=d1, notes=quiet)
+    assert quiet == []  # the app's own links are understood whole
+
