@@ -156,6 +156,13 @@ class _State:
         return self.main
 
 
+def _dateline_date(text: str, d: DateMention) -> bool:
+    """'ROME, JANUARY 16 –', 'Tapachula, Mexico, Dec 16 (EFE).-': the day the report was
+    filed, at the head of a line before the dash — not when anything happened."""
+    line_start = text.rfind("\n", 0, d.start) + 1
+    return d.start - line_start <= 60 and bool(re.match(r"\s*(?:\([^)]{1,30}\)\s*)?(?:[–—]|-{1,2}\s|\.-)", text[d.end:d.end + 40]))
+
+
 def _is_dateline(text: str, t: Toponym) -> bool:
     """'EL PASO, Texas (Border Report) –', 'TAPACHULA, Mexico (AP) —': where the
     reporter filed from, not where the caravan was."""
@@ -495,7 +502,7 @@ class Extractor:
         in_s = [t for t in places.within(s.start, s.end) if not _is_dateline(text, t)]
         in_s = self._border_mentions(s, in_s)
         in_s = _unknown_places(s, in_s)
-        dates = find_dates(s.text, art.published, offset=s.start)
+        dates = [d for d in find_dates(s.text, art.published, offset=s.start) if not _dateline_date(text, d)]
 
         # Which caravan: a background cue switches for the rest of the sentence.
         cue = _NEW_CARAVAN.search(s.text)
@@ -545,7 +552,8 @@ class Extractor:
             obs = Observation(art.id, role, evidence, place=ref)
             obs.confidences = {"role": round(confidence, 3), "place": round(_place_confidence(t), 3)}
             if role != DESTINATION:
-                d = _nearest_date(dates, t.start)
+                # A year alone ("in 2024", "a year ago") is context, too coarse to date a stop.
+                d = _nearest_date([x for x in dates if x.precision != "year"], t.start)
             else:  # a destination is dated only by a plan: a date after the report
                 planned = [x for x in dates if x.date and art.published and x.date > art.published]
                 d = _nearest_date(planned, t.start)
