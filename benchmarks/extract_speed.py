@@ -9,7 +9,7 @@ Prints, each measured on its own:
    average article size, per-article ms; the target (>= 200 seed-sized articles/s)
    is printed beside it as MET / MISSED. The same over the dev set
    (../shared/devset/articles/*.txt) when that folder exists.
-2. `journeys.pipeline.ingest` of 1,000 generated articles (the seed texts, each with
+2. `archive.ingest.ingest` of 1,000 generated articles (the seed texts, each with
    the seed's metadata as front matter and a unique "Ref N." line so content hashes
    differ) into a fresh SQLite store in a temporary folder: total time, articles/s,
    the split between read+extract and `Store.save` (and inside it the rebuild of the
@@ -42,11 +42,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import journeys.store as store_mod  # noqa: E402
+import archive.store as store_mod  # noqa: E402
 from journeys.articles import read_article  # noqa: E402
 from journeys.extract import extract_article  # noqa: E402
-from journeys.pipeline import ingest  # noqa: E402
-from journeys.store import Store  # noqa: E402
+from archive.ingest import ingest  # noqa: E402
+from archive.store import Store  # noqa: E402
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 SEED_META = ROOT / "seeds" / "metadata.json"
@@ -86,7 +86,7 @@ class Timer:
 
 @contextmanager
 def instrumented(store: Store):
-    """Time store.save, store._rebuild and the join's grouping (`anchors`, as journeys.store
+    """Time store.save, store._rebuild and the join's grouping (`anchors`, as archive.store
     calls it), restored after."""
     t_save, t_rebuild, t_join = Timer(), Timer(), Timer()
     captured: list = []
@@ -301,7 +301,7 @@ def section_profile(tmp: Path, n: int) -> None:
     lines = [ln for ln in out.getvalue().splitlines() if ln.strip()]
     print("\n".join("  " + ln for ln in lines))
     # Where the named stages land (cumulative s under the profiler).
-    want = {("pipeline.py", "ingest"), ("extract.py", "extract_article"), ("articles.py", "read_article"),
+    want = {("ingest.py", "ingest"), ("extract.py", "extract_article"), ("articles.py", "read_article"),
             ("store.py", "save"), ("store.py", "_rebuild"), ("join.py", "join"), ("parse.py", "geoparse"),
             ("articles.py", "segment")}
     found = {}

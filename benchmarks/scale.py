@@ -59,9 +59,9 @@ def ingest_once(corpus: Path, db: Path, workers: int) -> dict:
 
 
 def _ingest_one(corpus: Path, db: Path, workers: int) -> dict:
-    from journeys.parallel import DaskExtractor
-    from journeys.pipeline import ingest
-    from journeys.store import Store
+    from archive.parallel import DaskExtractor
+    from archive.ingest import ingest
+    from archive.store import Store
 
     if db.exists():
         db.unlink()
@@ -138,7 +138,7 @@ import datetime as dt, json, os, statistics, sys, time
 db, root = sys.argv[1], sys.argv[2]
 os.environ["CARAVAN_ATLAS_STORE"] = db
 sys.path.insert(0, root)
-from journeys.store import Store
+from archive.store import Store
 Store(f"sqlite:///{db}").engine.dispose()  # any upgrade of an older store happens here, not in a render
 t = time.perf_counter()
 from streamlit.testing.v1 import AppTest
@@ -206,8 +206,8 @@ import json, shutil, sys, tempfile, time
 from pathlib import Path
 db, root = Path(sys.argv[1]), sys.argv[2]
 sys.path.insert(0, root)
-from journeys.pipeline import ingest
-from journeys.store import Store
+from archive.ingest import ingest
+from archive.store import Store
 with tempfile.TemporaryDirectory() as tmp:
     copy = Path(tmp) / "store.sqlite"
     shutil.copy(db, copy)
@@ -217,7 +217,7 @@ with tempfile.TemporaryDirectory() as tmp:
                    "About 1,200 migrants left Tapachula on Saturday, bound for Mexico City.\n", encoding="utf-8")
     t = time.perf_counter(); r = ingest([art], store); add = time.perf_counter() - t
     from sqlalchemy import select
-    from journeys.store import observations
+    from archive.store import observations
     with store.engine.connect() as conn:
         fact = conn.scalar(select(observations.c.fact_key).limit(1))
     t = time.perf_counter(); store.correct("reject", {"fact": fact}, "benchmark"); fix = time.perf_counter() - t

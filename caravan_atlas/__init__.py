@@ -2,8 +2,9 @@
 
 The work is split into sibling packages (see README "Layout"): `gazetteer` (offline
 place index and geocoding), `geoparser` (place names in text), `journeys` (articles →
-caravans and observations) and `dashboard` (the Streamlit app). This package holds the
-command line, `caravan-atlas` (`caravan_atlas.cli`).
+caravans and observations), `archive` (the store, ingest and views) and `dashboard` (the
+Streamlit app). This package holds the command line, `caravan-atlas` (`caravan_atlas.cli`),
+and may import every package but `dashboard` (tests/test_layers.py).
 """
 from __future__ import annotations
 

@@ -355,7 +355,7 @@ def add_extract(sub, common) -> None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from journeys.articles import ArticleError, read_article
-    from journeys.pipeline import document, expand
+    from archive.ingest import document, expand
 
     paths = expand(args.files)
     if not paths:
@@ -418,7 +418,7 @@ def add_ingest(sub, common) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from journeys.pipeline import expand, ingest
+    from archive.ingest import expand, ingest
 
     paths = expand(args.paths)
     missing = [str(p) for p in paths if not p.exists()]
@@ -441,7 +441,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise CliError(f"--workers {args.workers}: must be 0 or more")
     extractor = None
     if args.scheduler or args.workers != 0:
-        from journeys.parallel import DaskExtractor
+        from archive.parallel import DaskExtractor
 
         try:
             extractor = DaskExtractor(scheduler=args.scheduler, workers=args.workers)
@@ -469,7 +469,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _open_store(url: str | None):
-    from journeys.store import Store, default_url, mask_secrets, mask_url
+    from archive.store import Store, default_url, mask_secrets, mask_url
 
     if url and "://" not in url:
         url = f"sqlite:///{Path(url).resolve()}"

@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import data, editor_ui, evidence, exports, journey, layers, offline, overview
-from journeys import archive
+from archive import views
 from dashboard.state import KEYS, MAX_MIN_SIZE, ViewState, parse_query, query_string, to_query
 
 MAP_HEIGHT = 620
@@ -84,9 +84,9 @@ def _window(location: str, fingerprint: str, caravan_ids: tuple) -> journey.Atla
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _query(location: str, fingerprint: str, what: str, vkey: tuple, *args):
-    """One `journeys.archive` query of a view, cached per store version and view."""
+    """One `archive.views` query of a view, cached per store version and view."""
     view = ViewState(*vkey[:6], min_confidence=vkey[6])  # _vkey's order
-    return getattr(archive, what)(data.archive_store(location), view, *args)
+    return getattr(views, what)(data.archive_store(location), view, *args)
 
 
 def _vkey(view: ViewState) -> tuple:
@@ -362,7 +362,7 @@ def main() -> None:
     except Exception as exc:  # a store that cannot be opened: one line, its password masked
         if "://" not in location:
             raise
-        from journeys.store import mask_secrets, mask_url
+        from archive.store import mask_secrets, mask_url
         st.error(f"The store {mask_url(location)} cannot be opened: "
                  f"{mask_secrets(' '.join(str(exc).split()), location)[:300]}")
         st.stop()
@@ -443,7 +443,7 @@ def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState, ste
     if cat.large:
         # Thousands of caravans: offer the most reported of those the other filters match,
         # plus the ones chosen (a list of every caravan would outweigh the map).
-        pool = archive.most_reported(_query(location, fp, "matching", _vkey(view.with_(caravans=()))), CARAVAN_OPTIONS)
+        pool = views.most_reported(_query(location, fp, "matching", _vkey(view.with_(caravans=()))), CARAVAN_OPTIONS)
         chosen = set(ss.get("f_caravans") or [])
         keep = set(pool) | chosen
         options = [cid for cid in cat.caravans_by_id if cid in keep]
@@ -725,7 +725,7 @@ def _places_view(cat: overview.Catalog, location: str, fp: str, view: ViewState,
         st.query_params.from_dict(want)
 
     st.subheader("Caravans")
-    ids = archive.most_reported(matched, CARAVANS_TABLE)
+    ids = views.most_reported(matched, CARAVANS_TABLE)
     st.caption(f"The {len(ids):,} most reported of the {n_car:,} caravans these filters match. Select rows to show "
                "those caravans on the map.")
     table = overview.caravan_rows([cat.caravans_by_id[c] for c in ids if c in cat.caravans_by_id])

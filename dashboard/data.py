@@ -1,6 +1,6 @@
 """Where the dashboard gets its document: the store, the one seam to the rest of the project.
 
-The app reads only the store (`journeys.store.Store.document()`, the shape of
+The app reads only the store (`archive.store.Store.document()`, the shape of
 `caravan-atlas extract --json`). Which store:
 
 - `CARAVAN_ATLAS_STORE` (or the `store_url` secret the app passes in): any SQLAlchemy
@@ -14,7 +14,7 @@ The app reads only the store (`journeys.store.Store.document()`, the shape of
 
 A store holding more than `large_above()` facts is an archive: it is never read whole.
 The sidebar reads its catalogue, a view's caravans are read only when they hold at most
-`detail_limit()` facts, and larger views are shown as per-place totals (`journeys.archive`).
+`detail_limit()` facts, and larger views are shown as per-place totals (`archive.views`).
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ _problems: dict[str, list[str]] = {}
 
 def store_url(secrets: Mapping | None = None) -> str:
     """The store this dashboard reads (see the module docstring)."""
-    from journeys.store import default_url
+    from archive.store import default_url
 
     folder = os.environ.get(ARTICLES_DIR_ENV)
     if folder:  # a store of that folder's own, beside nothing else
@@ -70,8 +70,8 @@ _stores: dict = {}
 def open_store(url: str):
     """One Store (and connection pool) per URL for the life of the server; a store
     that is empty is filled from the articles folder first."""
-    from journeys.pipeline import ingest
-    from journeys.store import Store
+    from archive.ingest import ingest
+    from archive.store import Store
 
     store = _stores.get(url)
     if store is None:
@@ -158,7 +158,7 @@ def is_archive(location: str) -> bool:
     """A store too large to read whole (a JSON document never is: it was read whole)."""
     if "://" not in location:
         return False
-    from journeys.store import observations
+    from archive.store import observations
     from sqlalchemy import func, select
 
     with open_store(location).engine.connect() as conn:
@@ -166,8 +166,8 @@ def is_archive(location: str) -> bool:
 
 
 def catalogue(location: str):
-    from journeys import archive
-    return archive.catalogue(open_store(location))
+    from archive import views
+    return views.catalogue(open_store(location))
 
 
 def window_document(location: str, caravan_ids: tuple) -> dict:
@@ -181,5 +181,5 @@ def problems(location: str) -> list[str]:
 
 
 def archive_store(location: str):
-    """The store behind an archive view (for `journeys.archive` queries)."""
+    """The store behind an archive view (for `archive.views` queries)."""
     return open_store(location)

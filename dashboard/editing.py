@@ -1,6 +1,6 @@
 """Editing the atlas from the dashboard: who may edit, and the corrections the edit forms
 build. Pure Python (no Streamlit): the app passes form values in and hands the payloads
-to `journeys.store.Store.correct`, which validates them again and records them.
+to `archive.store.Store.correct`, which validates them again and records them.
 
 Who may edit: a password from the `edit_password` secret or `CARAVAN_ATLAS_EDIT_PASSWORD`
 (the environment wins, as for the store URL). None set: editing and uploading are off.

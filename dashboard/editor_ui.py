@@ -25,7 +25,7 @@ ss = st.session_state
 
 @dataclass
 class Access:
-    store: object | None  # journeys.store.Store, or None when the dashboard reads a JSON document
+    store: object | None  # archive.store.Store, or None when the dashboard reads a JSON document
     password: str | None
     reason: str | None  # why editing is off, when it is
     secrets: dict
@@ -106,7 +106,7 @@ def _correct(acc: Access, where: str, action: str, build, name_key: str, note_ke
     if not acc.unlocked:
         _flash(where, "error", "Editing is locked: unlock it in the sidebar first.", follow)
         return
-    from journeys.corrections import CorrectionError
+    from archive.corrections import CorrectionError
 
     try:
         name = editing.clean_editor(ss.get(name_key))

@@ -4,7 +4,7 @@ draw caravan by caravan. Pure Python (no Streamlit, no folium).
 The sidebar, the URL and the share link need every caravan's title, letter and colour,
 the outlets and the reported dates — not every stop. A small store gives them from its
 whole document (`from_atlas`); a large one from the store's summary rows
-(`from_catalogue`, see `journeys.archive`). When a view matches more facts than the
+(`from_catalogue`, see `archive.views`). When a view matches more facts than the
 dashboard draws one by one, the map shows per place how many caravans and facts were
 reported there, by role (`places_spec`); choosing caravans brings their routes back.
 """
@@ -85,7 +85,7 @@ def from_atlas(atlas: Atlas) -> Catalog:
 
 
 def from_catalogue(cat) -> Catalog:
-    """From `journeys.archive.Catalogue` (a large store's summary rows)."""
+    """From `archive.views.Catalogue` (a large store's summary rows)."""
     entries = {r.id: Entry(r.id, letter_for(r.position), PALETTE[r.position % len(PALETTE)], r.label,
                            r.first_date, r.last_date, r.max_size, r.n_observations, r.n_articles)
                for r in cat.caravans}

@@ -7,7 +7,7 @@ checked before anything is written; pasted text becomes a `.md` whose front matt
 built from one-line, quoted values (a title holding `---` or line breaks cannot end the
 front matter early) and a published date that must exist. Everything else — encoding,
 binary content, broken front matter, bad dates in a file — is the article reader's job
-(`journeys.pipeline.ingest`), whose one-line reasons are passed on. A failed file is
+(`archive.ingest.ingest`), whose one-line reasons are passed on. A failed file is
 never stored; a batch is stored in one transaction.
 """
 from __future__ import annotations
@@ -199,9 +199,9 @@ def ingest_uploads(store, files: Iterable[tuple] = (), pasted: Iterable[dict] = 
                    on_progress: Callable[[float, str], None] | None = None) -> UploadReport:
     """Files — (name, bytes), or (name, read, size) with `read()` called only when `size` is
     within the limit — and pasted articles ({body, title, outlet, published, url}) into
-    the store, through `journeys.pipeline.ingest` on a temporary folder that holds only
+    the store, through `archive.ingest.ingest` on a temporary folder that holds only
     what this call wrote. Returns one outcome per item, in the order given."""
-    from journeys.pipeline import expand, ingest
+    from archive.ingest import expand, ingest
 
     report = UploadReport()
     files, pasted = list(files), list(pasted)

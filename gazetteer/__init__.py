@@ -1,5 +1,8 @@
 """Offline gazetteer: place names to coordinates from an embedded GeoNames-derived index.
 
+Owns names -> places (and the optional online fallback); the bottom layer: imports no other
+package of the project (tests/test_layers.py).
+
     >>> from gazetteer import geocode
     >>> geocode("Del Rio, Texas").place.admin1
     'Texas'

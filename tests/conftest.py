@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from journeys.store import Store
+from archive.store import Store
 
 XSS_TITLE = "<img src=x onerror=alert(1)> Caravan `${alert(2)}` </script><script>alert(3)</script>"
 XSS_OUTLET = "Evil <b>Outlet</b>"
@@ -289,7 +289,7 @@ ARCHIVE_LARGE_ABOVE, ARCHIVE_DETAIL = 100, 150
 def dashboard_archive_db(tmp_path_factory) -> Path:
     """A SQLite store of 150 generated articles and one hostile one (the latest report
     from Tapachula, with a script in its title and outlet)."""
-    from journeys.pipeline import ingest
+    from archive.ingest import ingest
 
     corpus = tmp_path_factory.mktemp("dash-archive-corpus")
     corpus_generator().generate(150, corpus, seed=5)

@@ -1,4 +1,4 @@
-"""A large store read a view at a time (journeys.archive), on SQLite and PostgreSQL.
+"""A large store read a view at a time (archive.views), on SQLite and PostgreSQL.
 
 The oracle is the whole document: every SQL answer is checked against the same question
 asked of `Store.document()` in Python (the way a small store is shown), on a generated
@@ -14,8 +14,8 @@ import pytest
 from conftest import IN_CI, PG_URL_VAR, Backend, corpus_generator
 from dashboard import journey
 from dashboard.state import ViewState
-from journeys import archive
-from journeys.pipeline import ingest
+from archive import views
+from archive.ingest import ingest
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
@@ -58,7 +58,7 @@ def _facts(atlas):
 
 
 def test_catalogue_matches_the_document(archive_store, whole):
-    cat = archive.catalogue(archive_store)
+    cat = views.catalogue(archive_store)
     assert [r.id for r in cat.caravans] == [c.id for c in whole.caravans]  # journey order, everywhere
     assert [r.position for r in cat.caravans] == list(range(len(whole.caravans)))
     by_id = {c.id: c for c in whole.caravans}
@@ -88,7 +88,7 @@ def test_matching_caravans_are_those_the_document_shows(archive_store, whole, k)
     matched beyond those was reported before and after the dates, never within them."""
     view = VIEWS[k] if k < len(VIEWS) else ViewState(outlets=(whole.outlets[0],))
     shown = {s.caravan_id for s in journey.visible_stops(whole, view) if not s.planned}
-    rows = archive.matching(archive_store, view)
+    rows = views.matching(archive_store, view)
     matched = {cid for cid, _ in rows}
     assert shown <= matched
     for cid in matched - shown:
@@ -100,12 +100,12 @@ def test_matching_caravans_are_those_the_document_shows(archive_store, whole, k)
                            and (view.end is None or s.effective_date <= view.end)
                            and (view.as_of is None or s.effective_date <= view.as_of) for s in stops)
     assert [n for _, n in rows] == [whole.caravans_by_id[c].stops.__len__() for c, _ in rows]
-    top = archive.most_reported(rows, 5)
+    top = views.most_reported(rows, 5)
     assert [dict(rows)[c] for c in top] == sorted((n for _, n in rows), reverse=True)[:5]
 
 
 def test_place_totals_add_up_to_the_located_facts(archive_store, whole):
-    rows = archive.place_totals(archive_store, ViewState())
+    rows = views.place_totals(archive_store, ViewState())
     expect = defaultdict(lambda: {"facts": 0, "caravans": set(), "roles": Counter()})
     for s in _facts(whole):
         if s.located:
@@ -124,13 +124,13 @@ def test_place_totals_add_up_to_the_located_facts(archive_store, whole):
 
 def test_outlet_and_date_filters_count_the_facts_they_keep(archive_store, whole):
     outlet = whole.outlets[1]
-    rows = archive.place_totals(archive_store, ViewState(outlets=(outlet,)))
+    rows = views.place_totals(archive_store, ViewState(outlets=(outlet,)))
     expect = sum(1 for s in _facts(whole) if s.located
-                 and (whole.articles_by_id[s.evidence["article"]].get("outlet") or archive.UNKNOWN_OUTLET) == outlet)
+                 and (whole.articles_by_id[s.evidence["article"]].get("outlet") or views.UNKNOWN_OUTLET) == outlet)
     assert sum(r["facts"] for r in rows) == expect > 0
     view = ViewState(start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31))
-    rows = archive.place_totals(archive_store, view)
-    matched = {cid for cid, _ in archive.matching(archive_store, view)}
+    rows = views.place_totals(archive_store, view)
+    matched = {cid for cid, _ in views.matching(archive_store, view)}
     expect = sum(1 for s in _facts(whole) if s.located and s.caravan_id in matched
                  and (s.date is None or view.start <= s.date <= view.end))
     assert sum(r["facts"] for r in rows) == expect > 0
@@ -138,7 +138,7 @@ def test_outlet_and_date_filters_count_the_facts_they_keep(archive_store, whole)
 
 
 def test_unresolved_names_are_counted_not_dropped(archive_store, whole):
-    n, rows = archive.unresolved_totals(archive_store, ViewState(), limit=1000)
+    n, rows = views.unresolved_totals(archive_store, ViewState(), limit=1000)
     expect = Counter(s.place_text for s in _facts(whole) if s.has_place and not s.located)
     assert n == len(expect) and expect["San Quintilo"] == 2
     assert {r["place_text"]: r["facts"] for r in rows} == dict(expect)
@@ -147,8 +147,8 @@ def test_unresolved_names_are_counted_not_dropped(archive_store, whole):
 
 
 def test_a_place_lists_its_caravans_and_latest_sentences_with_stop_ids(archive_store, whole):
-    top = archive.place_totals(archive_store, ViewState())[0]
-    d = archive.place_detail(archive_store, ViewState(), top["lat"], top["lon"], limit=8)
+    top = views.place_totals(archive_store, ViewState())[0]
+    d = views.place_detail(archive_store, ViewState(), top["lat"], top["lon"], limit=8)
     here = [s for s in _facts(whole) if s.located and (s.lat, s.lon) == (top["lat"], top["lon"])]
     assert sum(c["facts"] for c in d["caravans"]) == len(here) or len(d["caravans"]) == 32
     dates = [f["date"] for f in d["facts"]]
@@ -159,7 +159,7 @@ def test_a_place_lists_its_caravans_and_latest_sentences_with_stop_ids(archive_s
         assert f["evidence_text"] == s.evidence["text"]
         assert f["article"]["title"] == whole.articles_by_id[f["article_id"]]["title"]
         # the stop id the dashboard opens is the one the whole document gives that fact
-        assert f"{f['caravan_id']}:{archive.observation_index(archive_store, f['id'])}" == s.id == f["stop_id"]
+        assert f"{f['caravan_id']}:{views.observation_index(archive_store, f['id'])}" == s.id == f["stop_id"]
 
 
 def test_a_window_of_caravans_is_the_document_restricted_to_them(archive_store):
@@ -183,7 +183,7 @@ def test_the_unfiltered_totals_kept_by_each_rebuild_are_the_aggregate(backend, c
     aggregating would give, after new articles and after a correction alike."""
     from sqlalchemy import select as _select
 
-    from journeys.store import observations
+    from archive.store import observations
 
     store = backend.store()
     files = sorted(corpus.glob("*.md"))
@@ -191,15 +191,15 @@ def test_the_unfiltered_totals_kept_by_each_rebuild_are_the_aggregate(backend, c
 
     def fresh():
         with store.engine.connect() as conn:
-            return archive._place_totals(conn, ViewState())
+            return views._place_totals(conn, ViewState())
 
-    first = archive.place_totals(store, ViewState())
+    first = views.place_totals(store, ViewState())
     assert first == fresh() and first
     ingest(files[60:90], store)
-    second = archive.place_totals(store, ViewState())
+    second = views.place_totals(store, ViewState())
     assert second == fresh() and second != first
     with store.engine.connect() as conn:
         fact = conn.scalar(_select(observations.c.fact_key).where(observations.c.lat.is_not(None)))
     store.correct("reject", {"fact": fact}, "tester")
-    third = archive.place_totals(store, ViewState())
+    third = views.place_totals(store, ViewState())
     assert third == fresh() and third != second

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from journeys.articles import read_article
-from journeys.corrections import Correction, CorrectionError, apply, fact_key, validate
+from archive.corrections import Correction, CorrectionError, apply, fact_key, validate
 from journeys.extract import extract_article
 from journeys.join import join
 

@@ -19,8 +19,8 @@ from apptest_support import spec_of as layer_spec  # noqa: E402
 from conftest import ARCHIVE_DETAIL, ARCHIVE_LARGE_ABOVE  # noqa: E402
 from dashboard import data, layers  # noqa: E402
 from dashboard.state import ViewState  # noqa: E402
-from journeys import archive  # noqa: E402
-from journeys.store import Store  # noqa: E402
+from archive import views  # noqa: E402
+from archive.store import Store  # noqa: E402
 
 DETAIL = ARCHIVE_DETAIL  # facts drawn one by one in these tests
 
@@ -60,14 +60,14 @@ def param(at: AppTest, key: str):
 
 def test_a_large_view_is_a_map_of_places(archive_env):
     at = run_app()
-    totals = archive.place_totals(archive_env, ViewState())
+    totals = views.place_totals(archive_env, ViewState())
     spec = spec_of(at)
     assert not spec["stops"] and not spec["lines"]  # no route is drawn one by one
     assert len(spec["places"]) == len(totals) > 10
     tapachula = next(r for r in totals if r["place_name"] == "Tapachula")
     drawn = next(p for p in spec["places"] if (p["lat"], p["lon"]) == (tapachula["lat"], tapachula["lon"]))
     assert f"{tapachula['caravans']} caravans" in " ".join(drawn["tip"])
-    cat = archive.catalogue(archive_env)
+    cat = views.catalogue(archive_env)
     assert f"{len(cat.caravans):,} caravans read from {cat.n_articles:,} news articles" in at.caption[0].value
     assert f"more than the {DETAIL:,} drawn one by one" in at.caption[0].value
     assert "Too many caravans for routes" in component(at)["script"]  # the places legend
@@ -84,7 +84,7 @@ def test_a_click_on_a_place_opens_its_sentences_and_the_url_keeps_it(archive_env
     key = f"{first['lat']:.5f},{first['lon']:.5f}"
     assert at.session_state["sel_place"] == key and param(at, "place") == key
     assert spec_of(at)["rings"], "the open place is ringed"
-    d = archive.place_detail(archive_env, ViewState(), first["lat"], first["lon"], 12)
+    d = views.place_detail(archive_env, ViewState(), first["lat"], first["lon"], 12)
     body = panel(at)
     assert d["facts"] and all(layers.esc(f["evidence_text"]) in body for f in d["facts"])
     # the copied link reopens the place
@@ -95,7 +95,7 @@ def test_a_click_on_a_place_opens_its_sentences_and_the_url_keeps_it(archive_env
 
 def test_a_sentence_opens_in_its_caravan_with_the_evidence_marked(archive_env):
     at = run_app()
-    totals = archive.place_totals(archive_env, ViewState())
+    totals = views.place_totals(archive_env, ViewState())
     n = 1 + next(i for i, r in enumerate(totals) if r["place_name"] == "Tapachula")
     click(at, f"Place {n}: Tapachula")
     body = panel(at)
@@ -115,9 +115,9 @@ def test_a_sentence_opens_in_its_caravan_with_the_evidence_marked(archive_env):
 
 def test_choosing_caravans_draws_their_routes_with_their_archive_letters(archive_env):
     at = run_app()
-    cat = archive.catalogue(archive_env)
-    rows = archive.matching(archive_env, ViewState())
-    pick = archive.most_reported(rows, 2)
+    cat = views.catalogue(archive_env)
+    rows = views.matching(archive_env, ViewState())
+    pick = views.most_reported(rows, 2)
     at.sidebar.multiselect(key="f_caravans").set_value(pick).run()
     assert not at.exception
     spec = spec_of(at)
@@ -131,14 +131,14 @@ def test_choosing_caravans_draws_their_routes_with_their_archive_letters(archive
 def test_filters_narrow_the_places_and_write_the_url(archive_env):
     at = run_app()
     before = {(p["lat"], p["lon"]): p["tip"] for p in spec_of(at)["places"]}
-    total = len(archive.matching(archive_env, ViewState()))
+    total = len(views.matching(archive_env, ViewState()))
     # the largest minimum size that still leaves more facts than are drawn one by one
     size = max(t for t in range(0, 20001, 500)
-               if sum(n for _, n in archive.matching(archive_env, ViewState(min_size=t))) > DETAIL)
+               if sum(n for _, n in views.matching(archive_env, ViewState(min_size=t))) > DETAIL)
     view = ViewState(min_size=size)
-    assert size > 0 and len(archive.matching(archive_env, view)) < total
+    assert size > 0 and len(views.matching(archive_env, view)) < total
     at.sidebar.number_input(key="f_minsize").set_value(size).run()
     assert not at.exception and param(at, "minsize") == str(size)
-    expect = archive.place_totals(archive_env, view)
+    expect = views.place_totals(archive_env, view)
     after = {(p["lat"], p["lon"]): p["tip"] for p in spec_of(at)["places"]}
     assert len(after) == len(expect) and after != before

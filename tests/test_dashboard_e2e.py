@@ -200,11 +200,11 @@ def test_an_archive_opens_as_places_and_a_sentence_opens_in_its_caravan(dashboar
     """A view too large for routes: circles per place; a click on Tapachula lists its latest
     sentences (the hostile one as text); one of them opens in its caravan, route and all."""
     from dashboard.state import ViewState
-    from journeys import archive
-    from journeys.store import Store
+    from archive import views
+    from archive.store import Store
 
     store = Store(f"sqlite:///{dashboard_archive_db}")
-    totals = archive.place_totals(store, ViewState())
+    totals = views.place_totals(store, ViewState())
     n = 1 + next(i for i, r in enumerate(totals) if r["place_name"] == "Tapachula")
     page = dashboard_page.page
     page.goto(dashboard_archive_server.url)

@@ -237,7 +237,7 @@ def test_bad_form_input_and_store_refusals_are_one_line_and_change_nothing(edito
     assert messages(at)["error"] == ["Nothing to save: the form shows the fact as it is."]
     assert store().document() == doc and store().corrections() == []
 
-    # The store itself refuses (journeys.corrections.CorrectionError): another editor re-ran a
+    # The store itself refuses (archive.corrections.CorrectionError): another editor re-ran a
     # newer extractor that no longer reads this fact while this form was open.
     from journeys.extract import extract_article
 

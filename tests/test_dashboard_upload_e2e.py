@@ -108,7 +108,7 @@ def session(browser, edit_server):
 
 
 def _store(edit_server):
-    from journeys.store import Store
+    from archive.store import Store
 
     return Store(edit_server.store_url)
 

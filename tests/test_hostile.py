@@ -188,7 +188,7 @@ def _seed_bytes(i: int = 0) -> bytes:
 
 
 def _stored_ids(url: str) -> set[str]:
-    from journeys.store import Store
+    from archive.store import Store
     return Store(url).article_ids()
 
 
@@ -368,8 +368,8 @@ def test_geoparse_refuses_text_over_the_limit_at_once(tmp_path, where):
 def seeded_sqlite(tmp_path_factory):
     """One SQLite store of the seeds, shared by the correction cases (each leaves it as it was)."""
     from hostile_support import ROOT
-    from journeys.pipeline import ingest
-    from journeys.store import Store
+    from archive.ingest import ingest
+    from archive.store import Store
 
     store = Store(f"sqlite:///{tmp_path_factory.mktemp('corr') / 's.sqlite'}")
     ingest([ROOT / "seeds"], store)
@@ -423,7 +423,7 @@ def _bad_corrections(fact: str) -> list[tuple]:
 
 
 def test_malformed_corrections_are_refused_with_one_line_and_nothing_stored(seeded_sqlite):
-    from journeys.corrections import CorrectionError
+    from archive.corrections import CorrectionError
 
     store = seeded_sqlite
     fact = _a_fact(store)
@@ -528,7 +528,7 @@ def test_dates_in_one_long_sentence_are_quick():
 def test_nul_characters_in_metadata_are_dropped_and_the_batch_stored(backend, tmp_path):
     import json
 
-    from journeys.pipeline import ingest
+    from archive.ingest import ingest
 
     tried()
     folder = tmp_path / "in"
@@ -667,7 +667,7 @@ _JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.float
 @given(action=st.one_of(st.sampled_from(["edit", "move", "reject", "restore", "rename", "merge", "split"]), _JSON),
        payload=_JSON, editor=st.one_of(st.just("Ana"), _JSON), note=st.one_of(st.none(), _JSON))
 def test_property_the_correction_api_accepts_or_refuses_in_one_line(seeded_sqlite, action, payload, editor, note):
-    from journeys.corrections import CorrectionError
+    from archive.corrections import CorrectionError
 
     tried()
     store = seeded_sqlite
@@ -814,8 +814,8 @@ def test_concurrent_ingests_all_succeed_as_if_one_after_the_other(backend, tmp_p
     import sys
 
     from hostile_support import ROOT, TALLY
-    from journeys.pipeline import ingest
-    from journeys.store import Store
+    from archive.ingest import ingest
+    from archive.store import Store
 
     tried(n)
     batches = _batches(tmp_path, n)

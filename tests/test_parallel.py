@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from journeys.parallel import DaskExtractor
-from journeys.pipeline import ingest
-from journeys.store import Store
+from archive.parallel import DaskExtractor
+from archive.ingest import ingest
+from archive.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

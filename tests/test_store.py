@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from journeys.pipeline import ingest
-from journeys.store import Store
+from archive.ingest import ingest
+from archive.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -194,7 +194,7 @@ def _fact(store, pred):
 
 
 def test_correction_survives_reextraction_and_has_history(store):
-    from journeys.corrections import CorrectionError
+    from archive.corrections import CorrectionError
 
     ingest([SEEDS], store)
     size = _fact(store, lambda c, o: o["size_low"] == 7500)

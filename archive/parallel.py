@@ -18,8 +18,8 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .articles import Article, ArticleError, read_article
-from .extract import extract_article
+from journeys.articles import Article, ArticleError, read_article
+from journeys.extract import extract_article
 
 CHUNK = 25  # files per task: amortises scheduling (~1 ms) over ~25 x 5-15 ms of work
 

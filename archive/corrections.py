@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from gazetteer import Place
 
-from .model import ROLES, Caravan, Observation, PlaceRef
+from journeys.model import ROLES, Caravan, Observation, PlaceRef
 
 ACTIONS = ("edit", "move", "reject", "restore", "rename", "merge", "split")
 

@@ -5,10 +5,11 @@ import datetime as _dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .articles import Article, ArticleError, RefusedPath, folder_entries, identify, read_article
+from journeys.articles import Article, ArticleError, RefusedPath, folder_entries, identify, read_article
+from journeys.extract import ArticleExtraction, extract_article
+from journeys.join import join
+
 from .parallel import extract_serial
-from .extract import ArticleExtraction, extract_article
-from .join import join
 from .store import IngestResult, Store, unique_id
 
 
