@@ -154,6 +154,21 @@ def _local_only(ctx) -> None:
         ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")) else r.abort())
 
 
+def _open_when_healthy(browser, port: int):
+    """Once the server answers its health check: a fresh local-only page on it."""
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.05)
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    _local_only(ctx)
+    page = ctx.new_page()
+    page.goto(f"http://127.0.0.1:{port}/")
+    return ctx, page
+
+
 def issue_figures(env: dict, caravan_title: str | None = None) -> dict:
     """The three figures of the speed section, in one run of Chromium (launched first, not counted)."""
     from playwright.sync_api import sync_playwright
@@ -164,16 +179,7 @@ def issue_figures(env: dict, caravan_title: str | None = None) -> dict:
         (Path(tmp) / "bare.py").write_text(BARE_PAGE)
         proc, port, t0 = _serve("bare.py", env, Path(tmp))
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
-            _local_only(ctx)
-            page = ctx.new_page()
-            page.goto(f"http://127.0.0.1:{port}/")
+            ctx, page = _open_when_healthy(browser, port)
             page.get_by_text("bare page ready").wait_for(timeout=120_000)
             out["bare_s"] = time.perf_counter() - t0
             ctx.close()
@@ -181,16 +187,7 @@ def issue_figures(env: dict, caravan_title: str | None = None) -> dict:
             _stop(proc)
         proc, port, t0 = _serve("dashboard/app.py", env, ROOT)
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
-            _local_only(ctx)
-            page = ctx.new_page()
-            page.goto(f"http://127.0.0.1:{port}/")
+            ctx, page = _open_when_healthy(browser, port)
             fl = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
             fl.locator(".leaflet-container[data-basemap='loaded']").wait_for(timeout=180_000)
             fl.locator(".ca-badge").first.wait_for(timeout=180_000)
