@@ -105,18 +105,9 @@ def browser_cold_start(env: dict, runs: int = 3) -> list[tuple[float, float]]:
                                      str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                while True:
-                    try:
-                        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                        break
-                    except OSError:
-                        time.sleep(0.05)
+                _wait_healthy(port)
                 t_health = time.perf_counter() - t0
-                ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
-                ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-                    ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")) else r.abort())
-                page = ctx.new_page()
-                page.goto(f"http://127.0.0.1:{port}/")
+                ctx, page = _local_page(browser, port)
                 # badges are DOM markers in both renderings (SVG paths, or one canvas for thousands)
                 page.frame_locator("iframe[title='streamlit_folium.st_folium']").locator(
                     ".ca-badge, .ca-place").first.wait_for(timeout=180_000)
@@ -154,19 +145,28 @@ def _local_only(ctx) -> None:
         ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")) else r.abort())
 
 
-def _open_when_healthy(browser, port: int):
-    """Once the server answers its health check: a fresh local-only page on it."""
+def _wait_healthy(port: int) -> None:
     while True:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            break
+            return
         except OSError:
             time.sleep(0.05)
+
+
+def _local_page(browser, port: int):
+    """A fresh page on the server, allowed to reach this machine only."""
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
     _local_only(ctx)
     page = ctx.new_page()
     page.goto(f"http://127.0.0.1:{port}/")
     return ctx, page
+
+
+def _open_when_healthy(browser, port: int):
+    """Once the server answers its health check: a fresh local-only page on it."""
+    _wait_healthy(port)
+    return _local_page(browser, port)
 
 
 def issue_figures(env: dict, caravan_title: str | None = None) -> dict:
