@@ -68,11 +68,19 @@ class Session(GuardedContext):
         self.sidebar.get_by_role("button", name="Unlock editing").click()
 
     def open_add_articles(self, tab: str = "Upload files"):
+        # A rerun still in flight (after unlocking, after an upload) can redraw the expander
+        # closed under the click: check that it is open on the tab, and try again if not.
         details = self.page.locator("[data-testid='stExpander'] details", has_text="Add articles")
-        details.wait_for(timeout=20_000)
-        if details.get_attribute("open") is None:
-            details.locator("summary").click()
-        self.page.get_by_role("tab", name=tab).click()
+        chosen = self.page.get_by_role("tab", name=tab)
+        for _ in range(5):
+            details.wait_for(timeout=20_000)
+            if details.get_attribute("open") is None:
+                details.locator("summary").click()
+            chosen.click()
+            self.page.wait_for_timeout(400)
+            if details.get_attribute("open") is not None and chosen.get_attribute("aria-selected") == "true":
+                return
+        raise AssertionError(f"the '{tab}' tab of 'Add articles' would not stay open")
 
     def choose_stop(self, prefix: str):
         self.page.locator(".st-key-sel_stop").click()
