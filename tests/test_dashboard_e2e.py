@@ -427,6 +427,35 @@ def test_the_view_follows_the_question(dashboard_server, dashboard_page):
     assert p.external == [] and p.errors == []
 
 
+def test_plus_and_minus_zoom_about_the_maps_centre(dashboard_server, dashboard_page):
+    """The map's + and − buttons zoom one step about the centre (the centre stays where it
+    was), and the new zoom reaches the share link."""
+    from urllib.parse import parse_qs, urlparse
+
+    p = dashboard_page
+    page = p.open(dashboard_server.url + "?zoom=6&center=16.5000,-94.0000")
+    page.wait_for_timeout(1500)
+    start = _map_view(p)
+    assert start["zoom"] == 6, start
+    for button, step in (("a.leaflet-control-zoom-in", 1), ("a.leaflet-control-zoom-out", -1)):
+        before = _map_view(p)
+        p.map().locator(button).click()
+        p.map().locator(".leaflet-container").evaluate(
+            "(el, z) => new Promise(r => { const t = Date.now(); (function w() {"
+            " if (window.map.getZoom() === z || Date.now() - t > 5000) r(); else setTimeout(w, 50); })(); })",
+            before["zoom"] + step)
+        after = _map_view(p)
+        assert after["zoom"] == before["zoom"] + step, (button, before, after)
+        # about the centre: the centre moves by far less than a screen pixel's worth of degrees
+        assert abs(after["lat"] - before["lat"]) < 0.02 and abs(after["lon"] - before["lon"]) < 0.02, (before, after)
+        page.wait_for_function("z => new URLSearchParams(location.search).get('zoom') === String(z)",
+                               arg=after["zoom"], timeout=20_000)
+    q = parse_qs(urlparse(page.url).query)
+    lat, lon = (float(x) for x in q["center"][0].split(","))
+    assert abs(lat - 16.5) < 0.02 and abs(lon + 94.0) < 0.02, q
+    assert p.external == [] and p.errors == []
+
+
 def _labels(p, page) -> list[str]:
     return p.map(page).locator(".ca-label").all_inner_texts()
 
