@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeys.articles import Article, ArticleError, RefusedPath, folder_entries, identify, read_article
@@ -10,7 +11,28 @@ from journeys.extract import ArticleExtraction, extract_article
 from journeys.join import join
 
 from .parallel import extract_serial
-from .store import IngestResult, Store, unique_id
+from .store import Store
+
+
+@dataclass
+class IngestResult:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line reason)
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "unchanged": self.unchanged,
+                "failed": [{"path": p, "error": e} for p, e in self.failed]}
+
+
+def unique_id(aid: str, taken: set[str]) -> str:
+    """'report' is taken by another file's article: 'report-2'."""
+    if aid not in taken:
+        return aid
+    n = 2
+    while f"{aid}-{n}" in taken:
+        n += 1
+    return f"{aid}-{n}"
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
