@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -405,14 +406,17 @@ def test_latin1_text_is_read_with_a_warning(editor):
     assert any("señaló la organización" in a["text"] for a in store().document()["articles"])
 
 
-def test_file_name_with_a_path_stays_in_the_upload_folder(editor, tmp_path):
+def test_file_name_with_a_path_stays_in_the_upload_folder(editor, tmp_path, monkeypatch):
     at = editor
+    temp = tmp_path / "temp"  # where any temporary file of this upload would go
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     upload_files(at, ("../../etc/passwd.txt", DASHBOARD_UPLOAD_ARTICLE.encode()))
     assert messages(at)["success"] == ["../../etc/passwd.txt: added (saved as passwd.txt)"]
     art = next(a for a in store().document()["articles"] if a["id"] == "passwd")
-    assert Path(art["path"]).name == "passwd.txt" and Path(art["path"]).parent.name.startswith("caravan-atlas-upload-")
-    assert not Path(art["path"]).exists()  # the temporary folder is gone
-    assert not (Path(art["path"]).parent.parent.parent / "etc" / "passwd.txt").exists()
+    assert art["path"] == f"{upload.UPLOAD_FOLDER}/passwd.txt"  # its base name only, in the upload
+    assert not any(temp.iterdir())  # nothing written to disk for it
+    assert not Path("/etc/passwd.txt").exists()
 
 
 def test_script_and_html_in_title_and_body_are_text_everywhere(editor):
