@@ -16,8 +16,9 @@ from .schema import caravan_articles, caravans, corrections, observations
 
 
 def correct(engine, action: str, payload: dict, editor: str, note: str | None = None) -> int:
-    """Record one correction and rebuild, in one transaction; returns its id. Raises
-    CorrectionError (nothing stored) when it is malformed or finds nothing to act on."""
+    """Record one correction and apply it to what it touches, in one transaction (other
+    writers wait: `locking.writer`); returns its id. Raises CorrectionError (nothing
+    stored) when it is malformed or finds nothing to act on."""
     validate(action, payload, editor, note)
     now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
     with writer(engine), engine.begin() as conn:

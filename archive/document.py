@@ -10,6 +10,8 @@ from .schema import articles, caravan_articles, caravans, observations, toponyms
 
 
 def read_document(conn, with_text: bool = True, caravan_ids: Iterable[str] | None = None) -> dict:
+    """What `Store.document` returns, read in `conn` (so a correction can read the caravans it
+    is about to change inside its own transaction)."""
     # Without text, the article rows are read without it (a merged caravan links hundreds).
     art_cols = select(*[c for c in articles.c if with_text or c.name != "text"])
     if caravan_ids is None:
