@@ -1,6 +1,6 @@
-"""The words every layer shares, defined once: a place's role in a journey, and the name shown
-for an article without an outlet. No imports, so the archive's views and the page can use them
-without loading the gazetteer."""
+"""The words every layer shares, defined once: the roles of a place, the unknown outlet's name.
+
+No imports, so the archive's views and the page use them without loading the gazetteer."""
 
 # Roles of a place in a caravan's journey.
 ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL, DESTINATION = (
