@@ -215,7 +215,7 @@ def ingest_uploads(store, files: Iterable[tuple] = (), pasted: Iterable[dict] = 
     stores them in one transaction, one outcome each. Returns one outcome per item, in
     the order given."""
     from archive.ingest import ingest_articles
-    from journeys.articles import ArticleError, article_from_text, parse_article
+    from journeys.articles import ArticleError, article_from_text, check_size, parse_article
 
     report = UploadReport()
     files, pasted = list(files), list(pasted)
@@ -274,13 +274,16 @@ def ingest_uploads(store, files: Iterable[tuple] = (), pasted: Iterable[dict] = 
             text, fields = pasted_fields(item.get("body"), **form)
             # Its identity is the hash of the `.md` it would be as a file (as it was when pastes
             # were written to disk): the same paste again is recognised in any store.
-            digest = hashlib.sha256(pasted_article(item.get("body"), **form).encode("utf-8", "surrogatepass")).hexdigest()
+            raw = pasted_article(item.get("body"), **form).encode("utf-8", "surrogatepass")
         except UploadError as exc:
             report.outcomes.append(Outcome(shown, "failed", str(exc)))
             continue
-        stage(shown, pasted_name(item.get("title"), item.get("body")), digest,
-              lambda path, text=text, fields=fields, digest=digest: article_from_text(
-                  text, path, meta={"source": "pasted"}, content_hash=digest, **fields))
+        def pasted(path, text=text, fields=fields, raw=raw):
+            check_size(len(raw), path)  # the reader's limit on that `.md`, as when it was a file
+            return article_from_text(text, path, meta={"source": "pasted"},
+                                     content_hash=hashlib.sha256(raw).hexdigest(), **fields)
+
+        stage(shown, pasted_name(item.get("title"), item.get("body")), hashlib.sha256(raw).hexdigest(), pasted)
     if not staged:
         return report
 

@@ -278,14 +278,19 @@ def _read_bytes(path) -> bytes:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise ArticleError(p, f"not a regular file ({_kind(st.st_mode)}): refused")
-            if st.st_size > MAX_BYTES:
-                raise ArticleError(p, f"file is {st.st_size} bytes, over the {MAX_BYTES}-byte limit")
+            check_size(st.st_size, p)
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ArticleError(p, f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:  # the file grew between stat and read
         raise ArticleError(p, f"file is over the {MAX_BYTES}-byte limit")
     return raw
+
+
+def check_size(n: int, path) -> None:
+    """The reader's size limit, for a file on disk or bytes that came another way (an upload)."""
+    if n > MAX_BYTES:
+        raise ArticleError(path, f"file is {n} bytes, over the {MAX_BYTES}-byte limit")
 
 
 def identify(path) -> tuple[str, str]:
@@ -345,6 +350,7 @@ def parse_article(raw: bytes, path, *, published=None, metadata: dict | None = N
     Raises ArticleError naming `path`.
     """
     p = Path(path)
+    check_size(len(raw), p)
     decoded, fallback = _decode(raw, p)
     if _looks_binary(decoded):
         raise ArticleError(p, "binary content (mostly non-text characters)")
