@@ -223,7 +223,7 @@ def ingest_uploads(store, files: Iterable[tuple] = (), pasted: Iterable[dict] = 
         report.outcomes.append(Outcome("(upload)", "failed", f"too many files at once (at most {MAX_FILES})"))
         return report
     progress = on_progress or (lambda f, m: None)
-    staged: list[tuple[Outcome, object]] = []  # (its outcome, filled in below; the article)
+    staged: list[tuple[Outcome, object]] = []  # (an outcome, filled in once stored; its article)
     taken: set[str] = set()
     total = max(1, len(files) + len(pasted))
     batch: dict[str, str] = {}  # content hash -> the name first given with it
@@ -278,12 +278,13 @@ def ingest_uploads(store, files: Iterable[tuple] = (), pasted: Iterable[dict] = 
         except UploadError as exc:
             report.outcomes.append(Outcome(shown, "failed", str(exc)))
             continue
-        def pasted(path, text=text, fields=fields, raw=raw):
+
+        def from_paste(path, text=text, fields=fields, raw=raw):
             check_size(len(raw), path)  # the reader's limit on that `.md`, as when it was a file
             return article_from_text(text, path, meta={"source": "pasted"},
                                      content_hash=hashlib.sha256(raw).hexdigest(), **fields)
 
-        stage(shown, pasted_name(item.get("title"), item.get("body")), hashlib.sha256(raw).hexdigest(), pasted)
+        stage(shown, pasted_name(item.get("title"), item.get("body")), hashlib.sha256(raw).hexdigest(), from_paste)
     if not staged:
         return report
 
