@@ -2,9 +2,10 @@
 
 The same code path either way: `DaskExtractor(scheduler=None)` starts a
 `distributed.LocalCluster` of worker processes; `DaskExtractor("tcp://host:8786")`
-connects to a team's cluster. Work goes out in chunks of files, because one small
-article is far cheaper to extract than a round trip to a worker; each worker loads
-the gazetteer index once and keeps it.
+connects to a team's cluster. Work goes out in chunks of articles (files the workers
+read, or articles already in memory), because one small article is far cheaper to
+extract than a round trip to a worker; each worker loads the gazetteer index once and
+keeps it.
 
 Only reading and extraction run remotely. Joining caravans and writing the store stay
 in the calling process, in one transaction, exactly as for a serial ingest: the result
@@ -16,30 +17,35 @@ import datetime as _dt
 import logging
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from journeys.articles import Article, ArticleError, read_article
 from journeys.extract import extract_article
 
-CHUNK = 25  # files per task: amortises scheduling (~1 ms) over ~25 x 5-15 ms of work
+CHUNK = 25  # articles per task: amortises scheduling (~1 ms) over ~25 x 5-15 ms of work
 
 
-def _extract_chunk(items: list[tuple[str, str, _dt.date | None]]) -> list[tuple[str, object]]:
-    """Runs on a worker: read and extract each (path, id) -> extraction or error text."""
+def _extract_chunk(items: list[tuple[str, str, _dt.date | None] | Article]) -> list[tuple[str, object]]:
+    """Runs on a worker: each item is a file to read, (path, id, published), or an article
+    already in memory; extracted -> (article id, extraction or one-line error text)."""
     out: list[tuple[str, object]] = []
-    for path, aid, published in items:
+    for item in items:
+        aid = item.id if isinstance(item, Article) else item[1]
         try:
-            article = read_article(path, published=published)
-            article.id = aid
+            if isinstance(item, Article):
+                article = item
+            else:
+                path, aid, published = item
+                article = read_article(path, published=published)
+                article.id = aid
             x = extract_article(article)
             x.sentences = []  # not needed by the store: less to send back
             for t in x.toponyms:  # the store keeps each mention's reading, not its runners-up
                 t.candidates = t.candidates[:3] if t.place is None else []
-            out.append((path, x))
+            out.append((aid, x))
         except ArticleError as e:
-            out.append((path, e.message))
-        except Exception as e:  # an extractor bug costs one file, not the batch
-            out.append((path, f"extraction failed: {type(e).__name__}: {e}"))
+            out.append((aid, e.message))
+        except Exception as e:  # an extractor bug costs one article, not the batch
+            out.append((aid, f"extraction failed: {type(e).__name__}: {e}"))
     return out
 
 
@@ -68,18 +74,22 @@ class DaskExtractor:
     def workers(self) -> int:
         return len(self.client.scheduler_info().get("workers", {}))
 
-    def run(self, items: list[tuple[Path, Article]], published: _dt.date | None,
+    def run(self, items: list[tuple[str, Article]], published: _dt.date | None, read: bool,
             on_done: Callable[[str], None] | None = None) -> Iterator[tuple[str, object]]:
+        """(article id, extraction or error text) for each (name, article), as workers finish.
+        `read`: the articles are only ids and each worker reads its file (`name`) itself;
+        otherwise the articles in memory are sent. `on_done(name)` after each."""
         from distributed import as_completed
 
-        work = [(str(p), a.id, published) for p, a in items]
+        work = [(str(name), a.id, published) if read else a for name, a in items]
+        name_of = {a.id: str(name) for name, a in items}
         chunks = [work[i:i + CHUNK] for i in range(0, len(work), CHUNK)]
         futures = self.client.map(_extract_chunk, chunks, pure=False)
         for fut in as_completed(futures):
-            for path, result in fut.result():
+            for aid, result in fut.result():
                 if on_done:
-                    on_done(path)
-                yield path, result
+                    on_done(name_of[aid])
+                yield aid, result
 
     def close(self) -> None:
         self.client.close()
@@ -93,14 +103,15 @@ class DaskExtractor:
         self.close()
 
 
-def extract_serial(items: list[tuple[Path, Article]], published: _dt.date | None = None,
+def extract_serial(items: list[tuple[str, Article]],
                    on_done: Callable[[str], None] | None = None) -> Iterator[tuple[str, object]]:
-    """The in-process path (small batches, uploads, tests): same contract as DaskExtractor.run."""
-    for p, a in items:
+    """The in-process path (small batches, uploads, tests): the articles are in memory;
+    yields what DaskExtractor.run does, in the order given."""
+    for name, a in items:
         try:
             x: object = extract_article(a)
         except Exception as e:
             x = f"extraction failed: {type(e).__name__}: {e}"
         if on_done:
-            on_done(str(p))
-        yield str(p), x
+            on_done(str(name))
+        yield a.id, x

@@ -20,13 +20,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, false, func, insert, literal, or_, select, update
 
+from journeys.terms import ROLES, UNKNOWN_OUTLET
+
 from .schema import articles, caravan_articles, caravans, observations, store_meta
 
 if TYPE_CHECKING:  # annotations only: the store calls these views, the views never import the store
     from .store import Store
-
-UNKNOWN_OUTLET = "(unknown outlet)"
-ROLES = ("origin", "departure", "waypoint", "current", "arrival", "destination", "report")
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ Prints, each measured on its own:
 4. A cProfile summary (top 10 by cumulative time) of the ingest of 200 articles.
 
 Nothing outside the temporary folder is written; library code is only observed
-(timing wrappers around `Store.save`, `Store._rebuild` and the `join` the store calls).
+(timing wrappers around `Store.save`, `archive.regrouping.rebuild` and the `join` it calls).
 """
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import archive.store as store_mod  # noqa: E402
+import archive.regrouping as regrouping  # noqa: E402
 from journeys.articles import read_article  # noqa: E402
 from journeys.extract import extract_article  # noqa: E402
 from archive.ingest import ingest  # noqa: E402
@@ -86,11 +86,11 @@ class Timer:
 
 @contextmanager
 def instrumented(store: Store):
-    """Time store.save, store._rebuild and the join's grouping (`anchors`, as archive.store
-    calls it), restored after."""
+    """Time store.save, the store's rebuild (`archive.regrouping.rebuild`, as saving calls
+    it) and the join's grouping (`anchors`, as regrouping calls it), restored after."""
     t_save, t_rebuild, t_join = Timer(), Timer(), Timer()
     captured: list = []
-    orig_save, orig_join = store.save, store_mod.anchors
+    orig_save, orig_rebuild, orig_join = store.save, regrouping.rebuild, regrouping.anchors
 
     def save(extracted):
         # ingest streams extractions into save(): drain them first, so the time of
@@ -101,13 +101,14 @@ def instrumented(store: Store):
 
     store.save = save  # instance attributes shadow the methods
 
-    store._rebuild = t_rebuild.wrap(store._rebuild)
-    store_mod.anchors = t_join.wrap(orig_join)
+    # Patched where they are looked up: `add` calls `rebuild`, `rebuild` calls `anchors`.
+    regrouping.rebuild = t_rebuild.wrap(orig_rebuild)
+    regrouping.anchors = t_join.wrap(orig_join)
     try:
         yield t_save, t_rebuild, t_join, captured
     finally:
-        store_mod.anchors = orig_join
-        del store.save, store._rebuild
+        regrouping.rebuild, regrouping.anchors = orig_rebuild, orig_join
+        del store.save
 
 
 def throughput(articles, seconds: float) -> dict:
@@ -217,7 +218,7 @@ def section_ingest(tmp: Path, n: int) -> list:
     print(f"    read + extract (ingest - save): {wall - t_save.total:6.2f} s  "
           f"({(wall - t_save.total) / wall:.0%}; {(wall - t_save.total) / max(len(res.added), 1) * 1000:.1f} ms/article)")
     print(f"    Store.save:                     {t_save.total:6.2f} s  ({t_save.total / wall:.0%})")
-    print(f"      of which _rebuild:            {t_rebuild.total:6.2f} s  ({t_rebuild.total / wall:.0%})")
+    print(f"      of which rebuild:             {t_rebuild.total:6.2f} s  ({t_rebuild.total / wall:.0%})")
     print(f"        of which join():            {t_join.total:6.2f} s  ({t_join.total / wall:.0%})")
     print(f"  store: {counts}")
     size = db.stat().st_size + sum(p.stat().st_size for p in tmp.glob("store.sqlite-*"))
@@ -302,7 +303,7 @@ def section_profile(tmp: Path, n: int) -> None:
     print("\n".join("  " + ln for ln in lines))
     # Where the named stages land (cumulative s under the profiler).
     want = {("ingest.py", "ingest"), ("extract.py", "extract_article"), ("articles.py", "read_article"),
-            ("store.py", "save"), ("store.py", "_rebuild"), ("join.py", "join"), ("parse.py", "geoparse"),
+            ("saving.py", "save"), ("regrouping.py", "rebuild"), ("join.py", "join"), ("parse.py", "geoparse"),
             ("articles.py", "segment")}
     found = {}
     for (fname, _, func), (_, _, _, ct, _) in stats.stats.items():

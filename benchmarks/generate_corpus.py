@@ -32,7 +32,9 @@ Every place name written as a stop or distractor is checked once, at start-up, w
 project's gazetteer: `geocode(form)` must land within 25 km of the intended point (countries:
 the right country). Forms that fail are dropped and never written; a route place left with no
 form is skipped by the simulation. The sentences are this file's own templates - nothing is
-copied from the dev set or seed articles.
+copied from the dev set or seed articles. The place table, the routes and the words that are
+not sentences (outlets, names, quotes, colour) are data in `generate_corpus_data/*.json`; the
+sentence templates stay here, each in the branch that records the facts it writes.
 
 Deterministic: the same N, seed and K give the same bytes.
 """
@@ -61,217 +63,41 @@ MIN_CONFIDENCE = 0.5
 FIRST_DAY = dt.date(2018, 1, 1)
 LAST_DAY = dt.date(2024, 12, 31)
 
-# ------------------------------------------------------------------------------------ places
+# ---------------------------------------------------------------------- places, routes, words
+# Data, not code: the place table, the routes and the vocabulary are JSON files in
+# generate_corpus_data/ (each list explained there); here they are only given back the
+# shapes the generator uses (tuples, a set).
+DATA = Path(__file__).resolve().parent / "generate_corpus_data"
+
+
+def _data(name: str) -> dict:
+    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+_PLACES, _ROUTES, _WORDS = _data("places"), _data("routes"), _data("vocabulary")
 # key: (name, lat, lon, country code, state/country used for "Name, State" forms, extra forms)
-# Coordinates are the intended points (GeoNames cities, 2 decimals).
-ROUTE_PLACES: dict[str, tuple] = {
-    # Honduras, El Salvador, Guatemala
-    "san_pedro_sula": ("San Pedro Sula", 15.51, -88.03, "HN", "Honduras", ()),
-    "santa_rosa_copan": ("Santa Rosa de Copán", 14.77, -88.78, "HN", "Honduras", ()),
-    "san_salvador": ("San Salvador", 13.69, -89.19, "SV", "El Salvador", ()),
-    "santa_ana_sv": ("Santa Ana", 13.99, -89.56, "SV", "El Salvador", ()),
-    "jutiapa": ("Jutiapa", 14.28, -89.89, "GT", "Guatemala", ()),
-    "esquipulas": ("Esquipulas", 14.57, -89.35, "GT", "Guatemala", ()),
-    "chiquimula": ("Chiquimula", 14.80, -89.55, "GT", "Guatemala", ()),
-    "guatemala_city": ("Guatemala City", 14.64, -90.51, "GT", None, ()),
-    "escuintla_gt": ("Escuintla", 14.30, -90.79, "GT", "Guatemala", ()),
-    "mazatenango": ("Mazatenango", 14.53, -91.50, "GT", "Guatemala", ()),
-    "retalhuleu": ("Retalhuleu", 14.54, -91.68, "GT", "Guatemala", ()),
-    "coatepeque": ("Coatepeque", 14.70, -91.86, "GT", "Guatemala", ()),
-    "tecun_uman": ("Tecún Umán", 14.68, -92.14, "GT", "Guatemala", ("Ciudad Tecún Umán",)),
-    # Chiapas
-    "ciudad_hidalgo": ("Ciudad Hidalgo", 14.68, -92.15, "MX", "Chiapas", ()),
-    "tapachula": ("Tapachula", 14.91, -92.26, "MX", "Chiapas", ()),
-    "huehuetan": ("Huehuetán", 15.02, -92.38, "MX", "Chiapas", ()),
-    "huixtla": ("Huixtla", 15.14, -92.46, "MX", "Chiapas", ()),
-    "villa_comaltitlan": ("Villa Comaltitlán", 15.21, -92.58, "MX", "Chiapas", ()),
-    "escuintla_mx": ("Escuintla", 15.32, -92.66, "MX", "Chiapas", ()),
-    "acapetahua": ("Acapetahua", 15.28, -92.69, "MX", "Chiapas", ()),
-    "mapastepec": ("Mapastepec", 15.43, -92.90, "MX", "Chiapas", ()),
-    "pijijiapan": ("Pijijiapan", 15.69, -93.21, "MX", "Chiapas", ()),
-    "tonala": ("Tonalá", 16.09, -93.75, "MX", "Chiapas", ()),
-    "arriaga": ("Arriaga", 16.24, -93.90, "MX", "Chiapas", ()),
-    # Oaxaca (Isthmus) and the Gulf / central routes
-    "chahuites": ("Chahuites", 16.29, -94.19, "MX", "Oaxaca", ()),
-    "tapanatepec": ("Tapanatepec", 16.37, -94.19, "MX", "Oaxaca", ("San Pedro Tapanatepec",)),
-    "zanatepec": ("Zanatepec", 16.48, -94.35, "MX", "Oaxaca", ()),
-    "niltepec": ("Niltepec", 16.56, -94.61, "MX", "Oaxaca", ()),
-    "juchitan": ("Juchitán", 16.43, -95.02, "MX", "Oaxaca", ("Juchitán de Zaragoza",)),
-    "ixtepec": ("Ixtepec", 16.56, -95.10, "MX", "Oaxaca", ("Ciudad Ixtepec",)),
-    "matias_romero": ("Matías Romero", 16.88, -95.04, "MX", "Oaxaca", ()),
-    "donaji": ("Donají", 17.23, -95.05, "MX", "Oaxaca", ()),
-    "oaxaca_city": ("Oaxaca City", 17.06, -96.73, "MX", None, ("Oaxaca de Juárez",)),
-    "sayula": ("Sayula de Alemán", 17.88, -94.96, "MX", "Veracruz", ()),
-    "acayucan": ("Acayucan", 17.95, -94.91, "MX", "Veracruz", ()),
-    "isla": ("Isla", 18.03, -95.53, "MX", "Veracruz", ()),
-    "tierra_blanca": ("Tierra Blanca", 18.45, -96.36, "MX", "Veracruz", ()),
-    "cordoba": ("Córdoba", 18.88, -96.93, "MX", "Veracruz", ()),
-    "puebla": ("Puebla", 19.04, -98.21, "MX", "Puebla", ()),
-    "mexico_city": ("Mexico City", 19.43, -99.13, "MX", None, ()),
-    # north
-    "queretaro": ("Querétaro", 20.59, -100.39, "MX", "Querétaro", ("Queretaro",)),
-    "irapuato": ("Irapuato", 20.67, -101.36, "MX", "Guanajuato", ()),
-    "guadalajara": ("Guadalajara", 20.68, -103.35, "MX", "Jalisco", ()),
-    "tepic": ("Tepic", 21.51, -104.89, "MX", "Nayarit", ()),
-    "mazatlan": ("Mazatlán", 23.22, -106.42, "MX", "Sinaloa", ()),
-    "culiacan": ("Culiacán", 24.80, -107.39, "MX", "Sinaloa", ()),
-    "los_mochis": ("Los Mochis", 25.79, -109.00, "MX", "Sinaloa", ()),
-    "navojoa": ("Navojoa", 27.07, -109.44, "MX", "Sonora", ()),
-    "ciudad_obregon": ("Ciudad Obregón", 27.49, -109.94, "MX", "Sonora", ()),
-    "hermosillo": ("Hermosillo", 29.09, -110.97, "MX", "Sonora", ()),
-    "mexicali": ("Mexicali", 32.63, -115.45, "MX", "Baja California", ()),
-    "tijuana": ("Tijuana", 32.50, -117.00, "MX", "Baja California", ()),
-    "san_luis_potosi": ("San Luis Potosí", 22.15, -100.98, "MX", "San Luis Potosí", ()),
-    "matehuala": ("Matehuala", 23.65, -100.64, "MX", "San Luis Potosí", ()),
-    "saltillo": ("Saltillo", 25.43, -100.98, "MX", "Coahuila", ()),
-    "monterrey": ("Monterrey", 25.68, -100.32, "MX", "Nuevo León", ()),
-    "reynosa": ("Reynosa", 26.08, -98.28, "MX", "Tamaulipas", ()),
-    "matamoros": ("Matamoros", 25.88, -97.50, "MX", "Tamaulipas", ()),
-    "nuevo_laredo": ("Nuevo Laredo", 27.48, -99.52, "MX", "Tamaulipas", ()),
-    "piedras_negras": ("Piedras Negras", 28.70, -100.52, "MX", "Coahuila", ()),
-    "zacatecas": ("Zacatecas", 22.77, -102.58, "MX", "Zacatecas", ()),
-    "torreon": ("Torreón", 25.54, -103.42, "MX", "Coahuila", ()),
-    "chihuahua": ("Chihuahua City", 28.64, -106.09, "MX", None, ()),
-    "ciudad_juarez": ("Ciudad Juárez", 31.72, -106.46, "MX", "Chihuahua", ()),
-}
+ROUTE_PLACES: dict[str, tuple] = {k: (*v[:5], tuple(v[5])) for k, v in _PLACES["route_places"].items()}
+# Places that are never stops: home towns, capitals, border sectors, scenes of other events.
+OTHER_PLACES: dict[str, tuple] = {k: (*v[:5], tuple(v[5])) for k, v in _PLACES["other_places"].items()}
+COUNTRIES: dict[str, str] = _PLACES["countries"]
+HOMETOWNS, CAPITALS, SECTORS, EVENT_PLACES = (_PLACES[k] for k in ("hometowns", "capitals", "sectors", "event_places"))
+STATE_ABBR: dict[str, str] = _PLACES["state_abbr"]
 
-# Places that are never stops: home towns, capitals where officials meet, border sectors,
-# scenes of unrelated events.
-OTHER_PLACES: dict[str, tuple] = {
-    "choloma": ("Choloma", 15.61, -87.95, "HN", "Honduras", ()),
-    "la_ceiba": ("La Ceiba", 15.76, -86.78, "HN", "Honduras", ()),
-    "comayagua": ("Comayagua", 14.46, -87.64, "HN", "Honduras", ()),
-    "danli": ("Danlí", 14.03, -86.58, "HN", "Honduras", ()),
-    "juticalpa": ("Juticalpa", 14.66, -86.22, "HN", "Honduras", ()),
-    "tegucigalpa": ("Tegucigalpa", 14.08, -87.21, "HN", "Honduras", ()),
-    "quetzaltenango": ("Quetzaltenango", 14.84, -91.52, "GT", "Guatemala", ()),
-    "maracaibo": ("Maracaibo", 10.64, -71.61, "VE", "Venezuela", ()),
-    "barquisimeto": ("Barquisimeto", 10.07, -69.32, "VE", "Venezuela", ()),
-    "valencia_ve": ("Valencia", 10.16, -68.00, "VE", "Venezuela", ()),
-    "cap_haitien": ("Cap-Haïtien", 19.76, -72.20, "HT", "Haiti", ()),
-    "port_au_prince": ("Port-au-Prince", 18.54, -72.34, "HT", "Haiti", ()),
-    "havana": ("Havana", 23.13, -82.38, "CU", "Cuba", ()),
-    "managua": ("Managua", 12.13, -86.25, "NI", "Nicaragua", ()),
-    "washington": ("Washington, D.C.", 38.90, -77.04, "US", None, ()),
-    "el_paso": ("El Paso", 31.76, -106.49, "US", "Texas", ()),
-    "del_rio": ("Del Rio", 29.36, -100.90, "US", "Texas", ()),
-    "tucson": ("Tucson", 32.22, -110.93, "US", "Arizona", ()),
-    "san_diego": ("San Diego", 32.72, -117.16, "US", "California", ()),
-    "laredo": ("Laredo", 27.51, -99.51, "US", "Texas", ()),
-    "austin": ("Austin", 30.27, -97.74, "US", "Texas", ()),
-    "villahermosa": ("Villahermosa", 17.99, -92.94, "MX", "Tabasco", ()),
-    "tenosique": ("Tenosique", 17.47, -91.42, "MX", "Tabasco", ()),
-    "palenque": ("Palenque", 17.51, -91.98, "MX", "Chiapas", ()),
-    "tuxtla": ("Tuxtla Gutiérrez", 16.75, -93.12, "MX", "Chiapas", ()),
-    "coatzacoalcos": ("Coatzacoalcos", 18.15, -94.44, "MX", "Veracruz", ()),
-}
-COUNTRIES = {"MX": "Mexico", "GT": "Guatemala", "HN": "Honduras", "SV": "El Salvador", "NI": "Nicaragua",
-             "VE": "Venezuela", "CU": "Cuba", "HT": "Haiti", "EC": "Ecuador", "CO": "Colombia",
-             "US": "United States"}
-HOMETOWNS = ["choloma", "la_ceiba", "comayagua", "danli", "juticalpa", "tegucigalpa", "quetzaltenango",
-             "maracaibo", "barquisimeto", "valencia_ve", "cap_haitien", "port_au_prince", "havana", "managua",
-             "san_pedro_sula", "san_salvador"]
-CAPITALS = ["washington", "mexico_city", "guatemala_city", "tegucigalpa", "san_salvador"]
-SECTORS = ["el_paso", "del_rio", "tucson", "san_diego", "laredo"]
-EVENT_PLACES = ["villahermosa", "tenosique", "palenque", "tuxtla", "coatzacoalcos"]
-STATE_ABBR = {"Chiapas": "Chis.", "Oaxaca": "Oax.", "Veracruz": "Ver.", "Puebla": "Pue.", "Sonora": "Son.",
-              "Jalisco": "Jal.", "Coahuila": "Coah.", "Tamaulipas": "Tamps.", "Chihuahua": "Chih."}
-
-# -------------------------------------------------------------------------------------- routes
 # "?" marks a stop that only some caravans make.
-HN_LEG = ["san_pedro_sula", "santa_rosa_copan", "esquipulas", "chiquimula", "guatemala_city", "escuintla_gt",
-          "mazatenango", "retalhuleu", "coatepeque", "tecun_uman"]
-SV_LEG = ["san_salvador", "santa_ana_sv", "jutiapa", "guatemala_city", "escuintla_gt", "mazatenango",
-          "retalhuleu", "coatepeque", "tecun_uman"]
-CROSSING = ["tecun_uman", "ciudad_hidalgo", "tapachula"]
-COAST = ["tapachula", "?huehuetan", "huixtla", "?villa_comaltitlan", "escuintla_mx", "?acapetahua", "mapastepec",
-         "pijijiapan", "tonala", "arriaga", "?chahuites", "tapanatepec", "?zanatepec", "niltepec", "juchitan",
-         "?ixtepec", "matias_romero"]
-GULF = ["donaji", "sayula", "acayucan", "isla", "?tierra_blanca", "cordoba", "puebla", "mexico_city"]
-INLAND = ["oaxaca_city", "puebla", "mexico_city"]
-NORTH = {
-    "tijuana": ["queretaro", "irapuato", "guadalajara", "tepic", "mazatlan", "culiacan", "los_mochis", "navojoa",
-                "?ciudad_obregon", "hermosillo", "mexicali", "tijuana"],
-    "reynosa": ["queretaro", "san_luis_potosi", "matehuala", "saltillo", "monterrey", "reynosa"],
-    "matamoros": ["queretaro", "san_luis_potosi", "matehuala", "saltillo", "monterrey", "reynosa", "matamoros"],
-    "nuevo_laredo": ["queretaro", "san_luis_potosi", "matehuala", "saltillo", "monterrey", "nuevo_laredo"],
-    "piedras_negras": ["queretaro", "san_luis_potosi", "matehuala", "saltillo", "piedras_negras"],
-    "ciudad_juarez": ["queretaro", "san_luis_potosi", "zacatecas", "torreon", "chihuahua", "ciudad_juarez"],
-}
-STARTS = [("tapachula", 50), ("san_pedro_sula", 18), ("ciudad_hidalgo", 9), ("tecun_uman", 6), ("san_salvador", 7),
-          ("huixtla", 4), ("arriaga", 3), ("mexico_city", 3)]
-BORDER_GOALS = [("the U.S. border", "border"), ("the U.S.-Mexico border", "border"), ("the northern border", "border"),
-                ("the border with the United States", "border"), ("the United States", "country")]
+HN_LEG, SV_LEG, CROSSING, COAST, GULF, INLAND = (_ROUTES[k] for k in ("hn_leg", "sv_leg", "crossing", "coast",
+                                                                      "gulf", "inland"))
+NORTH: dict[str, list[str]] = _ROUTES["north"]
+STARTS = [tuple(x) for x in _ROUTES["starts"]]  # (place key, weight)
+BORDER_GOALS = [tuple(x) for x in _ROUTES["border_goals"]]  # (as written, kind)
 
-# --------------------------------------------------------------------------------- vocabulary
-OUTLETS = [
-    ("Border Dispatch", "borderdispatch.example"), ("The Gulf Coast Herald", "gulfcoastherald.example"),
-    ("Frontera Daily", "fronteradaily.example"), ("Rio Grande Journal", "riograndejournal.example"),
-    ("Latin America Monitor", "latamMonitor.example"), ("The Isthmus Review", "isthmusreview.example"),
-    ("Pacific Wire Service", "pacificwire.example"), ("The Southern Ledger", "southernledger.example"),
-    ("Hemisphere Report", "hemispherereport.example"), ("Sonoran Courier", "sonorancourier.example"),
-    ("Mesoamerica Today", "mesoamericatoday.example"), ("The Crossing Times", "crossingtimes.example"),
-    ("Valley Evening Post", "valleyeveningpost.example"), ("Americas Newswire", "americasnewswire.example"),
-    ("Coastal Chronicle Online", "coastalchronicle.example"), ("Northbound Weekly", "northboundweekly.example"),
-]
-AGENCIES = [("Americas Newswire", "ANW"), ("Meridian Press Agency", "MPA"), ("Hemispheric News Service", "HNS")]
-FEMALE = ["María", "Ana", "Rosa", "Carmen", "Yolanda", "Gladys", "Keila", "Daniela", "Esperanza", "Marisol",
-          "Fernanda", "Yesenia", "Johana", "Wendy", "Mercedes", "Lourdes", "Dolores", "Guadalupe", "Victoria"]
-MALE = ["José", "Carlos", "Luis", "Jorge", "Wilmer", "Óscar", "Edwin", "Jonathan", "Kevin", "Marvin", "Josué",
-        "Alexander", "Mario", "Pedro", "Roberto", "Santiago", "Israel", "Trinidad"]
-LAST = ["Hernández", "López", "Martínez", "Pérez", "Ramírez", "Castillo", "Mejía", "Reyes", "Cruz", "Ortiz",
-        "Aguilar", "Bonilla", "Orellana", "Villatoro", "Rosales", "Zelaya", "Flores", "Paz", "Celaya", "Zamora",
-        "Toledo", "Medina", "Salinas", "Córdoba", "Mérida", "Navarro", "Durango", "Guzmán", "Santana"]
-# Parts of person names that are also place names somewhere (the geoparser's trap).
-PLACE_LIKE_NAMES = {"Mercedes", "Lourdes", "Dolores", "Guadalupe", "Victoria", "Santiago", "Israel", "Trinidad",
-                    "Flores", "Paz", "Celaya", "Zamora", "Toledo", "Medina", "Salinas", "Córdoba", "Mérida",
-                    "Navarro", "Durango", "Guzmán", "Santana"}
-JOBS = ["bricklayer", "street vendor", "farm worker", "mechanic", "seamstress", "taxi driver", "nurse", "cook",
-        "former soldier", "teacher", "barber", "security guard", "construction worker", "hairdresser"]
-CARAVAN_NAMES = ["Caravan for Dignity", "March for Work and Peace", "Exodus Against Hunger", "Caravan of Mothers",
-                 "March for Freedom and Bread", "Caravan of Hope", "Exodus of the South"]
-QUOTES = [
-    "We are not criminals, we are people looking for a chance to work",
-    "My children have not eaten a proper meal in two days, but we cannot stop now",
-    "We will keep walking until somebody listens to us",
-    "The heat is terrible, but going back would be worse",
-    "We waited months for papers that never came, so we decided to walk",
-    "In my country there is no work and the gangs charge you just for living",
-    "I sold everything I had to make this trip",
-    "Walking together is safer than walking alone",
-    "They told us to wait, and we waited, and nothing happened",
-    "All we are asking for is a permit to cross the country",
-]
-HEAD_NOUNS = ["migrants", "migrants", "migrants", "people", "people", "asylum seekers", "Central Americans"]
-SUBJECTS = [("the caravan", False), ("the group", False), ("the migrants", True), ("the contingent", False),
-            ("the marchers", True), ("the caravan's members", True), ("the procession", False)]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
-AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-NUM_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
-FURNITURE = ["Advertisement", "Share this article", "Sign up for our morning newsletter",
-             "Story continues below advertisement", "Most read", "Follow us on social media"]
-# Sentences with no place, date or number in them: what makes an article read like one.
-COLOUR = [
-    "Police watched from their patrol cars but did not try to stop the march.",
-    "Some pushed strollers along the shoulder; others carried everything they owned in plastic bags.",
-    "Local residents left bottles of water and bags of oranges by the side of the road.",
-    "Several people had to be treated for blisters and exhaustion.",
-    "The migrants chanted as they walked, and a few carried national flags.",
-    "Immigration agents followed the group at a distance.",
-    "Many said they had waited for weeks for a humanitarian visa that never arrived.",
-    "Trucks and pickups gave rides to women and children for part of the way.",
-    "The group walks in the early hours to avoid the worst of the heat.",
-    "Activists accompanying the march said they feared a crackdown once the cameras left.",
-    "The immigration institute did not respond to a request for comment.",
-    "Human rights groups called on the authorities to guarantee the migrants' safety.",
-    "At night, families slept on pieces of cardboard under the trees of the main square.",
-    "A church group set up a kitchen and served rice, beans and coffee.",
-]
-RELATED = ["Mexico tightens rules for transit permits", "What the new asylum rule means for families",
-           "Shelters in the south report record demand", "Inside the long wait for a humanitarian visa",
-           "Opinion: The border needs a policy, not a wall"]
+OUTLETS = [tuple(x) for x in _WORDS["outlets"]]  # (outlet, domain)
+AGENCIES = [tuple(x) for x in _WORDS["agencies"]]  # (agency, initials)
+FEMALE, MALE, LAST = _WORDS["female"], _WORDS["male"], _WORDS["last"]
+PLACE_LIKE_NAMES = set(_WORDS["place_like_names"])  # the geoparser's trap: people named like places
+JOBS, CARAVAN_NAMES, QUOTES, HEAD_NOUNS = (_WORDS[k] for k in ("jobs", "caravan_names", "quotes", "head_nouns"))
+SUBJECTS = [tuple(x) for x in _WORDS["subjects"]]  # (the caravan as a subject, plural verb?)
+MONTHS, AP_MONTHS, WEEKDAYS, NUM_WORDS = (_WORDS[k] for k in ("months", "ap_months", "weekdays", "num_words"))
+FURNITURE, COLOUR, RELATED = _WORDS["furniture"], _WORDS["colour"], _WORDS["related"]
 
 
 # ------------------------------------------------------------------------------- place table

@@ -17,11 +17,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from journeys.terms import ROLES
+
 from .journey import ROLE_LABEL, Atlas, CaravanInfo, Stop, fmt_int
 
 PASSWORD_ENV = "CARAVAN_ATLAS_EDIT_PASSWORD"
 PASSWORD_SECRET = "edit_password"
-ROLES = ("origin", "departure", "waypoint", "current", "arrival", "destination", "report")
 PRECISIONS = ("day", "month", "year")
 MAX_NAME = 80
 MAX_LABEL = 120

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from urllib.parse import urlparse
 
+from journeys.terms import UNKNOWN_OUTLET
+
 from .journey import ROLE_LABEL, Atlas, Stop, article_title, fmt_date, fmt_int, stop_size
 from .layers import vagueness
 
@@ -53,7 +55,7 @@ def article_html(article: dict | None, start: int, end: int, quote: str | None =
 
 def source_line(atlas: Atlas, ev: dict) -> str:
     art = atlas.articles_by_id.get(ev.get("article")) or {}
-    bits = [art.get("outlet") or "(unknown outlet)"]
+    bits = [art.get("outlet") or UNKNOWN_OUTLET]
     if art.get("published"):
         bits.append(art["published"])
     return " · ".join(bits)

@@ -12,10 +12,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL, DESTINATION, REPORT = (
-    "origin", "departure", "waypoint", "current", "arrival", "destination", "report")
-TRAVELLED = (ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL)
-ROLE_RANK = {ORIGIN: 0, DEPARTURE: 1, WAYPOINT: 2, CURRENT: 3, ARRIVAL: 4, DESTINATION: 5, REPORT: 6}
+from journeys.terms import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, ROLES, TRAVELLED,  # noqa: F401
+                            UNKNOWN_OUTLET, WAYPOINT)
+
+ROLE_RANK = {role: k for k, role in enumerate(ROLES)}  # journey order: origin first, report last
 ROLE_LABEL = {ORIGIN: "origin", DEPARTURE: "left from", WAYPOINT: "passed through", CURRENT: "was at",
               ARRIVAL: "reached", DESTINATION: "heading for", REPORT: "size or date reported"}
 # Plain words for the gazetteer's kinds of place (no internal codes on the page or in files).
@@ -243,7 +243,7 @@ def build_atlas(doc: dict) -> Atlas:
             ev = o.get("evidence") or {"article": o.get("article"), "start": 0, "end": 0, "text": ""}
             also = tuple(o.get("also") or ())
             src_outlets = frozenset(
-                (articles_by_id.get(e.get("article")) or {}).get("outlet") or "(unknown outlet)"
+                (articles_by_id.get(e.get("article")) or {}).get("outlet") or UNKNOWN_OUTLET
                 for e in (ev, *also))
             outlets |= src_outlets
             stop = Stop(
@@ -421,7 +421,7 @@ def stop_size(s: Stop) -> str:
 
 
 def article_outlet(atlas: Atlas, article_id: str) -> str:
-    return (atlas.articles_by_id.get(article_id) or {}).get("outlet") or "(unknown outlet)"
+    return (atlas.articles_by_id.get(article_id) or {}).get("outlet") or UNKNOWN_OUTLET
 
 
 def article_title(article: dict | None) -> str:
@@ -455,7 +455,7 @@ def caravan_summary(atlas: Atlas, caravan: CaravanInfo, stops: list[Stop]) -> di
         for e in s.sources:
             art = atlas.articles_by_id.get(e.get("article")) or {}
             size_reports.append({"stop": s.ref, "stop_id": s.id, "size": stop_size(s),
-                                 "outlet": art.get("outlet") or "(unknown outlet)",
+                                 "outlet": art.get("outlet") or UNKNOWN_OUTLET,
                                  "published": art.get("published"), "sentence": e.get("text", "")})
     precise = [s for s in sized if s.size_qualifier != "vague"] or sized
     low = min((s.size_low for s in precise), default=None)

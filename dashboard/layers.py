@@ -16,6 +16,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from journeys.terms import UNKNOWN_OUTLET
+
 from .journey import (COARSE_DATES, ROLE_LABEL, Atlas, Stop, by_caravan, fmt_date, head, mercator_y, route_points,
                       spot, stacks, stop_size)
 from . import offline
@@ -106,7 +108,7 @@ def stop_tooltip(atlas: Atlas, s: Stop, stacked: int = 1) -> str:
              f"{esc(ROLE_LABEL.get(s.role, s.role))} <b>{esc(s.place_display)}</b>",
              " · ".join(x for x in (esc(when), esc(size + " people") if size else "") if x),
              f"<span class='ca-tip-src'>{esc(caravan.title)}</span>",
-             f"<span class='ca-tip-src'>{esc(art.get('outlet') or '(unknown outlet)')}"
+             f"<span class='ca-tip-src'>{esc(art.get('outlet') or UNKNOWN_OUTLET)}"
              + (f" + {len(s.also)} more sentence{'s' if len(s.also) > 1 else ''} saying so" if s.also else "") + "</span>"]
     lines += [f"<i>{esc(n)}</i>" for n in vagueness(s)]
     if stacked > 1:

@@ -15,6 +15,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from journeys.terms import UNKNOWN_OUTLET
+
 from .journey import PALETTE, ROLE_LABEL, Atlas, csv_safe, fmt_date, fmt_int, letter_for
 from .layers import esc, padded_bounds
 
@@ -195,7 +197,7 @@ def fact_html(f: dict, cat: Catalog) -> str:
         size = " · " + fmt_size(f["size_low"], f.get("size_high"), f.get("size_qualifier"), f.get("size_text")) + " people"
     chip = (f"<span class='ca-chip' style='background:{esc(entry.color)}'>{esc(entry.letter)}</span> "
             if entry else "")
-    source = " · ".join(str(x) for x in (art.get("outlet") or "(unknown outlet)",
+    source = " · ".join(str(x) for x in (art.get("outlet") or UNKNOWN_OUTLET,
                                          published.isoformat() if hasattr(published, "isoformat") else published) if x)
     return (f"<div class='ca-fact' style='border-left:3px solid {esc(entry.color if entry else '#999')};"
             f"padding:2px 8px;margin:6px 0 2px'><div style='font-size:.85rem'>{chip}{esc(entry.label if entry else f['caravan_id'])}"

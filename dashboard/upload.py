@@ -1,25 +1,24 @@
 """Articles people bring: uploaded files and pasted text into the store. Pure Python (no
 Streamlit): the app hands over (name, bytes) pairs and form values.
 
-Nothing from the browser is trusted. A file name only ever contributes a sanitised base
-name (no folders, no `..`, a known suffix) inside a fresh temporary folder; sizes are
-checked before anything is written; pasted text becomes a `.md` whose front matter is
-built from one-line, quoted values (a title holding `---` or line breaks cannot end the
-front matter early) and a published date that must exist. Everything else — encoding,
-binary content, broken front matter, bad dates in a file — is the article reader's job
-(`archive.ingest.ingest`), whose one-line reasons are passed on. A failed file is
-never stored; a batch is stored in one transaction.
+Nothing from the browser is trusted, and nothing of it is written to disk. A file name
+only ever contributes a sanitised base name (no folders, no `..`, a known suffix), the
+article's path in the store under `(upload)/`; sizes are checked before a file is read;
+a file's bytes go through the article reader in memory (`journeys.articles.parse_article`:
+encoding, binary content, broken front matter, bad dates — its one-line reasons are passed
+on). Pasted text becomes an article from its fields (`article_from_text`), each field one
+line, the published date one that exists; its identity is the hash of the `.md` it would
+be as a file. `archive.ingest.ingest_articles` stores the batch in one transaction and says
+what became of each article. A failed file is never stored.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlparse
 
 from .editing import BadDate, clean_text, iso_date
@@ -32,6 +31,7 @@ MAX_NAME = 80  # characters of the stem kept
 MAX_TITLE = 300
 MAX_OUTLET = 200
 MAX_URL = 2000
+UPLOAD_FOLDER = "(upload)"  # an upload's path in the store: its sanitised name here (nothing is written to disk)
 _BOMS = {b"\xff\xfe\x00\x00": "UTF-32", b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
 
 
@@ -152,27 +152,37 @@ def _quoted(value: str) -> str:
 
 
 def pasted_article(body, *, title=None, outlet=None, published=None, url=None) -> str:
-    """The `.md` text of a pasted article: safe front matter, then the body as given."""
+    """The `.md` text of a pasted article: safe front matter, then the body as given. Its
+    hash is the pasted article's identity (what it always was, when pastes were files)."""
+    text, fields = pasted_fields(body, title=title, outlet=outlet, published=published, url=url)
+    lines = ["---"]
+    for key in ("title", "outlet", "published", "url"):
+        value = fields[key]
+        if value:
+            lines.append(f"{key}: {value.isoformat() if key == 'published' else _quoted(value)}")
+    lines.append("source: pasted")
+    lines.append("---")
+    doc = "\n".join(lines) + "\n" + text
+    if len(doc.encode("utf-8", "surrogatepass")) > MAX_UPLOAD_BYTES:
+        raise UploadError(f"the pasted text is over the {MAX_UPLOAD_MB} MB limit")
+    return doc
+
+
+def pasted_fields(body, *, title=None, outlet=None, published=None, url=None) -> tuple[str, dict]:
+    """(the article text, its fields: title, outlet, published, url) of a pasted article,
+    each checked (UploadError): the text as the reader gives back the body of its `.md`."""
     text = "" if body is None else str(body)
     if not text.strip():
         raise UploadError("the pasted article text is empty")
-    t, o = _one_line(title, MAX_TITLE, "title"), _one_line(outlet, MAX_OUTLET, "outlet")
-    d, u = published_date(published), article_url(url)
-    lines = ["---"]
-    if t:
-        lines.append(f"title: {_quoted(t)}")
-    if o:
-        lines.append(f"outlet: {_quoted(o)}")
-    if d:
-        lines.append(f"published: {d.isoformat()}")
-    if u:
-        lines.append(f"url: {_quoted(u)}")
-    lines.append("source: pasted")
-    lines.append("---")
-    doc = "\n".join(lines) + "\n" + text.replace("\r\n", "\n").replace("\r", "\n")
-    if len(doc.encode("utf-8", "surrogatepass")) > MAX_UPLOAD_BYTES:
-        raise UploadError(f"the pasted text is over the {MAX_UPLOAD_MB} MB limit")
-    return doc if doc.endswith("\n") else doc + "\n"
+    fields = dict(title=_one_line(title, MAX_TITLE, "title"), outlet=_one_line(outlet, MAX_OUTLET, "outlet"),
+                  published=published_date(published), url=article_url(url))
+    for value in (text, *fields.values()):
+        try:
+            str(value).encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: no browser sends them, and no store keeps them
+            raise UploadError("the pasted text holds characters that are not valid Unicode") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return (text if text.endswith("\n") else text + "\n"), fields
 
 
 def pasted_name(title, body) -> str:
@@ -199,9 +209,13 @@ def ingest_uploads(store, files: Iterable[tuple] = (), pasted: Iterable[dict] = 
                    on_progress: Callable[[float, str], None] | None = None) -> UploadReport:
     """Files — (name, bytes), or (name, read, size) with `read()` called only when `size` is
     within the limit — and pasted articles ({body, title, outlet, published, url}) into
-    the store, through `archive.ingest.ingest` on a temporary folder that holds only
-    what this call wrote. Returns one outcome per item, in the order given."""
-    from archive.ingest import expand, ingest
+    the store. Nothing is written to disk: a file's bytes are read by the article reader
+    in memory (`parse_article`, every check it makes on content), a pasted text becomes an
+    article from its fields (`article_from_text`), and `archive.ingest.ingest_articles`
+    stores them in one transaction, one outcome each. Returns one outcome per item, in
+    the order given."""
+    from archive.ingest import ingest_articles
+    from journeys.articles import ArticleError, article_from_text, check_size, parse_article
 
     report = UploadReport()
     files, pasted = list(files), list(pasted)
@@ -209,98 +223,91 @@ def ingest_uploads(store, files: Iterable[tuple] = (), pasted: Iterable[dict] = 
         report.outcomes.append(Outcome("(upload)", "failed", f"too many files at once (at most {MAX_FILES})"))
         return report
     progress = on_progress or (lambda f, m: None)
-    with tempfile.TemporaryDirectory(prefix="caravan-atlas-upload-") as tmp:
-        folder = Path(tmp).resolve()
-        staged: dict[str, Outcome] = {}  # resolved path -> its outcome (filled in below)
-        taken: set[str] = set()
-        total = max(1, len(files) + len(pasted))
+    staged: list[tuple[Outcome, object]] = []  # (an outcome, filled in once stored; its article)
+    taken: set[str] = set()
+    total = max(1, len(files) + len(pasted))
+    batch: dict[str, str] = {}  # content hash -> the name first given with it
 
-        batch: dict[str, str] = {}  # content hash -> the name first given with it
+    def stage(shown: str, saved: str, digest: str, make, note: str = "") -> None:
+        """`make(path)` builds the article (ArticleError when it is none); `path` names it in
+        the store: the upload's sanitised name, made unique in this batch."""
+        if digest in batch:  # the same bytes twice in one upload: the first one counts
+            report.outcomes.append(Outcome(shown, "unchanged", f"unchanged: the same text as {batch[digest]}"))
+            return
+        batch[digest] = shown
+        out = Outcome(shown, "failed", note)
+        report.outcomes.append(out)
+        try:
+            article = make(f"{UPLOAD_FOLDER}/{_unique(saved, taken)}")
+        except ArticleError as e:
+            out.message = e.message
+            return
+        staged.append((out, article))
 
-        def stage(shown: str, saved: str, data: bytes, note: str = "") -> None:
-            digest = hashlib.sha256(data).hexdigest()
-            if digest in batch:  # the same bytes twice in one upload: the first one counts
-                report.outcomes.append(Outcome(shown, "unchanged", f"unchanged: the same text as {batch[digest]}"))
-                return
-            batch[digest] = shown
-            path = (folder / _unique(saved, taken)).resolve()
-            if path.parent != folder:  # cannot happen after safe_filename; never write elsewhere
-                report.outcomes.append(Outcome(shown, "failed", "refused: the name points outside the upload folder"))
-                return
-            path.write_bytes(data)
-            out = Outcome(shown, "failed", note)
-            report.outcomes.append(out)
-            staged[str(path)] = out
+    for k, item in enumerate(files):
+        name, data = item[0], item[1]
+        shown = str(name if name is not None else "(no name)")[:200]
+        progress(k / total / 2, f"Checking {shown}")
+        try:
+            saved = safe_filename(name)
+            if callable(data):  # read only once the size is known to be acceptable
+                check_upload(name, size=item[2])
+                data = data()
+            check_upload(name, data)
+        except UploadError as exc:
+            report.outcomes.append(Outcome(shown, "failed", str(exc)))
+            continue
+        notes = [f"saved as {saved}"] if saved != shown else []
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            notes.append("not UTF-8: read as Windows-1252, check accented letters in its quotes")
+        stage(shown, saved, hashlib.sha256(data).hexdigest(), lambda path, data=data: parse_article(data, path),
+              "; ".join(notes))
+    for k, item in enumerate(pasted):
+        title = (_one_line(item.get("title"), 10**7, "title") or "")[:80]
+        shown = "pasted text" + (f" “{title}”" if title else "")
+        progress((len(files) + k) / total / 2, "Checking the pasted text")
+        try:
+            form = dict(title=item.get("title"), outlet=item.get("outlet"), published=item.get("published"),
+                        url=item.get("url"))
+            text, fields = pasted_fields(item.get("body"), **form)
+            # Its identity is the hash of the `.md` it would be as a file (as it was when pastes
+            # were written to disk): the same paste again is recognised in any store.
+            raw = pasted_article(item.get("body"), **form).encode("utf-8", "surrogatepass")
+        except UploadError as exc:
+            report.outcomes.append(Outcome(shown, "failed", str(exc)))
+            continue
 
-        for k, item in enumerate(files):
-            name, data = item[0], item[1]
-            shown = str(name if name is not None else "(no name)")[:200]
-            progress(k / total / 2, f"Checking {shown}")
-            try:
-                saved = safe_filename(name)
-                if callable(data):  # read only once the size is known to be acceptable
-                    check_upload(name, size=item[2])
-                    data = data()
-                check_upload(name, data)
-            except UploadError as exc:
-                report.outcomes.append(Outcome(shown, "failed", str(exc)))
-                continue
-            notes = [f"saved as {saved}"] if saved != shown else []
-            try:
-                data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                notes.append("not UTF-8: read as Windows-1252, check accented letters in its quotes")
-            stage(shown, saved, data, "; ".join(notes))
-        for k, item in enumerate(pasted):
-            title = (_one_line(item.get("title"), 10**7, "title") or "")[:80]
-            shown = "pasted text" + (f" “{title}”" if title else "")
-            progress((len(files) + k) / total / 2, "Checking the pasted text")
-            try:
-                text = pasted_article(item.get("body"), title=item.get("title"), outlet=item.get("outlet"),
-                                      published=item.get("published"), url=item.get("url"))
-            except UploadError as exc:
-                report.outcomes.append(Outcome(shown, "failed", str(exc)))
-                continue
-            stage(shown, pasted_name(item.get("title"), item.get("body")), text.encode("utf-8", "surrogatepass"))
-        if not staged:
-            return report
+        def from_paste(path, text=text, fields=fields, raw=raw):
+            check_size(len(raw), path)  # the reader's limit on that `.md`, as when it was a file
+            return article_from_text(text, path, meta={"source": "pasted"},
+                                     content_hash=hashlib.sha256(raw).hexdigest(), **fields)
 
-        seen = [0]
+        stage(shown, pasted_name(item.get("title"), item.get("body")), hashlib.sha256(raw).hexdigest(), from_paste)
+    if not staged:
+        return report
 
-        def on_file(p: Path) -> None:
-            seen[0] += 1
-            out = staged.get(str(Path(p).resolve()))
-            progress(0.5 + 0.45 * seen[0] / len(staged), f"Reading {out.name if out else Path(p).name}")
+    seen = [0]
+    names = {a.path: out.name for out, a in staged}
 
-        known = store.known_hashes()
-        result = ingest([folder], store, on_file=on_file)
-        progress(1.0, "Done")
-        failed = {str(Path(p).resolve()): msg for p, msg in result.failed}
-        # The pipeline reads the folder in `expand` order and stores new texts in that order.
-        fresh, claimed = [], set()
-        for p in expand([folder]):
-            path = str(Path(p).resolve())
-            out = staged.get(path)
-            if out is None:
-                continue
-            note = out.message
-            if path in failed:
-                out.status, out.message = "failed", failed[path]
-                continue
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-            if digest in known:
-                out.status = "unchanged"
-                out.message = "unchanged: the same text is already in the atlas"
-            elif digest in claimed:
-                out.status = "unchanged"
-                out.message = "unchanged: the same text as another file in this upload"
-            else:
-                claimed.add(digest)
-                out.status, out.message = "added", "added"
-                fresh.append(out)
-            if note:
-                out.message += f" ({note})"
-        if len(fresh) == len(result.added):
-            for out, aid in zip(fresh, result.added):
-                out.article = aid
+    def on_extracted(path: str) -> None:
+        seen[0] += 1
+        progress(0.5 + 0.45 * seen[0] / len(staged), f"Reading {names.get(path, path)}")
+
+    results = ingest_articles([a for _, a in staged], store, on_extracted=on_extracted)
+    progress(1.0, "Done")
+    for (out, _), res in zip(staged, results):
+        note = out.message
+        if res.status == "failed":
+            out.status, out.message = "failed", res.reason
+            continue
+        if res.status == "added":
+            out.status, out.message, out.article = "added", "added", res.article
+        else:
+            out.status = "unchanged"
+            out.message = ("unchanged: the same text as another file in this upload" if res.same_as is not None
+                           else "unchanged: the same text is already in the atlas")
+        if note:
+            out.message += f" ({note})"
     return report

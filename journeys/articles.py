@@ -1,7 +1,9 @@
 """Reading news articles and cutting them into sentences.
 
 The text layer of the journeys extractor: `read_article` turns a file into an
-`Article` (body text + metadata), `segment` cuts the body into `Sentence`s with
+`Article` (body text + metadata) — `parse_article` does the same for a file's bytes
+already in memory (an upload), `article_from_text` for text given with its fields
+(pasted) — and `segment` cuts the body into `Sentence`s with
 exact character spans and flags for page furniture, captions and repeats.
 
 Every character offset anywhere in the project refers to `Article.text`, the body
@@ -276,14 +278,19 @@ def _read_bytes(path) -> bytes:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise ArticleError(p, f"not a regular file ({_kind(st.st_mode)}): refused")
-            if st.st_size > MAX_BYTES:
-                raise ArticleError(p, f"file is {st.st_size} bytes, over the {MAX_BYTES}-byte limit")
+            check_size(st.st_size, p)
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ArticleError(p, f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:  # the file grew between stat and read
         raise ArticleError(p, f"file is over the {MAX_BYTES}-byte limit")
     return raw
+
+
+def check_size(n: int, path) -> None:
+    """The reader's size limit, for a file on disk or bytes that came another way (an upload)."""
+    if n > MAX_BYTES:
+        raise ArticleError(path, f"file is {n} bytes, over the {MAX_BYTES}-byte limit")
 
 
 def identify(path) -> tuple[str, str]:
@@ -331,8 +338,19 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
     Raises ArticleError for anything that is not a usable article.
     """
     p = Path(path)
-    raw = _read_bytes(path)
+    return parse_article(_read_bytes(path), p, published=published, metadata=metadata,
+                         sidecar=lambda: _load_sidecar(p))
 
+
+def parse_article(raw: bytes, path, *, published=None, metadata: dict | None = None, sidecar=None) -> Article:
+    """An article from the bytes of a file named `path` that are in memory already (read
+    from disk by `read_article`, or uploaded): every check the reader makes on content
+    (encoding, binary, front matter, HTML, empty, dates) and nothing that needs the disk.
+    `sidecar()`, when given, returns this file's entry of a `metadata.json` (an upload has none).
+    Raises ArticleError naming `path`.
+    """
+    p = Path(path)
+    check_size(len(raw), p)
     decoded, fallback = _decode(raw, p)
     if _looks_binary(decoded):
         raise ArticleError(p, "binary content (mostly non-text characters)")
@@ -344,7 +362,7 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
         raise ArticleError(p, "empty article text" + (" after front matter" if front else ""))
 
     merged: dict = {}
-    for source in (_load_sidecar(p), front, metadata or {}):  # lowest precedence first
+    for source in (sidecar() if sidecar else {}, front, metadata or {}):  # lowest precedence first
         merged.update({k: v for k, v in source.items() if v is not None})
     merged = _without_nul(merged)
     where = "metadata"
@@ -378,6 +396,23 @@ def read_article(path, *, published=None, metadata: dict | None = None) -> Artic
         text=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
     )
+
+
+def article_from_text(text: str, path, *, title: str | None = None, outlet: str | None = None,
+                      published: _dt.date | None = None, url: str | None = None, meta: dict | None = None,
+                      content_hash: str) -> Article:
+    """An article given as its text and fields, not as a file (pasted into the dashboard).
+    The text gets the checks a file's body gets — no NUL characters, not mostly control
+    characters, not empty — with the same one-line reasons naming `path`."""
+    p = Path(path)
+    if "\x00" in text:
+        raise ArticleError(p, "binary content (NUL bytes); expected UTF-8 text")
+    if _looks_binary(text):
+        raise ArticleError(p, "binary content (mostly non-text characters)")
+    if not text.strip():
+        raise ArticleError(p, "empty article text")
+    return Article(id=p.stem, path=str(p), title=title, outlet=outlet, published=published, url=url,
+                   meta=_without_nul(dict(meta or {})), text=text, content_hash=content_hash)
 
 
 # --------------------------------------------------------------------------- sentences

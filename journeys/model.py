@@ -11,13 +11,8 @@ from dataclasses import dataclass, field
 
 from gazetteer import Place
 
-# Roles of a place in a caravan's journey.
-ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL, DESTINATION = (
-    "origin", "departure", "waypoint", "current", "arrival", "destination")
-# A size or date reported with no place named in the sentence.
-REPORT = "report"
-ROLES = (ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL, DESTINATION, REPORT)
-TRAVELLED = (ORIGIN, DEPARTURE, WAYPOINT, CURRENT, ARRIVAL)
+# Roles of a place in a caravan's journey (REPORT: a size or date with no place named).
+from .terms import ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, ROLES, TRAVELLED, WAYPOINT  # noqa: F401
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import real_corpus  # noqa: E402
+from journeys.terms import REPORT  # noqa: E402
+from journeys.terms import ROLES as JOURNEY_ROLES  # noqa: E402
 
 CORPUS = ROOT / "benchmarks" / "corpus"
 CHECK = ROOT.parent / "shared" / "reserved" / "check.py"
-ROLES = {"origin", "departure", "waypoint", "current", "arrival", "destination"}
+ROLES = set(JOURNEY_ROLES) - {REPORT}  # a labelled stop always names a place
 QUALIFIERS = {"about", "at_least", "up_to", "range", "exact", "vague"}
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -357,6 +358,7 @@ HOSTILE = [
     ("photo.txt", lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
      "photo.txt: binary content (NUL bytes); expected UTF-8 text"),
     ("huge.txt", _big, "huge.txt: file is 50.0 MB, over the 10 MB upload limit"),
+    ("big.txt", lambda: b"a " * 5_050_000, "big.txt: file is 10100000 bytes, over the 10000000-byte limit"),
     ("utf16.txt", lambda: DASHBOARD_UPLOAD_ARTICLE.encode("utf-16"),
      "utf16.txt: file is UTF-16 text; save it as UTF-8 and upload it again"),
     ("latin1.txt", lambda: "Se\xf1ora L\xf3pez walked\x81 north with 500 migrants.".encode("latin-1"),
@@ -405,14 +407,17 @@ def test_latin1_text_is_read_with_a_warning(editor):
     assert any("señaló la organización" in a["text"] for a in store().document()["articles"])
 
 
-def test_file_name_with_a_path_stays_in_the_upload_folder(editor, tmp_path):
+def test_file_name_with_a_path_stays_in_the_upload_folder(editor, tmp_path, monkeypatch):
     at = editor
+    temp = tmp_path / "temp"  # where any temporary file of this upload would go
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     upload_files(at, ("../../etc/passwd.txt", DASHBOARD_UPLOAD_ARTICLE.encode()))
     assert messages(at)["success"] == ["../../etc/passwd.txt: added (saved as passwd.txt)"]
     art = next(a for a in store().document()["articles"] if a["id"] == "passwd")
-    assert Path(art["path"]).name == "passwd.txt" and Path(art["path"]).parent.name.startswith("caravan-atlas-upload-")
-    assert not Path(art["path"]).exists()  # the temporary folder is gone
-    assert not (Path(art["path"]).parent.parent.parent / "etc" / "passwd.txt").exists()
+    assert art["path"] == f"{upload.UPLOAD_FOLDER}/passwd.txt"  # its base name only, in the upload
+    assert not any(temp.iterdir())  # nothing written to disk for it
+    assert not Path("/etc/passwd.txt").exists()
 
 
 def test_script_and_html_in_title_and_body_are_text_everywhere(editor):
@@ -536,6 +541,17 @@ def test_ingest_uploads_reads_only_small_files(dashboard_edit_env):
                                                             ("ok-copy.md", "unchanged")]
     assert report.outcomes[1].article == "ok"
     assert report.summary() == "1 added, 1 unchanged (already in the atlas), 1 failed."
+
+
+def test_a_paste_over_the_readers_limit_is_refused(dashboard_edit_env):
+    s = store()
+    doc = s.document()
+    body = "a " * 5_000_000  # 10 MB: under the upload's 10 MiB, over the reader's 10,000,000 bytes with its front matter
+    report = upload.ingest_uploads(s, pasted=[{"body": body, "title": "Long"}])
+    size = len(upload.pasted_article(body, title="Long").encode())
+    assert [(o.status, o.message) for o in report.outcomes] == [
+        ("failed", f"file is {size} bytes, over the 10000000-byte limit")]
+    assert s.document() == doc
 
 
 def test_edit_changes():

@@ -139,8 +139,10 @@ def test_editor_uploads_corrects_reextracts_and_a_viewer_cannot_edit(edit_server
     page.get_by_text("june-caravan.md", exact=True).wait_for(timeout=10_000)
     page.locator(".st-key-upload_submit button").click()
     page.get_by_text("june-caravan.md: added").wait_for(timeout=60_000)
-    page.wait_for_function("() => document.querySelector(\"iframe[title='streamlit_folium.st_folium']\")"
-                           ".contentDocument.querySelectorAll('.ca-badge').length === 5", timeout=30_000)
+    # The map's frame is redrawn by the rerun the upload starts: absent for a moment, not an error.
+    page.wait_for_function("() => { const f = document.querySelector(\"iframe[title='streamlit_folium.st_folium']\");"
+                           " return !!(f && f.contentDocument)"
+                           " && f.contentDocument.querySelectorAll('.ca-badge').length === 5; }", timeout=30_000)
     assert ed.badges() == ["A", "B", "C", "D", "E"]
     assert page.get_by_text("June 2024 caravan from Ciudad Hidalgo").first.is_visible()
     ed.shot("edit-upload-added.png")

@@ -571,7 +571,7 @@ def _one_line_naming(e, path) -> None:
 @PROPERTY
 @given(raw=st.one_of(st.binary(max_size=2000), _TEXT.map(lambda t: t.encode("utf-8", "surrogatepass"))))
 def test_property_the_article_reader_reads_or_refuses_in_one_line(tmp_path, raw):
-    from journeys.articles import ArticleError, read_article
+    from journeys.articles import ArticleError, parse_article, read_article
 
     tried()
     p = tmp_path / "a.txt"
@@ -580,8 +580,12 @@ def test_property_the_article_reader_reads_or_refuses_in_one_line(tmp_path, raw)
         a = read_article(p)
     except ArticleError as e:
         _one_line_naming(e, p)
+        with pytest.raises(ArticleError) as same:  # an upload's bytes, read in memory, are refused alike
+            parse_article(raw, p)
+        assert str(same.value) == str(e)
     else:
         assert a.text.strip() and a.content_hash
+        assert parse_article(raw, p) == a  # ... or read alike
 
 
 _FM_VALUE = st.one_of(_TEXT.filter(lambda t: "\n" not in t and "\r" not in t), st.sampled_from(

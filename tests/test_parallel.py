@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from archive.parallel import DaskExtractor
-from archive.ingest import ingest
+from archive.ingest import ingest, ingest_articles
 from archive.store import Store
+from journeys.articles import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -40,13 +41,17 @@ def test_dask_local_cluster_matches_serial(corpus, tmp_path):
     serial = Store(f"sqlite:///{tmp_path / 'serial.sqlite'}")
     r1 = ingest([corpus], serial)
     parallel = Store(f"sqlite:///{tmp_path / 'dask.sqlite'}")
+    in_memory = Store(f"sqlite:///{tmp_path / 'memory.sqlite'}")
+    articles = [read_article(p) for p in sorted(corpus.glob("a*.md"))]
     with DaskExtractor(workers=2) as ex:
         assert ex.workers == 2
         r2 = ingest([corpus], parallel, extractor=ex)
+        r3 = ingest_articles(articles, in_memory, extractor=ex)  # articles sent, not files read
     assert sorted(r1.added) == sorted(r2.added) and len(r2.added) == 60
     assert [Path(p).name for p, _ in r2.failed] == ["broken.md"]
-    assert shape(serial) == shape(parallel)
-    assert serial.counts() == parallel.counts()
+    assert [o.article for o in r3] == [a.id for a in articles] == sorted(r1.added)
+    assert shape(serial) == shape(parallel) == shape(in_memory)
+    assert serial.counts() == parallel.counts() == in_memory.counts()
 
 
 def test_batches_and_order_do_not_change_the_result(corpus, tmp_path):

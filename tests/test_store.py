@@ -137,6 +137,33 @@ def test_same_file_name_in_two_folders_gets_distinct_ids(store, tmp_path):
     assert ev_articles == {"report", "report-2"}
 
 
+def test_articles_in_memory_get_one_outcome_each_and_match_the_files(store, tmp_path):
+    """Articles already read (an upload) take the files' path into the store: the same
+    document as ingesting the files, and one outcome per input, in the order given."""
+    from archive.ingest import ingest_articles
+    from journeys.articles import read_article
+
+    files = ingest([SEEDS], Store(f"sqlite:///{tmp_path / 'files.sqlite'}"))
+    seeds = [read_article(p) for p in sorted(SEEDS.glob("*.txt"))]
+    first = ingest_articles(seeds[:1], store)
+    assert [(o.status, o.article) for o in first] == [("added", seeds[0].id)]
+    again = [read_article(p) for p in sorted(SEEDS.glob("*.txt"))]
+    twin = read_article(sorted(SEEDS.glob("*.txt"))[1])
+    twin.id = again[0].id  # a name that is taken: made unique, as for files
+    out = ingest_articles([again[1], again[0], twin, again[2]], store)
+    assert [(o.status, o.article, o.same_as) for o in out] == [
+        ("added", again[1].id, None), ("unchanged", None, None),  # stored already
+        ("unchanged", None, 0), ("added", again[2].id, None)]  # the same text as input 0
+    assert sorted(files.added) == sorted(a.id for a in seeds)
+
+    def without_ids(doc):  # observation ids only number rows (two batches here, one there)
+        for c in doc["caravans"]:
+            for o in c["observations"]:
+                o.pop("id")
+        return doc
+    assert without_ids(store.document()) == without_ids(Store(f"sqlite:///{tmp_path / 'files.sqlite'}").document())
+
+
 def test_long_ids_undated_articles_and_observation_ids_alike_on_every_back_end(backend, tmp_path):
     """What PostgreSQL did differently at first: VARCHAR(200) ids refused a long file name,
     NULL dates sorted last, and observation ids went on counting across rebuilds."""
