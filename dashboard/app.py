@@ -85,7 +85,7 @@ def _window(location: str, fingerprint: str, caravan_ids: tuple) -> journey.Atla
 @st.cache_data(show_spinner=False, max_entries=256)
 def _query(location: str, fingerprint: str, what: str, vkey: tuple, *args):
     """One `archive.views` query of a view, cached per store version and view."""
-    view = ViewState(*vkey[:6], min_confidence=vkey[6])  # _vkey's order
+    view = ViewState(**dict(zip(('caravans', 'start', 'end', 'as_of', 'min_size', 'outlets', 'min_confidence'), vkey)))
     return getattr(views, what)(data.archive_store(location), view, *args)
 
 
