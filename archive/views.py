@@ -28,10 +28,11 @@ if TYPE_CHECKING:  # annotations only: the store calls these views, the views ne
 
 @dataclass(frozen=True)
 class CaravanRow:
+    """One caravan as the catalogue knows it (the sidebar, the share link, a large view's table)."""
     id: str
     label: str
     name: str | None
-    position: int
+    position: int  # in journey order over the whole archive: its letter and colour on the page
     size_low: int | None
     size_high: int | None
     first_date: _dt.date | None
@@ -46,11 +47,19 @@ class CaravanRow:
 
 @dataclass(frozen=True)
 class Catalogue:
-    caravans: list  # CaravanRow, in journey order (position)
+    """What a view is chosen from: every caravan, the outlets, the reported dates. A large
+    store's comes from its summary rows (`catalogue`); a small one's, from its whole
+    document (the dashboard's `overview.from_atlas`)."""
+    caravans_by_id: dict  # id → CaravanRow, in journey order (position)
     outlets: list  # sorted; UNKNOWN_OUTLET when an article has none
-    dates: list  # every distinct reported date, sorted
+    dates: list  # every distinct reported date, sorted (the "as of" steps)
     n_articles: int
     n_observations: int
+    large: bool = False  # a store too large to read whole: views are read a part at a time
+
+    @property
+    def caravans(self) -> list:
+        return list(self.caravans_by_id.values())
 
     @property
     def date_min(self) -> _dt.date | None:
@@ -61,7 +70,7 @@ class Catalogue:
         return self.dates[-1] if self.dates else None
 
 
-def catalogue(store: Store) -> Catalogue:
+def catalogue(store: Store, large: bool = True) -> Catalogue:
     """Every caravan's summary row, the outlets and the reported dates."""
     with store.engine.connect() as conn:
         rows = [CaravanRow(r.id, r.label, r.name, r.position or 0, r.size_low, r.size_high, r.first_date,
@@ -75,7 +84,8 @@ def catalogue(store: Store) -> Catalogue:
             select(observations.c.date).where(not_rejected()).distinct()) if d is not None)
         n_art = conn.scalar(select(func.count()).select_from(articles))
     rows.sort(key=lambda r: (r.position, r.id))
-    return Catalogue(rows, sorted(outlets), dates, n_art or 0, sum(r.n_observations for r in rows))
+    return Catalogue({r.id: r for r in rows}, sorted(outlets), dates, n_art or 0, sum(r.n_observations for r in rows),
+                     large)
 
 
 def matching(store: Store, view: Filters, use_selection: bool = True) -> list[tuple[str, int]]:

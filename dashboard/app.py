@@ -71,9 +71,9 @@ def _atlas(location: str, fingerprint: str) -> journey.Atlas:
 
 
 @st.cache_resource(show_spinner="Reading the archive's catalogue…", max_entries=4)
-def _catalog(location: str, fingerprint: str) -> overview.Catalog:
+def _catalog(location: str, fingerprint: str) -> views.Catalogue:
     if data.is_archive(location):
-        return overview.from_catalogue(data.catalogue(location))
+        return data.catalogue(location)
     return overview.from_atlas(_atlas(location, fingerprint))
 
 
@@ -113,7 +113,7 @@ def _url_params() -> dict:
     return {k: st.query_params.get_all(k) for k in KEYS if k in st.query_params}
 
 
-def _seed_from_url(cat: overview.Catalog) -> None:
+def _seed_from_url(cat: views.Catalogue) -> None:
     """First run of a session: the URL decides the view (a copied link reopens it)."""
     params = _url_params()
     raw_stop = (params.get("stop") or [None])[-1]
@@ -143,7 +143,7 @@ def _seed_from_url(cat: overview.Catalog) -> None:
     ss["_seeded"] = True
 
 
-def _keep_valid(cat: overview.Catalog) -> None:
+def _keep_valid(cat: views.Catalogue) -> None:
     """The document may change under a running session (new articles): drop what vanished."""
     ss = st.session_state
     ss["f_caravans"] = [c for c in ss.get("f_caravans") or [] if c in cat.caravans_by_id]
@@ -167,7 +167,7 @@ def _keep_valid(cat: overview.Catalog) -> None:
         ss.setdefault("f_asof_on", False)
 
 
-def _view(cat: overview.Catalog) -> ViewState:
+def _view(cat: views.Catalogue) -> ViewState:
     """The filters as the widgets hold them (read before the widgets are drawn: the large
     archive's caravan list depends on the other filters)."""
     ss = st.session_state
@@ -183,7 +183,7 @@ def _view(cat: overview.Catalog) -> ViewState:
                      min_confidence=float(ss.get("f_minconf") or 0.0))
 
 
-def _reset(cat: overview.Catalog) -> None:
+def _reset(cat: views.Catalogue) -> None:
     for k in ("f_caravans", "f_outlets"):
         st.session_state[k] = []
     st.session_state["f_minsize"] = 0
@@ -434,7 +434,7 @@ def _clear_caches() -> None:
         f.clear()
 
 
-def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState, step_dates: list):
+def _sidebar(cat: views.Catalogue, location: str, fp: str, view: ViewState, step_dates: list):
     """The filters (their widgets write the session state `_view` reads). Returns the
     container the share link goes in."""
     ss = st.session_state
@@ -451,7 +451,7 @@ def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState, ste
                      f"(of {len(cat.caravans_by_id):,}); narrow the dates to find others, or click a place on the map.")
     else:
         options, help_text = list(cat.caravans_by_id), None
-    sb.multiselect("Caravans", options=options, format_func=lambda cid: cat.caravans_by_id[cid].title,
+    sb.multiselect("Caravans", options=options, format_func=lambda cid: overview.title(cat.caravans_by_id[cid]),
                    key="f_caravans", placeholder="All caravans", help=help_text)
     if cat.date_min and cat.date_max and cat.date_min < cat.date_max:
         sb.slider("Dates of events", min_value=cat.date_min, max_value=cat.date_max,
@@ -484,7 +484,7 @@ def _sidebar(cat: overview.Catalog, location: str, fp: str, view: ViewState, ste
     return sb.container()
 
 
-def _detail(cat: overview.Catalog, atlas: journey.Atlas, view: ViewState, acc) -> ViewState:
+def _detail(cat: views.Catalogue, atlas: journey.Atlas, view: ViewState, acc) -> ViewState:
     """Routes and stops of the caravans in view, the evidence, summaries and the table.
     Returns the full view (with the open stop) for the share link."""
     ss = st.session_state
@@ -670,7 +670,7 @@ def _select_caravans_from_table(ids: list) -> None:
         _show_caravans(picked)
 
 
-def _places_view(cat: overview.Catalog, location: str, fp: str, view: ViewState, matched: list, acc) -> ViewState:
+def _places_view(cat: views.Catalogue, location: str, fp: str, view: ViewState, matched: list, acc) -> ViewState:
     """A view of a large archive with more facts than are drawn one by one: per place, how
     many caravans and facts were reported there; a place's caravans and sentences on a
     click. Returns the full view for the share link."""

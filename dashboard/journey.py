@@ -143,6 +143,7 @@ class CaravanInfo:
     origins: list
     articles: list
     stops: list = field(default_factory=list)  # journey order
+    position: int = 0  # in the whole archive's journey order: its letter and colour
 
     @property
     def max_size(self) -> int | None:
@@ -219,7 +220,7 @@ def build_atlas(doc: dict) -> Atlas:
         info = CaravanInfo(
             id=c["id"], letter=letter, color=color, label=c.get("label") or c["id"], name=c.get("name"),
             size_low=c.get("size_low"), size_high=c.get("size_high"), organizers=list(c.get("organizers") or []),
-            origins=list(c.get("origins") or []), articles=list(c.get("articles") or []))
+            origins=list(c.get("origins") or []), articles=list(c.get("articles") or []), position=pos)
         obs = c.get("observations", [])
         eff = _effective_dates(obs)
         for k, i in enumerate(journey_order(obs, article_rank)):
