@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, case, false, func, literal, or_, select, true
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select, true
 
 from .schema import articles, caravan_articles, caravans, observations
 
@@ -107,26 +107,6 @@ def effective_dates(obs: list[dict]) -> list[_dt.date | None]:
         else:
             out.append(max(pool))
     return out
-
-
-def _caravan_dates(in_view):
-    """Per caravan in view, the dates `effective_dates` draws on (every fact, marked wrong or not)."""
-    o = observations.c
-    travelled = o.role.in_(TRAVELLED)
-    return (select(o.caravan_id.label("caravan_id"),
-                   func.max(case((o.role.in_(SETTING_OUT), o.date))).label("start_max"),
-                   func.min(case((travelled, o.date))).label("travelled_min"),
-                   func.max(case((travelled, o.date))).label("travelled_max"),
-                   func.min(o.date).label("all_min"), func.max(o.date).label("all_max"))
-            .where(in_view(o)).group_by(o.caravan_id).cte("caravan_dates"))
-
-
-def _effective_date(o, cd):
-    """`effective_dates` in SQL, for a fact `o` joined to its caravan's dates `cd`."""
-    return func.coalesce(o.date, case(
-        (o.role.in_(EARLY), func.coalesce(cd.c.start_max, cd.c.travelled_min, cd.c.all_min)),
-        (o.role.in_(LATE), func.coalesce(cd.c.travelled_max, cd.c.all_max)),
-        else_=None))
 
 
 # --------------------------------------------------------------------------- in memory
@@ -238,60 +218,89 @@ def _outlet_clause(f: Filters, o):
 
 def fact_clause(f: Filters, o=observations):
     """The facts of `o` (the observations table) the view shows: every rule of
-    `caravan_shown` and `stops_shown`, in SQL. Dates need the facts' caravans (effective
-    dates, "on the map", "set out"), so a dated view keeps the facts of an IN list."""
+    `caravan_shown` and `stops_shown`, in SQL."""
     c = o.c
-    if f.dated:
-        return c.id.in_(_dated_ids(f))
+    cond = _fact_alone(f, c)
+    if not f.dated:
+        return and_(*cond)
+    # by effective date; a destination with its caravan's journey; "as of" a date, only
+    # caravans that had set out
+    return and_(*cond, *_set_out(f, c), or_(and_(c.role != DESTINATION, _dates_clause(f, c)),
+                                           and_(c.role == DESTINATION, c.caravan_id.in_(_with_journey(f)))))
+
+
+def _fact_alone(f: Filters, c) -> list:
+    """The rules a fact meets by itself (and the caravan-level ones, as an IN list of
+    caravans, which SQLite answers twice as fast as a join on 461,000 facts)."""
     cond = [not_rejected(c), _outlet_clause(f, c)]
     if f.min_confidence:
         cond.append(or_(c.confidence.is_(None), c.confidence >= f.min_confidence))
-    if f.caravans or f.min_size:
-        # an IN list of the caravans, which SQLite answers twice as fast as a join on 461,000 facts
+    if f.caravans or f.min_size or f.dated:
         cond.append(c.caravan_id.in_(select(caravans.c.id).where(caravan_clause(f, by_outlet=False))))
-    return and_(*cond)
+    return cond
 
 
-def _dated_ids(f: Filters):
-    """Ids of the facts a dated view keeps: every rule of `stops_shown`, the date rules
-    judged with the facts' caravans."""
-    def in_view(c):
-        return c.caravan_id.in_(select(caravans.c.id).where(caravan_clause(f, by_outlet=False)))
-
-    o = observations.alias("dated_o")
-    cd = _caravan_dates(in_view)
-    eff = (select(o.c.id.label("id"), o.c.caravan_id.label("caravan_id"), o.c.role.label("role"),
-                  o.c.confidence.label("confidence"), o.c.outlet.label("outlet"),
-                  _effective_date(o.c, cd).label("eff"))
-           .select_from(o.join(cd, cd.c.caravan_id == o.c.caravan_id))
-           .where(not_rejected(o.c)).cte("eff"))
-    # per caravan: the first effective date of any fact (on the map "as of" a date after
-    # it) and of a travelled one (set out by then)
-    per = (select(eff.c.caravan_id.label("caravan_id"), func.min(eff.c.eff).label("first"),
-                  func.min(case((eff.c.role.in_(TRAVELLED), eff.c.eff))).label("first_travelled"))
-           .group_by(eff.c.caravan_id).cte("per_caravan"))
-    e = eff.c
-    in_dates = [e.eff.is_not(None)]
-    if f.start is not None:
-        in_dates.append(e.eff >= f.start)
-    if f.last_day is not None:
-        in_dates.append(e.eff <= f.last_day)
-    dated = and_(*in_dates)
-    if not f.ranged:  # "as of" alone: undated facts of a caravan on the map stay
-        dated = or_(dated, and_(e.eff.is_(None), per.c.first <= f.as_of))
-    set_out = true() if f.as_of is None else or_(per.c.first_travelled.is_(None), per.c.first_travelled <= f.as_of)
-    src = eff.join(per, per.c.caravan_id == e.caravan_id)
-    shown = and_(set_out, _kept_alone(f, e))
-    journey = select(e.id).select_from(src).where(and_(shown, e.role != DESTINATION, dated))
-    with_journey = select(eff.c.caravan_id).select_from(src).where(and_(shown, e.role != DESTINATION, dated))
-    planned = select(e.id).select_from(src).where(and_(shown, e.role == DESTINATION,
-                                                       e.caravan_id.in_(with_journey)))
-    return journey.union_all(planned)
+def _within(f: Filters, d):
+    """Date `d` within the view's dates (NULL never is)."""
+    return and_(*([d >= f.start] if f.start is not None else []),
+                *([d <= f.last_day] if f.last_day is not None else []))
 
 
-def _kept_alone(f: Filters, e):
-    """The fact-only rules (confidence, outlet) on the `eff` rows."""
-    cond = [_outlet_clause(f, e)]
-    if f.min_confidence:
-        cond.append(or_(e.confidence.is_(None), e.confidence >= f.min_confidence))
-    return and_(*cond)
+def _dates_clause(f: Filters, c):
+    """Within the view's dates by effective date: a dated fact by its date (an index reads
+    it), an undated travelled one by the date its role implies (read from its caravan);
+    "as of" a date alone, a fact with no date when its caravan is on the map."""
+    cond = [and_(c.date.is_not(None), _within(f, c.date)),
+            and_(c.date.is_(None), c.role.in_(TRAVELLED), _within(f, _implied_date(c)))]
+    if not f.ranged:
+        cond.append(and_(c.date.is_(None), c.role.not_in(TRAVELLED), _on_map(f, c)))
+    return or_(*cond)
+
+
+def _implied_date(c):
+    """`effective_dates` of an undated travelled fact `c`, from its caravan's other facts
+    (every one, marked wrong or not, as in memory)."""
+    pool = observations.alias("pool")
+
+    def date(agg, roles=None):
+        cond = [pool.c.caravan_id == c.caravan_id, pool.c.date.is_not(None)]
+        if roles is not None:
+            cond.append(pool.c.role.in_(roles))
+        return select(agg(pool.c.date)).where(and_(*cond)).scalar_subquery()
+    return case((c.role.in_(EARLY), func.coalesce(date(func.max, SETTING_OUT), date(func.min, TRAVELLED),
+                                                  date(func.min))),
+                (c.role.in_(LATE), func.coalesce(date(func.max, TRAVELLED), date(func.max))), else_=None)
+
+
+def _effective_date(c):
+    return func.coalesce(c.date, case((c.role.in_(TRAVELLED), _implied_date(c)), else_=None))
+
+
+def _on_map(f: Filters, c):
+    """"As of" the view's date, the caravan of `c` has a fact (not marked wrong) dated by then."""
+    m = observations.alias("on_map")
+    return exists(select(m.c.id).where(and_(m.c.caravan_id == c.caravan_id, not_rejected(m.c),
+                                            _effective_date(m.c) <= f.as_of)))
+
+
+def _set_out(f: Filters, c) -> list:
+    """"As of" a date, the caravan of `c` had set out: not one whose every travelled stop
+    (not marked wrong) is dated later."""
+    if f.as_of is None:
+        return []
+    t = observations.alias("travelled")
+
+    def travelled(*cond):
+        return exists(select(t.c.id).where(and_(t.c.caravan_id == caravans.c.id, not_rejected(t.c),
+                                                t.c.role.in_(TRAVELLED), *cond)))
+    eff = _effective_date(t.c)
+    later = select(caravans.c.id).where(and_(caravan_clause(f, by_outlet=False), travelled(eff.is_not(None)),
+                                             ~travelled(eff <= f.as_of)))
+    return [c.caravan_id.not_in(later)]
+
+
+def _with_journey(f: Filters):
+    """Caravans with facts other than destinations in view (a destination is shown with them)."""
+    j = observations.alias("journey")
+    return select(j.c.caravan_id).where(and_(*_fact_alone(f, j.c), *_set_out(f, j.c), j.c.role != DESTINATION,
+                                             _dates_clause(f, j.c)))
