@@ -21,14 +21,15 @@ The rules (what the dashboard showed the seeds before they were written down onc
   is not shown: the page draws where it will set out from instead.
 - *destinations* are not dated by the journey: under a date filter they are shown with a
   caravan that has other facts in view, never alone.
-- facts an editor marked wrong are never shown.
+- facts an editor marked wrong are never shown, and date nothing: an undated stop is not
+  placed by a date an editor said is wrong. (Before the rules were written once, they did.)
 """
 from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, fields
 
-from sqlalchemy import and_, case, exists, false, func, literal, or_, select, true
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 
 from .schema import articles, caravan_articles, caravans, observations
 
@@ -88,11 +89,14 @@ EVERYTHING = Filters()
 def effective_dates(obs: list[dict]) -> list[_dt.date | None]:
     """Each observation's date, or for an undated stop on the journey the date implied by
     its role: a waypoint comes after the (latest) departure, a current/arrival at the end.
-    `obs` are a caravan's observations (every one, marked wrong or not), dates parsed."""
+    `obs` are a caravan's observations (role, date parsed, rejected)."""
     dates = [o.get("date") for o in obs]
-    travelled_dated = [d for o, d in zip(obs, dates) if d and o.get("role") in TRAVELLED]
-    all_dated = [d for d in dates if d] or []
-    start_dated = [d for o, d in zip(obs, dates) if d and o.get("role") in SETTING_OUT]
+    # a fact marked wrong dates nothing: so every effective date of a caravan lies between
+    # its first and last reported dates (which SQL reads off `caravans`)
+    pool = [(o.get("role"), d) for o, d in zip(obs, dates) if d and not o.get("rejected")]
+    travelled_dated = [d for role, d in pool if role in TRAVELLED]
+    all_dated = [d for _, d in pool]
+    start_dated = [d for role, d in pool if role in SETTING_OUT]
     out = []
     for o, d in zip(obs, dates):
         role = o.get("role")
@@ -173,24 +177,18 @@ def stops_shown(f: Filters, stops: list) -> list:
 
 def caravan_clause(f: Filters, use_selection: bool = True, by_outlet: bool = True):
     """A necessary condition on `caravans` for a caravan to have facts in view: the
-    caravan-level filters exactly, and its reported dates (`first_date`, `last_date`,
-    which bound every effective date) meeting the view's. `fact_clause` decides the facts;
+    caravan-level filters exactly, and its reported dates (`first_date`, `last_date`, of
+    facts not marked wrong, which bound every effective date) meeting the view's. `fact_clause` decides the facts;
     `by_outlet=False` spares a subquery per fact where facts are filtered by outlet anyway."""
     cond = [literal(True)]
     if use_selection and f.caravans:
         cond.append(caravans.c.id.in_(list(f.caravans)))
     if f.min_size:
         cond.append(func.coalesce(caravans.c.size_high, caravans.c.size_low) >= int(f.min_size))
-    dates = []
     if f.start is not None:
-        dates.append(caravans.c.last_date >= f.start)
+        cond.append(caravans.c.last_date >= f.start)
     if f.last_day is not None:
-        dates.append(caravans.c.first_date <= f.last_day)
-    if dates:
-        # `first_date`/`last_date` leave out facts marked wrong, whose dates still date the
-        # caravan's undated stops (`effective_dates`): a caravan with one is always a candidate
-        with_rejected = select(observations.c.caravan_id).where(observations.c.rejected == true())
-        cond.append(or_(and_(*dates), caravans.c.id.in_(with_rejected)))
+        cond.append(caravans.c.first_date <= f.last_day)
     if f.outlets and by_outlet:
         of_outlets = select(articles.c.id).where(_outlet_of(f, articles.c.outlet))
         cond.append(caravans.c.id.in_(select(caravan_articles.c.caravan_id)
@@ -258,12 +256,11 @@ def _dates_clause(f: Filters, c):
 
 
 def _implied_date(c):
-    """`effective_dates` of an undated travelled fact `c`, from its caravan's other facts
-    (every one, marked wrong or not, as in memory)."""
+    """`effective_dates` of an undated travelled fact `c`, from its caravan's other facts."""
     pool = observations.alias("pool")
 
     def date(agg, roles=None):
-        cond = [pool.c.caravan_id == c.caravan_id, pool.c.date.is_not(None)]
+        cond = [pool.c.caravan_id == c.caravan_id, pool.c.date.is_not(None), not_rejected(pool.c)]
         if roles is not None:
             cond.append(pool.c.role.in_(roles))
         return select(agg(pool.c.date)).where(and_(*cond)).scalar_subquery()

@@ -184,7 +184,8 @@ def size_estimate(low, high, qualifier=None) -> float | None:
 def _effective_dates(obs: list[dict]) -> list[dt.date | None]:
     """Each observation's date, or the one its role implies (`archive.filters.effective_dates`:
     a view's date filters judge facts by it, in SQL too)."""
-    return filters.effective_dates([{"role": o.get("role"), "date": parse_date(o.get("date"))} for o in obs])
+    return filters.effective_dates([{"role": o.get("role"), "date": parse_date(o.get("date")),
+                                     "rejected": bool(o.get("rejected"))} for o in obs])
 
 
 def journey_order(obs: list[dict], article_rank: dict | None = None) -> list[int]:

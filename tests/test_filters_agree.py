@@ -3,7 +3,7 @@ small store is shown) and the archive's SQL (`archive.views`, how a large one is
 each other on many random views, on SQLite and PostgreSQL.
 
 The store is real: the seeds and 150 generated articles ingested by the real pipeline, with a
-few facts marked wrong by an editor (they still date their caravans' undated stops). Every
+few facts marked wrong by an editor (never shown; they date nothing). Every
 rule of `archive.filters` is exercised: chosen caravans, minimum size, outlets (the unknown one
 included), confidence, a date range, "as of" a date, and all of them at once.
 """
@@ -56,7 +56,7 @@ def store(request, corpus, tmp_path_factory, _pg_admin):
     result = ingest([corpus], s)
     assert not result.failed
     # an editor marks a dated departure and a dated arrival wrong: listed, never shown,
-    # and still the dates the caravan's undated stops are placed by
+    # and no longer dating the caravan's undated stops
     with s.engine.connect() as conn:
         facts = [conn.scalar(select(observations.c.fact_key).where(
             observations.c.role == role, observations.c.date.is_not(None)).order_by(observations.c.id))
