@@ -2,8 +2,8 @@
 
 The dashboard shows a small store from its whole document, filtered in Python
 (`dashboard.journey.visible_stops`), and a large archive from SQL (`archive.views`). Both
-read their rules here, each Python rule next to its SQL twin, and
-tests/test_filters_agree.py runs the two against each other on random views.
+read their rules here — the Python rules, then their SQL twins, each naming the other —
+and tests/test_filters_agree.py runs the two against each other on random views.
 
 The rules (what the dashboard showed the seeds before they were written down once):
 
@@ -74,11 +74,6 @@ class Filters:
         """The last date a fact may have: the range's end or the "as of" date, the earlier."""
         return min((d for d in (self.end, self.as_of) if d is not None), default=None)
 
-    @property
-    def by_caravan(self) -> bool:
-        """Does the view filter whole caravans (so facts must be joined to `caravans`)?"""
-        return bool(self.caravans or self.min_size or self.dated or self.outlets)
-
 
 EVERYTHING = Filters()
 
@@ -117,7 +112,7 @@ def effective_dates(obs: list[dict]) -> list[_dt.date | None]:
 
 
 def caravan_shown(f: Filters, caravan_id: str, max_size: int | None) -> bool:
-    """The caravan-level filters: chosen caravans, largest size."""
+    """The caravan-level filters: chosen caravans, largest size (in SQL: `caravan_clause`)."""
     if f.caravans and caravan_id not in f.caravans:
         return False
     return not (f.min_size and (max_size is None or max_size < f.min_size))
@@ -150,7 +145,7 @@ def _in_dates(f: Filters, d: _dt.date | None, on_map: bool) -> bool:
 def stops_shown(f: Filters, stops: list) -> list:
     """One caravan's stops (journey order, each with `role`, `effective_date`, `rejected`,
     `confidence`, `outlet`, `travelled`, `planned`, `order`) that the view shows, in order.
-    The caravan-level filters are `caravan_shown`'s."""
+    The caravan-level filters are `caravan_shown`'s. In SQL: `fact_clause`."""
     if f.as_of is not None and not_set_out(stops, f.as_of):
         return []  # drawn apart, as not yet on its way
     outlets = set(f.outlets) if f.outlets else None
@@ -165,7 +160,7 @@ def stops_shown(f: Filters, stops: list) -> list:
             planned.append(s)
         elif _in_dates(f, s.effective_date, on_map):
             kept.append(s)
-    # Destinations belong to a journey the view shows; alone they only show undated.
+    # Destinations belong to a journey the view shows; alone, only in a view with no dates.
     if kept or not f.dated:
         kept.extend(planned)
     kept.sort(key=lambda s: s.order)
@@ -178,8 +173,9 @@ def stops_shown(f: Filters, stops: list) -> list:
 def caravan_clause(f: Filters, use_selection: bool = True, by_outlet: bool = True):
     """A necessary condition on `caravans` for a caravan to have facts in view: the
     caravan-level filters exactly, and its reported dates (`first_date`, `last_date`, of
-    facts not marked wrong, which bound every effective date) meeting the view's. `fact_clause` decides the facts;
-    `by_outlet=False` spares a subquery per fact where facts are filtered by outlet anyway."""
+    facts not marked wrong, which bound every effective date) meeting the view's.
+    `fact_clause` decides the facts; `by_outlet=False` spares a subquery per fact where
+    facts are filtered by outlet anyway."""
     cond = [literal(True)]
     if use_selection and f.caravans:
         cond.append(caravans.c.id.in_(list(f.caravans)))
@@ -274,15 +270,16 @@ def _effective_date(c):
 
 
 def _on_map(f: Filters, c):
-    """"As of" the view's date, the caravan of `c` has a fact (not marked wrong) dated by then."""
+    """"As of" the view's date, the caravan of `c` has a fact (not marked wrong) dated by
+    then (`on_map` in `stops_shown`)."""
     m = observations.alias("on_map")
     return exists(select(m.c.id).where(and_(m.c.caravan_id == c.caravan_id, not_rejected(m.c),
                                             _effective_date(m.c) <= f.as_of)))
 
 
 def _set_out(f: Filters, c) -> list:
-    """"As of" a date, the caravan of `c` had set out: not one whose every travelled stop
-    (not marked wrong) is dated later."""
+    """"As of" a date, the caravan of `c` had set out (`not_set_out` in memory): not one
+    whose every travelled stop (not marked wrong) is dated later."""
     if f.as_of is None:
         return []
     t = observations.alias("travelled")
