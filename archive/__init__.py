@@ -14,7 +14,8 @@ which knows nothing of it:
 - `corrections` what editors changed, named by facts that survive re-extraction, and re-applied
 - `ingest`      files (or uploads) in, store out: read -> extract -> join -> store
 - `parallel`    the extraction step of an ingest on Dask (a local cluster or a scheduler)
-- `views`       what the dashboard asks of a large store, answered in SQL
+- `filters`     a view's filters, defined once: each rule in Python beside its SQL
+- `views`       what the dashboard asks of a large store, answered in SQL; the catalogue
 
     ingest.ingest -> (journeys: read, extract, join) -> store.Store -> views
 """

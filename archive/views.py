@@ -6,10 +6,8 @@ the summaries kept in `caravans` at every rebuild), which caravans a view's filt
 match, and per-place totals of what was reported there. Portable Core SQL: the same
 queries run on SQLite and PostgreSQL.
 
-A *view* is any object with the attributes `caravans`, `start`, `end`, `as_of`,
-`min_size` and `outlets` (the dashboard's ViewState). Caravan-level filters here are
-the same as the dashboard's: a caravan matches when it was reported within the dates,
-its largest size reaches the minimum, and an article of one of the outlets speaks of it.
+A *view* is an `archive.filters.Filters` (the dashboard's ViewState is one): its rules are
+written once there, in Python and in SQL side by side, and these queries use the SQL.
 """
 from __future__ import annotations
 
@@ -18,11 +16,10 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, case, false, func, insert, literal, or_, select, update
+from sqlalchemy import and_, case, func, insert, or_, select, update
 
-from journeys.terms import ROLES, UNKNOWN_OUTLET
-
-from .schema import articles, caravan_articles, caravans, observations, store_meta
+from .filters import EVERYTHING, ROLES, UNKNOWN_OUTLET, Filters, caravan_clause, fact_clause, not_rejected
+from .schema import articles, caravans, observations, store_meta
 
 if TYPE_CHECKING:  # annotations only: the store calls these views, the views never import the store
     from .store import Store
@@ -30,10 +27,11 @@ if TYPE_CHECKING:  # annotations only: the store calls these views, the views ne
 
 @dataclass(frozen=True)
 class CaravanRow:
+    """One caravan as the catalogue knows it (the sidebar, the share link, a large view's table)."""
     id: str
     label: str
     name: str | None
-    position: int
+    position: int  # in journey order over the whole archive: its letter and colour on the page
     size_low: int | None
     size_high: int | None
     first_date: _dt.date | None
@@ -48,11 +46,19 @@ class CaravanRow:
 
 @dataclass(frozen=True)
 class Catalogue:
-    caravans: list  # CaravanRow, in journey order (position)
+    """What a view is chosen from: every caravan, the outlets, the reported dates. A large
+    store's comes from its summary rows (`catalogue`); a small one's, from its whole
+    document (the dashboard's `overview.from_atlas`)."""
+    caravans_by_id: dict  # id → CaravanRow, in journey order (position)
     outlets: list  # sorted; UNKNOWN_OUTLET when an article has none
-    dates: list  # every distinct reported date, sorted
+    dates: list  # every distinct reported date, sorted (the "as of" steps)
     n_articles: int
     n_observations: int
+    large: bool = False  # a store too large to read whole: views are read a part at a time
+
+    @property
+    def caravans(self) -> list:
+        return list(self.caravans_by_id.values())
 
     @property
     def date_min(self) -> _dt.date | None:
@@ -63,7 +69,7 @@ class Catalogue:
         return self.dates[-1] if self.dates else None
 
 
-def catalogue(store: Store) -> Catalogue:
+def catalogue(store: Store, large: bool = True) -> Catalogue:
     """Every caravan's summary row, the outlets and the reported dates."""
     with store.engine.connect() as conn:
         rows = [CaravanRow(r.id, r.label, r.name, r.position or 0, r.size_low, r.size_high, r.first_date,
@@ -74,44 +80,18 @@ def catalogue(store: Store) -> Catalogue:
                     caravans.c.n_observations, caravans.c.n_articles))]
         outlets = {o or UNKNOWN_OUTLET for o in conn.scalars(select(articles.c.outlet).distinct())}
         dates = sorted(d for d in conn.scalars(
-            select(observations.c.date).where(_not_rejected()).distinct()) if d is not None)
+            select(observations.c.date).where(not_rejected()).distinct()) if d is not None)
         n_art = conn.scalar(select(func.count()).select_from(articles))
     rows.sort(key=lambda r: (r.position, r.id))
-    return Catalogue(rows, sorted(outlets), dates, n_art or 0, sum(r.n_observations for r in rows))
+    return Catalogue({r.id: r for r in rows}, sorted(outlets), dates, n_art or 0, sum(r.n_observations for r in rows),
+                     large)
 
 
-def _not_rejected():
-    return or_(observations.c.rejected.is_(None), observations.c.rejected == false())
-
-
-def _caravan_level(view) -> bool:
-    """Does the view filter whole caravans (so facts must be joined to `caravans`)?"""
-    return bool(view.caravans or view.min_size or view.start or view.end or view.as_of or view.outlets)
-
-
-def _caravan_clause(view, use_selection: bool = True, by_outlet: bool = True):
-    """The caravan-level filters as one SQL condition on `caravans` (facts queries filter
-    facts by outlet themselves: `by_outlet=False` spares a subquery per fact)."""
-    cond = [literal(True)]
-    if use_selection and view.caravans:
-        cond.append(caravans.c.id.in_(list(view.caravans)))
-    if view.min_size:
-        cond.append(func.coalesce(caravans.c.size_high, caravans.c.size_low) >= int(view.min_size))
-    end = min((d for d in (view.end, view.as_of) if d is not None), default=None)
-    if view.start is not None:
-        cond.append(caravans.c.last_date >= view.start)
-    if end is not None:
-        cond.append(caravans.c.first_date <= end)
-    if view.outlets and by_outlet:
-        of_outlets = select(articles.c.id).where(_outlet_filter(view, articles))
-        cond.append(caravans.c.id.in_(select(caravan_articles.c.caravan_id)
-                                      .where(caravan_articles.c.article_id.in_(of_outlets))))
-    return and_(*cond)
-
-
-def matching(store: Store, view, use_selection: bool = True) -> list[tuple[str, int]]:
-    """The caravans the view matches, in journey order, each with its number of facts."""
-    q = (select(caravans.c.id, caravans.c.n_observations).where(_caravan_clause(view, use_selection))
+def matching(store: Store, view: Filters, use_selection: bool = True) -> list[tuple[str, int]]:
+    """The caravans the view may show (`filters.caravan_clause`: every caravan with facts in
+    view, and some reported only before and after its dates), in journey order, each with
+    its number of facts."""
+    q = (select(caravans.c.id, caravans.c.n_observations).where(caravan_clause(view, use_selection))
          .order_by(caravans.c.position))
     with store.engine.connect() as conn:
         return [(r[0], int(r[1] or 0)) for r in conn.execute(q)]
@@ -123,52 +103,15 @@ def most_reported(rows: list[tuple[str, int]], limit: int) -> list[str]:
     return [rows[k][0] for k in order[:limit]]
 
 
-def _fact_filter(view):
-    """Observation-level filters: dated facts inside the dates (undated ones are kept: their
-    caravan matched), facts reported by the outlets."""
-    cond = [_not_rejected()]
-    if getattr(view, "min_confidence", 0.0):
-        cond.append(or_(observations.c.confidence.is_(None), observations.c.confidence >= view.min_confidence))
-    end = min((d for d in (view.end, view.as_of) if d is not None), default=None)
-    if view.start is not None or end is not None:
-        inside = [literal(True)]
-        if view.start is not None:
-            inside.append(observations.c.date >= view.start)
-        if end is not None:
-            inside.append(observations.c.date <= end)
-        cond.append(or_(observations.c.date.is_(None), and_(*inside)))
-    return and_(*cond)
-
-
-def _of_matching_caravans(view):
-    """Facts of the caravans the view matches (an IN list of the caravans, which SQLite
-    answers twice as fast as a join on 461,000 facts)."""
-    if not _caravan_level(view):
-        return literal(True)
-    return observations.c.caravan_id.in_(select(caravans.c.id).where(_caravan_clause(view, by_outlet=False)))
-
-
-def _outlet_filter(view, table=observations):
-    """Facts (or, given `articles`, articles) from the view's outlets; a fact counts for the
-    outlet of its first source."""
-    if not view.outlets:
-        return literal(True)
-    named = [o for o in view.outlets if o != UNKNOWN_OUTLET]
-    cond = table.c.outlet.in_(named) if named else literal(False)
-    if UNKNOWN_OUTLET in view.outlets:
-        cond = or_(cond, table.c.outlet.is_(None))
-    return cond
-
-
 EVERYTHING_KEY = "place_totals"  # store_meta: the unfiltered view's totals, kept by every update
 
 
-def place_totals(store: Store, view) -> list[dict]:
+def place_totals(store: Store, view: Filters) -> list[dict]:
     """Per located place: how many caravans and facts the view has there, by role, with
     the first and last date and the largest size reported there. The unfiltered view (every
     visitor's first) is read from what the last rebuild kept, not aggregated again."""
     with store.engine.connect() as conn:
-        if not _caravan_level(view) and not view.outlets:
+        if view.filters() == EVERYTHING:
             kept = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == EVERYTHING_KEY))
             if kept:
                 return _from_json(kept)
@@ -177,7 +120,7 @@ def place_totals(store: Store, view) -> list[dict]:
 
 def keep_everything(conn) -> None:
     """Called after every change of the joined tables, in its transaction: the unfiltered totals, kept."""
-    value = json.dumps(_place_totals(conn, _ALL), default=str)
+    value = json.dumps(_place_totals(conn, EVERYTHING), default=str)
     if conn.scalar(select(store_meta.c.key).where(store_meta.c.key == EVERYTHING_KEY)) is None:
         conn.execute(insert(store_meta).values(key=EVERYTHING_KEY, value=value))
     else:
@@ -201,8 +144,7 @@ def _place_totals(conn, view) -> list[dict]:
                 func.min(o.date).label("first"), func.max(o.date).label("last"),
                 func.max(func.coalesce(o.size_high, o.size_low)).label("largest"),
                 *[func.sum(case((o.role == r, 1), else_=0)).label(r) for r in ROLES])
-         .where(and_(o.resolved == True, o.lat.is_not(None), _of_matching_caravans(view),  # noqa: E712
-                     _fact_filter(view), _outlet_filter(view)))
+         .where(and_(o.resolved == True, o.lat.is_not(None), fact_clause(view)))  # noqa: E712
          .group_by(o.lat, o.lon))
     rows = [dict(r._mapping) for r in conn.execute(q)]
     for r in rows:
@@ -212,26 +154,12 @@ def _place_totals(conn, view) -> list[dict]:
     return rows
 
 
-@dataclass(frozen=True)
-class _View:
-    caravans: tuple = ()
-    start: _dt.date | None = None
-    end: _dt.date | None = None
-    as_of: _dt.date | None = None
-    min_size: int = 0
-    outlets: tuple = ()
-    min_confidence: float = 0.0
-
-
-_ALL = _View()
-
-
-def unresolved_totals(store: Store, view, limit: int = 50) -> tuple[int, list[dict]]:
+def unresolved_totals(store: Store, view: Filters, limit: int = 50) -> tuple[int, list[dict]]:
     """Place names the gazetteer could not locate, most reported first: (number of distinct
     names, the first `limit` with their counts and one sentence each)."""
     o = observations.c
     where = and_(o.place_text.is_not(None), or_(o.resolved.is_(None), o.resolved == False),  # noqa: E712
-                 _of_matching_caravans(view), _fact_filter(view), _outlet_filter(view))
+                 fact_clause(view))
     q = (select(o.place_text, func.count().label("facts"), func.count(o.caravan_id.distinct()).label("caravans"),
                 func.min(o.id).label("sample"))
          .where(where).group_by(o.place_text))
@@ -248,12 +176,12 @@ def unresolved_totals(store: Store, view, limit: int = 50) -> tuple[int, list[di
     return len(rows), top
 
 
-def place_detail(store: Store, view, lat: float, lon: float, limit: int = 12) -> dict:
+def place_detail(store: Store, view: Filters, lat: float, lon: float, limit: int = 12) -> dict:
     """What the view has at one place: its caravans (most reported first) and the latest
     sentences reported there, each with its article and the stop id it opens as."""
     o = observations.c
-    where = and_(o.lat == lat, o.lon == lon, o.resolved == True, _of_matching_caravans(view),  # noqa: E712
-                 _fact_filter(view), _outlet_filter(view))
+    where = and_(o.lat == lat, o.lon == lon, o.resolved == True,  # noqa: E712
+                 fact_clause(view))
     src = observations.join(caravans, caravans.c.id == o.caravan_id)
     with store.engine.connect() as conn:
         cars = [dict(r._mapping) for r in conn.execute(

@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from archive import filters
 from journeys.terms import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, ROLES, TRAVELLED,  # noqa: F401
                             UNKNOWN_OUTLET, WAYPOINT)
 
@@ -80,7 +81,8 @@ class Stop:
     article_id: str
     evidence: dict
     also: tuple = ()
-    outlets: frozenset = frozenset()
+    outlets: frozenset = frozenset()  # of every sentence stating it
+    outlet: str = UNKNOWN_OUTLET  # of its article: what a view's outlet filter reads
     fact: str | None = None  # the store's stable key for corrections (None in a plain JSON document)
     rejected: bool = False  # an editor marked it wrong: listed, never drawn
     corrections: tuple = ()  # ids of the corrections applied to it
@@ -141,6 +143,7 @@ class CaravanInfo:
     origins: list
     articles: list
     stops: list = field(default_factory=list)  # journey order
+    position: int = 0  # in the whole archive's journey order: its letter and colour
 
     @property
     def max_size(self) -> int | None:
@@ -179,26 +182,10 @@ def size_estimate(low, high, qualifier=None) -> float | None:
 
 
 def _effective_dates(obs: list[dict]) -> list[dt.date | None]:
-    """Each observation's date, or for an undated stop on the journey the date implied by
-    its role: a waypoint comes after the (latest) departure, a current/arrival at the end."""
-    dates = [parse_date(o.get("date")) for o in obs]
-    travelled_dated = [d for o, d in zip(obs, dates) if d and o.get("role") in TRAVELLED]
-    all_dated = [d for d in dates if d] or []
-    start_dated = [d for o, d in zip(obs, dates) if d and o.get("role") in (ORIGIN, DEPARTURE)]
-    out = []
-    for o, d in zip(obs, dates):
-        role = o.get("role")
-        if d is not None or role not in TRAVELLED:
-            out.append(d)
-            continue
-        pool = travelled_dated or all_dated
-        if not pool:
-            out.append(None)
-        elif role in (ORIGIN, DEPARTURE, WAYPOINT):
-            out.append(max(start_dated) if start_dated else min(pool))
-        else:
-            out.append(max(pool))
-    return out
+    """Each observation's date, or the one its role implies (`archive.filters.effective_dates`:
+    a view's date filters judge facts by it, in SQL too)."""
+    return filters.effective_dates([{"role": o.get("role"), "date": parse_date(o.get("date")),
+                                     "rejected": bool(o.get("rejected"))} for o in obs])
 
 
 def journey_order(obs: list[dict], article_rank: dict | None = None) -> list[int]:
@@ -234,7 +221,7 @@ def build_atlas(doc: dict) -> Atlas:
         info = CaravanInfo(
             id=c["id"], letter=letter, color=color, label=c.get("label") or c["id"], name=c.get("name"),
             size_low=c.get("size_low"), size_high=c.get("size_high"), organizers=list(c.get("organizers") or []),
-            origins=list(c.get("origins") or []), articles=list(c.get("articles") or []))
+            origins=list(c.get("origins") or []), articles=list(c.get("articles") or []), position=pos)
         obs = c.get("observations", [])
         eff = _effective_dates(obs)
         for k, i in enumerate(journey_order(obs, article_rank)):
@@ -258,6 +245,7 @@ def build_atlas(doc: dict) -> Atlas:
                 kind=place.get("kind") if place else None, country_code=place.get("country_code") if place else None,
                 resolved=bool(place and place.get("resolved", place.get("lat") is not None)),
                 article_id=o.get("article") or ev.get("article"), evidence=ev, also=also, outlets=src_outlets,
+                outlet=(articles_by_id.get(o.get("article") or ev.get("article")) or {}).get("outlet") or UNKNOWN_OUTLET,
                 fact=o.get("fact"), rejected=bool(o.get("rejected")), corrections=tuple(o.get("corrections") or ()),
                 confidence=float(o.get("confidence", 1.0) if o.get("confidence") is not None else 1.0))
             info.stops.append(stop)
@@ -275,71 +263,28 @@ def build_atlas(doc: dict) -> Atlas:
 # --------------------------------------------------------------------------- filtering
 
 
-def visible_stops(atlas: Atlas, state) -> list[Stop]:
-    """The stops the current view shows (any state object with caravans, start, end, as_of,
-    min_size and outlets attributes). Minimum size applies to whole caravans (their largest
-    reported size), so a route never loses its unsized stops."""
-    outlets = set(state.outlets) if state.outlets else None
-    date_filter = state.start is not None or state.end is not None or state.as_of is not None
+def visible_stops(atlas: Atlas, view: filters.Filters) -> list[Stop]:
+    """The stops the view shows, by the rules of `archive.filters` (the same as a large
+    archive's SQL). Minimum size applies to whole caravans (their largest reported size),
+    so a route never loses its unsized stops."""
     out = []
-    for c in _caravans_in_view(atlas, state):
-        if state.as_of is not None and _not_set_out(c, state.as_of):
-            continue  # drawn apart, as not yet on its way (see `not_set_out`)
-        kept, planned = [], []
-        # "as of" a date, a caravan already on the map keeps its undated facts (its sizes)
-        on_map = state.as_of is not None and any(s.effective_date and s.effective_date <= state.as_of
-                                                 for s in c.stops if not s.rejected)
-        for s in c.stops:
-            if s.rejected:  # marked wrong by an editor: listed apart, never drawn
-                continue
-            if s.confidence < getattr(state, "min_confidence", 0.0):
-                continue  # the reader asked to see only facts the extractor is surer of
-            if outlets is not None and not (s.outlets & outlets):
-                continue
-            if s.planned:
-                planned.append(s)
-                continue
-            d = s.effective_date
-            if d is None:
-                # A fact with no date cannot be placed in a date range; "as of" a date it
-                # stays (a size reported with no date is still the caravan's size).
-                if state.start is not None or state.end is not None or (date_filter and not on_map):
-                    continue
-            else:
-                if state.start is not None and d < state.start:
-                    continue
-                if state.end is not None and d > state.end:
-                    continue
-                if state.as_of is not None and d > state.as_of:
-                    continue
-            kept.append(s)
-        # Destinations belong to a journey the view shows; alone they only show unfiltered.
-        if kept or not date_filter:
-            kept.extend(planned)
-        kept.sort(key=lambda s: s.order)
-        out.extend(kept)
+    for c in _caravans_in_view(atlas, view):
+        out.extend(filters.stops_shown(view, c.stops))
     return out
 
 
-def _caravans_in_view(atlas: Atlas, state) -> list[CaravanInfo]:
-    wanted = set(state.caravans) if state.caravans else None
-    return [c for c in atlas.caravans if (wanted is None or c.id in wanted)
-            and not (state.min_size and (c.max_size is None or c.max_size < state.min_size))]
+def _caravans_in_view(atlas: Atlas, view: filters.Filters) -> list[CaravanInfo]:
+    return [c for c in atlas.caravans if filters.caravan_shown(view, c.id, c.max_size)]
 
 
-def _not_set_out(c: CaravanInfo, as_of: dt.date) -> bool:
-    dated = [s.effective_date for s in c.stops if s.effective_date and not s.rejected and s.travelled]
-    return bool(dated) and min(dated) > as_of
-
-
-def not_set_out(atlas: Atlas, state) -> list[Stop]:
+def not_set_out(atlas: Atlas, view: filters.Filters) -> list[Stop]:
     """"As of" a date before a caravan left: where it will set out from (its first located
     stop on the journey), one per caravan in view that had not yet set out."""
-    if state.as_of is None:
+    if view.as_of is None:
         return []
     out = []
-    for c in _caravans_in_view(atlas, state):
-        if _not_set_out(c, state.as_of):
+    for c in _caravans_in_view(atlas, view):
+        if filters.not_set_out(c.stops, view.as_of):
             first = next((s for s in c.stops if s.located and s.travelled and not s.rejected), None)
             if first is not None:
                 out.append(first)

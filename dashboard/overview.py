@@ -4,16 +4,16 @@ draw caravan by caravan. Pure Python (no Streamlit, no folium).
 The sidebar, the URL and the share link need every caravan's title, letter and colour,
 the outlets and the reported dates — not every stop. A small store gives them from its
 whole document (`from_atlas`); a large one from the store's summary rows
-(`from_catalogue`, see `archive.views`). When a view matches more facts than the
-dashboard draws one by one, the map shows per place how many caravans and facts were
+(`archive.views.catalogue`): both are an `archive.views.Catalogue`. When a view matches more
+facts than the dashboard draws one by one, the map shows per place how many caravans and facts were
 reported there, by role (`places_spec`); choosing caravans brings their routes back.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+
+from archive.views import CaravanRow, Catalogue
 
 from journeys.terms import UNKNOWN_OUTLET
 
@@ -39,59 +39,29 @@ PLACES_LEGEND_HTML = f"""
 """
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One caravan as the sidebar and the share link know it."""
-    id: str
-    letter: str
-    color: str
-    label: str
-    first_date: dt.date | None = None
-    last_date: dt.date | None = None
-    max_size: int | None = None
-    n_facts: int = 0
-    n_articles: int = 0
-
-    @property
-    def title(self) -> str:
-        return f"{self.letter} · {self.label}"
+def letter(entry: CaravanRow) -> str:
+    """A caravan's letter on the page (the same in every view: its place in the archive)."""
+    return letter_for(entry.position)
 
 
-@dataclass
-class Catalog:
-    caravans_by_id: dict  # id → Entry, in journey order
-    outlets: list
-    dates: list  # every distinct reported date, sorted (the "as of" steps)
-    n_articles: int
-    n_facts: int
-    large: bool = False  # views are read from the store a part at a time
-
-    @property
-    def date_min(self) -> dt.date | None:
-        return self.dates[0] if self.dates else None
-
-    @property
-    def date_max(self) -> dt.date | None:
-        return self.dates[-1] if self.dates else None
+def color(entry: CaravanRow) -> str:
+    return PALETTE[entry.position % len(PALETTE)]
 
 
-def from_atlas(atlas: Atlas) -> Catalog:
+def title(entry: CaravanRow) -> str:
+    return f"{letter(entry)} · {entry.label}"
+
+
+def from_atlas(atlas: Atlas) -> Catalogue:
+    """The catalogue of a small store, from its whole document."""
     entries = {}
     for c in atlas.caravans:
         dated = [s.date for s in c.stops if s.date and not s.rejected]
-        entries[c.id] = Entry(c.id, c.letter, c.color, c.label, min(dated, default=None), max(dated, default=None),
-                              c.max_size, sum(not s.rejected for s in c.stops), len(c.articles))
+        entries[c.id] = CaravanRow(c.id, c.label, c.name, c.position, c.size_low, c.size_high, min(dated, default=None),
+                                   max(dated, default=None), sum(not s.rejected for s in c.stops), len(c.articles))
     dates = sorted({s.date for c in atlas.caravans for s in c.stops if s.date and not s.rejected})
-    return Catalog(entries, list(atlas.outlets), dates, len(atlas.articles_by_id),
-                   sum(e.n_facts for e in entries.values()))
-
-
-def from_catalogue(cat) -> Catalog:
-    """From `archive.views.Catalogue` (a large store's summary rows)."""
-    entries = {r.id: Entry(r.id, letter_for(r.position), PALETTE[r.position % len(PALETTE)], r.label,
-                           r.first_date, r.last_date, r.max_size, r.n_observations, r.n_articles)
-               for r in cat.caravans}
-    return Catalog(entries, list(cat.outlets), list(cat.dates), cat.n_articles, cat.n_observations, large=True)
+    return Catalogue(entries, list(atlas.outlets), dates, len(atlas.articles_by_id),
+                     sum(e.n_observations for e in entries.values()))
 
 
 # --------------------------------------------------------------------------- place totals
@@ -177,7 +147,7 @@ def bounds(rows: list[dict]) -> list | None:
 # --------------------------------------------------------------------------- panel, tables
 
 
-def place_panel_html(row: dict, cat: Catalog) -> str:
+def place_panel_html(row: dict, cat: Catalogue) -> str:
     """The header of an open place: its name and totals (escaped)."""
     lines = place_tooltip(0, row)
     return ("<div class='ca-stop-head'>" + lines[0] + "</div><div class='ca-stop-meta'>"
@@ -185,7 +155,7 @@ def place_panel_html(row: dict, cat: Catalog) -> str:
             "sentences reported here:</p>")
 
 
-def fact_html(f: dict, cat: Catalog) -> str:
+def fact_html(f: dict, cat: Catalogue) -> str:
     """One reported fact at a place: caravan, role, date, size, the sentence and its article."""
     entry = cat.caravans_by_id.get(f["caravan_id"])
     art = f.get("article") or {}
@@ -195,11 +165,11 @@ def fact_html(f: dict, cat: Catalog) -> str:
     if f.get("size_low") is not None:
         from .journey import fmt_size
         size = " · " + fmt_size(f["size_low"], f.get("size_high"), f.get("size_qualifier"), f.get("size_text")) + " people"
-    chip = (f"<span class='ca-chip' style='background:{esc(entry.color)}'>{esc(entry.letter)}</span> "
+    chip = (f"<span class='ca-chip' style='background:{esc(color(entry))}'>{esc(letter(entry))}</span> "
             if entry else "")
     source = " · ".join(str(x) for x in (art.get("outlet") or UNKNOWN_OUTLET,
                                          published.isoformat() if hasattr(published, "isoformat") else published) if x)
-    return (f"<div class='ca-fact' style='border-left:3px solid {esc(entry.color if entry else '#999')};"
+    return (f"<div class='ca-fact' style='border-left:3px solid {esc(color(entry) if entry else '#999')};"
             f"padding:2px 8px;margin:6px 0 2px'><div style='font-size:.85rem'>{chip}{esc(entry.label if entry else f['caravan_id'])}"
             f"</div><div style='font-size:.85rem;color:#444'>{esc(ROLE_LABEL.get(f['role'], f['role']))} · "
             f"{esc(when)}{esc(size)}</div><blockquote style='margin:4px 0;font-size:.92rem'>“{esc(f['evidence_text'])}”"
@@ -211,9 +181,9 @@ CARAVAN_COLUMNS = ["Caravan", "First reported", "Last reported", "Largest size",
 
 
 def caravan_rows(entries: list) -> list[dict]:
-    return [{"Caravan": e.title, "First reported": fmt_date(e.first_date) if e.first_date else "—",
+    return [{"Caravan": title(e), "First reported": fmt_date(e.first_date) if e.first_date else "—",
              "Last reported": fmt_date(e.last_date) if e.last_date else "—",
-             "Largest size": fmt_int(e.max_size) if e.max_size else "", "Facts": e.n_facts, "Articles": e.n_articles}
+             "Largest size": fmt_int(e.max_size) if e.max_size else "", "Facts": e.n_observations, "Articles": e.n_articles}
             for e in entries]
 
 

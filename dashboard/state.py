@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
+from archive.filters import Filters
+
 # More people than any caravan, and exact in a browser's number box (a JS double), which
 # shows 1e300 as "1" and cannot hold infinity.
 MAX_MIN_SIZE = 1_000_000_000
@@ -33,17 +35,12 @@ MIN_ZOOM, MAX_ZOOM = 2, 18
 
 
 @dataclass(frozen=True)
-class ViewState:
-    caravans: tuple = ()
-    start: dt.date | None = None
-    end: dt.date | None = None
-    as_of: dt.date | None = None
-    min_size: int = 0
-    outlets: tuple = ()
+class ViewState(Filters):
+    """A view: its filters (`archive.filters.Filters`, where their rules are written) and
+    where the reader is in it."""
     stop: str | None = None
     source: int = 0
     place: str | None = None  # "lat,lon" (5 decimals)
-    min_confidence: float = 0.0  # facts less sure than this are hidden (0: all shown, low ones faded)
     zoom: int | None = None  # the map's zoom, when the link gives one
     center: str | None = None  # "lat,lon" (4 decimals): the map's centre, when the link gives one
 
@@ -145,7 +142,8 @@ def parse_query(params: Mapping, *, caravan_ids: Iterable[str] = (), outlets: It
     center = _place(raw, 4)
     if raw and center is None:
         notes.append(f"center={raw} (not a latitude,longitude)")
-    return ViewState(caravans, start, end, as_of, min_size, outs, stop, source, place, min_confidence, zoom, center)
+    return ViewState(caravans=caravans, start=start, end=end, as_of=as_of, min_size=min_size, outlets=outs,
+                     min_confidence=min_confidence, stop=stop, source=source, place=place, zoom=zoom, center=center)
 
 
 def _zoom(v: str | None) -> int | None:

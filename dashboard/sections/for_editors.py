@@ -1,6 +1,9 @@
-"""The dashboard's editing and uploading panels (Streamlit). What they compute lives in
-`editing` (who may edit, correction payloads) and `upload` (files and pasted text into
-the store); this module only lays out widgets and hands form values over.
+"""The sections for editors (Streamlit): unlocking, correcting a fact or a caravan, the list
+of facts marked wrong, adding articles. What they compute lives in `dashboard.editing`
+(who may edit, correction payloads) and `dashboard.upload` (files and pasted text into the
+store); this module only lays out widgets and hands form values over. The forms' fields
+keep their own session keys (a draft, not the view); the open stop is the view's
+(`session.PageState`).
 
 Corrections are saved from form callbacks, which run before the script: the run that
 follows already reads the corrected store (its version changed), so nothing is drawn
@@ -15,8 +18,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from . import editing, evidence, journey, upload
-from .editing import FormError, md_escape
+from .. import editing, evidence, journey, upload
+from ..editing import FormError, md_escape
+from ..session import PageState
 
 PASTE_KEYS = ("paste_title", "paste_outlet", "paste_published", "paste_url", "paste_body")
 NAME_KEYS = ("ed_name", "mv_name", "rj_name", "rn_name", "mg_name", "sp_name")
@@ -40,7 +44,7 @@ class Access:
 
 
 def access(secrets: dict, location: str) -> Access:
-    from . import data
+    from .. import data
 
     password = editing.configured_password(secrets)
     if "://" not in str(location):
@@ -86,7 +90,7 @@ def follow_selection(atlas: journey.Atlas) -> None:
     fact = ss.pop("_follow_fact", None)
     stop = journey.stop_by_fact(atlas, fact)
     if stop is not None:
-        ss["sel_stop"], ss["sel_src"], ss["_focus"] = stop.id, 0, stop.id
+        PageState().open_stop(stop.id, focus=True)
 
 
 def _remember_name(name: str) -> None:
@@ -390,7 +394,7 @@ def caravan_tools(acc: Access, atlas: journey.Atlas, stops: list[journey.Stop]) 
 
     for k in NAME_KEYS[3:]:
         _prime_name(k)
-    sel = atlas.stops_by_id.get(ss.get("sel_stop") or "")
+    sel = atlas.stops_by_id.get(PageState().stop or "")
     keep = sel.fact if sel is not None else None  # the open fact stays open, wherever it moves
     with st.expander("Edit caravans: rename, merge, split"):
         t1, t2, t3 = st.tabs(["Rename", "Merge", "Split off stops"])

@@ -1,0 +1,76 @@
+"""The URL is the whole view: read once when a session opens (a copied link reopens its
+view), written back whenever the view changes; the sidebar's share link and embed code."""
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from archive.views import Catalogue
+
+from ..session import PageState
+from ..state import KEYS, ViewState, parse_query, query_string, to_query
+
+# The copy button copies the page's own address (the app keeps it equal to the view).
+COPY_BUTTON = """
+<button type="button" class="ca-copy" style="padding:6px 12px;border-radius:6px;border:1px solid #bbb;
+ background:#fff;cursor:pointer;font:inherit">Copy link to this view</button>
+<script>
+(function () {
+  document.querySelectorAll('button.ca-copy:not([data-ready])').forEach(function (b) {
+    b.setAttribute('data-ready', '1');
+    b.addEventListener('click', function () {
+      navigator.clipboard.writeText(window.location.href).then(
+        function () { b.textContent = 'Link copied ✓'; setTimeout(function () { b.textContent = 'Copy link to this view'; }, 2500); },
+        function () { b.textContent = 'Copy failed: use the link below'; });
+    });
+  });
+})();
+</script>
+"""
+
+
+def _url_params() -> dict:
+    return {k: st.query_params.get_all(k) for k in KEYS if k in st.query_params}
+
+
+def read_link(page: PageState, cat: Catalogue) -> None:
+    """First run of a session: the URL decides the view (a copied link reopens it)."""
+    params = _url_params()
+    raw_stop = (params.get("stop") or [None])[-1]
+    # A stop is checked against the caravans here; whether it still exists, once its
+    # caravan is read (a large archive is not read whole to check a link).
+    stops = [raw_stop] if raw_stop and raw_stop.rsplit(":", 1)[0] in cat.caravans_by_id else []
+    notes: list = []
+    everything = {k: st.query_params.get_all(k) for k in st.query_params}  # unknown keys are named too
+    vs = parse_query(everything, caravan_ids=cat.caravans_by_id, outlets=cat.outlets,
+                     stop_ids=stops, date_min=cat.date_min, date_max=cat.date_max, notes=notes)
+    page.seed(vs, notes, cat)
+
+
+def follow_view(full: ViewState) -> None:
+    """The address follows the view. Called as soon as the view is settled (before the
+    summaries and the table), so it follows a click without waiting for the rest."""
+    want = to_query(full)
+    if want != _url_params():
+        st.query_params.from_dict(want)
+
+
+def share_box(box, full: ViewState) -> None:
+    """The link to this view, a button copying it, and the code embedding it (in `box`)."""
+    base = (st.context.url or "http://localhost:8501/").split("?")[0]
+    want = to_query(full)
+    link = base + ("?" + query_string(full) if want else "")
+    with box:
+        st.subheader("Share this view")
+        st.html(COPY_BUTTON, unsafe_allow_javascript=True)
+        st.code(link, language=None, wrap_lines=True)
+        st.caption("Embed this view in a web page:")
+        st.code(embed_snippet(link), language="html", wrap_lines=True)
+
+
+def embed_snippet(link: str) -> str:
+    """An iframe of this view (Streamlit's embed mode hides the app's menus)."""
+    src = link + ("&" if "?" in link else "?") + "embed=true"
+    return (f'<iframe src="{html.escape(src, quote=True)}" width="100%" height="900" style="border:0" '
+            'title="Caravan Atlas: migrant caravans on a map" loading="lazy"></iframe>')
