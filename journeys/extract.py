@@ -83,8 +83,10 @@ _LOCATOR = re.compile(r"\b(?:near|border (?:with|of)|borders|bordering|close to|
 
 # "an earlier group", "a previous caravan", "a larger one that left six days ago".
 _NEW_CARAVAN = re.compile(
-    r"\b(?:an? )?(?:earlier|previous|prior|another|separate|second|third|fourth|first)\s+(?:\w+\s+)?"
-    r"(?:group|caravan|convoy|wave)s?\b|\b(?:a|the) (?:larger|smaller|bigger) (?:one|group|caravan)\b"
+    r"\b(?:an? )?(?:earlier|previous|prior|another|separate)\s+(?:\w+\s+)?(?:group|caravan|convoy|wave)s?\b|"
+    # An ordinal opens another caravan only as "a second caravan": "the fourth caravan (of
+    # the year) left Tapachula", "this is the first caravan to leave" name this one.
+    r"\b(?:an|a|another) (?:second|third|fourth|fifth|new second)\s+(?:\w+\s+)?(?:group|caravan|convoy|wave)s?\b|\b(?:a|the) (?:larger|smaller|bigger) (?:one|group|caravan)\b"
     r"|\blast year'?s (?:caravan|group)\b", re.I)
 _ANAPHOR = re.compile(r"^\W*(?:the (?:group|caravan|migrants|convoy)|this group|that group|they|it|its members)\b", re.I)
 _CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|exodus|people|families|they|"
@@ -802,7 +804,8 @@ def _finish(c: Caravan, article: Article) -> None:
     # once a town in it is named in the same role (a size it carried stays, placeless).
     finer = {(o.role, o.place.place.country_code) for o in c.observations
              if o.place and o.place.place and o.place.place.kind not in (COUNTRY, REGION)
-             and o.role != WAYPOINT}  # "entered Mexico" on the way stays: it dates the crossing
+             and o.role not in (WAYPOINT, DEPARTURE)}  # "entered Mexico" on the way stays: it dates the
+    # crossing; "left Honduras" beside "left San Pedro Sula" stays: one departure told coarsely and finely
     for o in c.observations:
         if o.place and o.place.place and o.place.place.kind == COUNTRY and (o.role, o.place.place.country_code) in finer:
             o.role, o.place = (REPORT, None) if o.size_low is not None else ("drop", o.place)
