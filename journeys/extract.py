@@ -74,6 +74,10 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"(?:pass|march|walk|travel|trek|mov|advanc|head|go)\w*(?: \w+){0,2}? through|way(?: \w+){0,2}? through|"
         r"crossed|across)\s+" + _FILLER + r"$", re.I)),
 ]
+# "are in Viva Mexico", "is now in southern Veracruz": where the crowd is — when the crowd is
+# the one said to be there (a caravan word just before), not a reporter "currently in Tapachula".
+_BEING_IN = re.compile(r"\b(?:is|are|was|were)(?: (?:now|still|currently|already|again))? (?:in|at)\s+" + _FILLER + r"$",
+                       re.I)
 _PRESENT = re.compile(r"\b(?:is|are|continues|continued its|now|currently|making its way|making their way|"
                       r"marching|walking|remain|remains)\b", re.I)
 # Where a place merely locates another ("near the border with Guatemala").
@@ -192,6 +196,9 @@ def _window_cues(window: str) -> frozenset[str]:
     """Every cue that fires in the words before a place (searched once per window: the
     rules and the role model's features both read them)."""
     fired = {role for role, rx in _ROLE_CUES if rx.search(window)}
+    being = _BEING_IN.search(window)
+    if being and _CARAVAN_WORDS.search(window, max(0, being.start() - 60), being.start()):
+        fired.add("being_in")
     cue_free = re.sub(r"\s+\S+\s*$", " ", window)  # the window less the cue's last word
     for name, hit in (("locator", _LOCATOR.search(window)), ("from", _FROM.search(window)),
                       ("refused", _REFUSED.search(cue_free) or _REFUSED.search(window)),
@@ -209,6 +216,8 @@ def _role_for(window: str, place: Place | None = None) -> str | None:
     for role, _ in _ROLE_CUES:
         if role in cues:
             return role
+    if "being_in" in cues:
+        return WAYPOINT  # current when said in the present (_rule_role)
     if "from" in cues and "origin_from" not in cues:
         # "migrants, most from Central America": nationality, kept as origins elsewhere;
         # "crossed into Guatemala from Honduras": where they came from;
@@ -285,7 +294,7 @@ def stop_features(text: str, s: Sentence, t: Toponym, rule: str | None, listed: 
     for role, _ in _ROLE_CUES:  # every cue family that fires, not only the rules' first
         if role in cues:
             f[f"cue={role}"] = 1.0
-    for name, feature in (("from", "cue=from"), ("locator", "locator"), ("refused", "refused")):
+    for name, feature in (("from", "cue=from"), ("locator", "locator"), ("refused", "refused"), ("being_in", "cue=being_in")):
         if name in cues:
             f[feature] = 1.0
     if _NEXT_STOP.match(text, t.end):
