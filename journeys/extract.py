@@ -51,6 +51,9 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"heading north to|(?:catch|take|took|get|got|board\w*) (?:\w+ )?(?:rides?|buses|bus|trains?|trucks?) to|"
         r"press(?:ed|ing)? on (?:toward|towards|to)|next (?:stop|destination) (?:is|was|will be)|"
         r"(?:goal|aim|plan|intention) (?:is|was) to (?:\w+ )?(?:reach|get to|go to)|"
+        # "the idea of reaching Mexico City", "when they reach the border": a goal, not yet reached
+        r"(?:goal|aim|idea|intention|hope|dream|objective|purpose|plan|intent)s? of (?:reaching|getting to|going to|arriving (?:in|at))|"
+        r"(?:when|once|until|before) (?:they|it|the \w+|\w+ members) (?:reach|arrive (?:in|at)|get to|make it to)|"
         r"expect(?:s|ed|ing)? to (?:\w+ )?(?:reach|arrive (?:in|at)|get to)|"
         r"(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
         + _FILLER + r"$", re.I)),
@@ -246,11 +249,16 @@ def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | No
     if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
         return None  # "pass north through Mexico": a country is no stop on the way
     near = text[max(s.start, t.start - 80):t.start]
+    if role in (WAYPOINT, CURRENT) and _PLANNED_STAY.search(near):
+        return DESTINATION  # "will likely stay in southern Mexico": a stay to come is a next stop
     if role == WAYPOINT and _PRESENT.search(near) and not re.search(r"\b(?:had|was|were|has been)\b", near):
         role = CURRENT
     return role
 
 
+_PLANNED_STAY = re.compile(r"\b(?:will|’ll|'ll|plan(?:s|ning)? to|going to|expect(?:s|ed)? to|intend(?:s|ed)? to)"
+                           r"(?:\s+[\w’']+){0,3}?\s+(?:stay|rest|spend|sleep|remain|wait|camp|be sheltered|be housed)\b"
+                           r"(?:\s+[\w’']+){0,3}?\s+(?:in|at)\s+(?:[\w.’'\-]+\s+){0,4}?$", re.I)
 _WORD = re.compile(r"[\w’'.\-]+")
 _FUTURE = re.compile(r"\b(?:will|would|expect\w*|plan\w*|hop\w+|intend\w*|aim\w*|going to|scheduled|"
                      r"want\w*|seek\w*|next)\b", re.I)
