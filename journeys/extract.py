@@ -75,7 +75,10 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"(?:resumed|continued|resume|continue)s? (?:its|their) (?:journey|march|trek|walk)(?:\s+[\w,.]+){0,6}?\s+in|"
         r"sp(?:end|ent) the night in|slept in|camp(?:ed)? in|via|"
         r"(?:pass|march|walk|travel|trek|mov|advanc|head|go)\w*(?: \w+){0,2}? through|way(?: \w+){0,2}? through|"
-        r"crossed|across)\s+" + _FILLER + r"$", re.I)),
+        r"crossed|across|"
+        # "have traveled the municipalities of Tapachula, Huehuetán, Huixtla": the list shares it
+        r"(?:travell?ed|toured|crossed|passed|walked|covered|went through)(?: \w+){0,2}? (?:the )?"
+        r"(?:municipalities|towns|cities|communities|villages|states) of)\s+" + _FILLER + r"$", re.I)),
 ]
 # "are in Viva Mexico", "is now in southern Veracruz": where the crowd is — when the crowd is
 # the one said to be there (a caravan word just before), not a reporter "currently in Tapachula".
@@ -571,8 +574,10 @@ class Extractor:
             obs = Observation(art.id, role, evidence, place=ref)
             obs.confidences = {"role": round(confidence, 3), "place": round(_place_confidence(t), 3)}
             if role != DESTINATION:
-                # A year alone ("in 2024", "a year ago") is context, too coarse to date a stop.
-                d = _nearest_date([x for x in dates if x.precision != "year"], t.start)
+                # A year alone ("in 2024", "a year ago") is context, too coarse to date a stop;
+                # a day after the report is a plan ("to rest this Sunday"), never when a place was passed.
+                d = _nearest_date([x for x in dates if x.precision != "year" and not (
+                    x.date and art.published and x.date > art.published)], t.start)
             else:  # a destination is dated only by a plan: a date after the report
                 planned = [x for x in dates if x.date and art.published and x.date > art.published]
                 d = _nearest_date(planned, t.start)
