@@ -40,10 +40,22 @@ def _norm(a: str) -> str:
     return a.lower().replace("the ", "").strip()
 
 
+_COUNTRY_WORDS = {"US": r"u\.s\.|\bus\b|united states|america", "MX": r"mexic", "GT": r"guatemal", "HN": r"hondur"}
+
+
+def _border_countries(name: str) -> frozenset[str]:
+    import re
+    return frozenset(cc for cc, rx in _COUNTRY_WORDS.items() if re.search(rx, name.lower()))
+
+
 def stop_matches(gold: dict, o) -> bool:
     """Is extracted observation `o` the labelled stop `gold` (place only, not role)?"""
     from gazetteer import haversine_km
     p = o.place.place
+    if gold["kind"] == "border" and p is not None and "border" in p.name.lower():
+        # The same line under two names ("Mexico–United States border", "U.S.-Mexico border").
+        if _border_countries(p.name) == _border_countries(gold["canonical"]):
+            return True
     if gold["kind"] in COARSE or gold["lat"] is None:
         # Representative points of countries and states differ between sources: by name.
         if p is not None and p.kind == "city":  # a town is not the country in its name ("Mexico City")
@@ -62,20 +74,41 @@ def _same_date(o, gold_date: str | None) -> bool:
 
 
 def match_stops(gold: list[dict], pred: list) -> list[tuple[int, int]]:
-    """One-to-one (gold index, pred index) pairs; among place matches the same role wins."""
-    used: set[int] = set()
-    pairs = []
-    for gi, g in enumerate(gold):
-        best = None
-        for i, o in enumerate(pred):
-            if i in used or not stop_matches(g, o):
+    """One-to-one (gold index, pred index) pairs, as many as the places allow: the best
+    pairs first (same role, then nearest place), then augmenting paths. (A greedy pass in
+    label order let a labelled town take the only extracted stop that a later one named
+    exactly: two towns 20 km apart.)"""
+    from gazetteer import haversine_km
+
+    def rank(g: dict, o) -> tuple:
+        p = o.place.place
+        far = haversine_km(p.lat, p.lon, g["lat"], g["lon"]) if p is not None and g["lat"] is not None else 0.0
+        return (o.role != g["role"], far)
+
+    options = [sorted((i for i, o in enumerate(pred) if stop_matches(g, o)), key=lambda i, g=g: rank(g, pred[i]))
+               for g in gold]
+    owner: dict[int, int] = {}  # pred index -> gold index
+
+    def take(gi: int, tried: set[int]) -> bool:
+        for i in options[gi]:
+            if i in tried:
                 continue
-            if best is None or (o.role == g["role"]) > (pred[best].role == g["role"]):
-                best = i
-        if best is not None:
-            used.add(best)
-            pairs.append((gi, best))
-    return pairs
+            tried.add(i)
+            if i not in owner or take(owner[i], tried):
+                owner[i] = gi
+                return True
+        return False
+
+    # First the best pairs anywhere (same role, nearest), then augmenting paths for the rest.
+    edges = sorted((rank(g, pred[i]), gi, i) for gi, g in enumerate(gold) for i in options[gi])
+    for _, gi, i in edges:
+        if i not in owner and gi not in owner.values():
+            owner[i] = gi
+    matched = set(owner.values())
+    for gi in range(len(gold)):  # then augmenting paths for those left without one
+        if gi not in matched and take(gi, set()):
+            matched = set(owner.values())
+    return sorted((gi, i) for i, gi in owner.items())
 
 
 def _stops(x) -> list:

@@ -76,7 +76,9 @@ MARGINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 def decide_role(P: np.ndarray, rule: np.ndarray, margin: float) -> np.ndarray:
     """As the extractor uses the role model: no stop where the rules see none (class 0),
-    else the model's likeliest role when it is surer than of the rules' role by `margin`."""
+    else the model's likeliest role when it is surer than of the rules' role by `margin`.
+    (A veto — no stop when the model is surer of "none" by a margin — was tried: on train
+    it bought precision 0.78 -> 0.89 with recall 0.71 -> 0.68, the farther target.)"""
     best = 1 + P[:, 1:].argmax(axis=1)
     rows = np.arange(len(rule))
     take = P[rows, best] >= P[rows, rule] + margin
@@ -84,7 +86,10 @@ def decide_role(P: np.ndarray, rule: np.ndarray, margin: float) -> np.ndarray:
 
 
 def learn(rows: list[dict], labels: list[str], groups: list[str], classes: tuple[str, ...],
-          score=decide_as_rules, margins=(0.0,)) -> tuple[dict, str]:
+          score=decide_as_rules, margins=(0.0,), quality=None) -> tuple[dict, str]:
+    """`quality(decided, truth)` rates the held-out decisions of one setting (default: how
+    many are right); the setting that rates best is kept."""
+    quality = quality or (lambda d, t: float((d == t).sum()))
     counts = Counter(name for f in rows for name in f)
     vocab = {name: j + 1 for j, name in enumerate(sorted(n for n, c in counts.items() if c >= MIN_COUNT))}
     X = _matrix(rows, vocab)
@@ -105,7 +110,8 @@ def learn(rows: list[dict], labels: list[str], groups: list[str], classes: tuple
     for strength in PRIOR_GRID:
         W0 = prior(strength)
         for l2 in L2_GRID:
-            right, loss = dict.fromkeys(margins, 0), 0.0
+            held = {m: [] for m in margins}
+            truth, loss = [], 0.0
             for f in range(5):
                 tr, te = g != f, g == f
                 if not te.any():
@@ -115,11 +121,13 @@ def learn(rows: list[dict], labels: list[str], groups: list[str], classes: tuple
                 S -= S.max(axis=1, keepdims=True)
                 P = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)
                 for m in margins:
-                    right[m] += int((score(P, rule_idx[te], m) == y[te]).sum())
+                    held[m].append(score(P, rule_idx[te], m))
+                truth.append(y[te])
                 loss -= float(np.log(np.maximum(P[np.arange(te.sum()), y[te]], 1e-12)).sum())
-            # Chosen for how often the extractor's use of it is right (the smallest margin of
+            # Chosen for how well the extractor's use of it rates (the smallest margin of
             # the best), then for calibration (held-out log-loss): its probabilities are the
             # facts' confidences.
+            right = {m: quality(np.concatenate(held[m]), np.concatenate(truth)) for m in margins}
             m = max(margins, key=lambda k: (right[k], -k))
             if best is None or (right[m], -loss) > (best[1], -best[3]):
                 best = (l2, right[m], strength, loss, m)
@@ -130,11 +138,20 @@ def learn(rows: list[dict], labels: list[str], groups: list[str], classes: tuple
              "weights": {name: [round(float(w), 5) for w in W[j]] for name, j in vocab.items()
                          if np.abs(W[j]).max() > 1e-4},
              "learned_on": "train", "l2": l2, "rule_prior": strength, "params": {"override_margin": margin}}
-    rule_right = sum(f"rule={lab}" in f for f, lab in zip(rows, labels))
-    note = (f"{len(rows)} candidates, {len(vocab)} features, L2 {l2}, rule prior {strength}, margin {margin}; 5-fold CV accuracy "
-            f"as used {best[1] / len(rows):.3f} (log-loss {best[3] / len(rows):.3f}), the rules alone {rule_right / len(rows):.3f}; "
+    rule_quality = quality(rule_idx, y)
+    note = (f"{len(rows)} candidates, {len(vocab)} features, L2 {l2}, rule prior {strength}, margin {margin}; 5-fold CV quality "
+            f"as used {best[1]:.3f} (log-loss {best[3] / len(rows):.3f}), the rules alone {rule_quality:.3f}; "
             f"fit accuracy {train_acc:.3f}; labels {dict(Counter(labels))}")
     return model, note
+
+
+def stop_f1(decided: np.ndarray, truth: np.ndarray) -> float:
+    """F1 of the stops found among the candidates, a stop counting as found only in its
+    labelled role (class 0 is no stop): the corpus's stop recall and precision, together.
+    Plain accuracy over candidates, two thirds of which are no stop, would buy precision
+    with recall one for one."""
+    found = int(((decided == truth) & (truth != 0)).sum())
+    return 2 * found / max(1, int((decided != 0).sum()) + int((truth != 0).sum()))
 
 
 def _as_obs(c):
@@ -214,7 +231,7 @@ def main() -> int:
     stops, sizes = collect(items)
     roles = ("none", "origin", "departure", "waypoint", "current", "arrival", "destination")
     model, note = learn([f for f, _, _ in stops], [lab for _, lab, _ in stops], [a for _, _, a in stops], roles,
-                        score=decide_role, margins=MARGINS)
+                        score=decide_role, margins=MARGINS, quality=stop_f1)
     DATA.mkdir(exist_ok=True)
     (DATA / "stop_roles.json").write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(f"stop roles ({len(items)} train articles): {note}")

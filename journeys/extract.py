@@ -51,6 +51,9 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"heading north to|(?:catch|take|took|get|got|board\w*) (?:\w+ )?(?:rides?|buses|bus|trains?|trucks?) to|"
         r"press(?:ed|ing)? on (?:toward|towards|to)|next (?:stop|destination) (?:is|was|will be)|"
         r"(?:goal|aim|plan|intention) (?:is|was) to (?:\w+ )?(?:reach|get to|go to)|"
+        # "the idea of reaching Mexico City", "when they reach the border": a goal, not yet reached
+        r"(?:goal|aim|idea|intention|hope|dream|objective|purpose|plan|intent)s? of (?:reaching|getting to|going to|arriving (?:in|at))|"
+        r"(?:when|once|until|before) (?:they|it|the \w+|\w+ members) (?:reach|arrive (?:in|at)|get to|make it to)|"
         r"expect(?:s|ed|ing)? to (?:\w+ )?(?:reach|arrive (?:in|at)|get to)|"
         r"(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
         + _FILLER + r"$", re.I)),
@@ -72,8 +75,15 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"(?:resumed|continued|resume|continue)s? (?:its|their) (?:journey|march|trek|walk)(?:\s+[\w,.]+){0,6}?\s+in|"
         r"sp(?:end|ent) the night in|slept in|camp(?:ed)? in|via|"
         r"(?:pass|march|walk|travel|trek|mov|advanc|head|go)\w*(?: \w+){0,2}? through|way(?: \w+){0,2}? through|"
-        r"crossed|across)\s+" + _FILLER + r"$", re.I)),
+        r"crossed|across|"
+        # "have traveled the municipalities of Tapachula, Huehuetán, Huixtla": the list shares it
+        r"(?:travell?ed|toured|crossed|passed|walked|covered|went through)(?: \w+){0,2}? (?:the )?"
+        r"(?:municipalities|towns|cities|communities|villages|states) of)\s+" + _FILLER + r"$", re.I)),
 ]
+# "are in Viva Mexico", "is now in southern Veracruz": where the crowd is — when the crowd is
+# the one said to be there (a caravan word just before), not a reporter "currently in Tapachula".
+_BEING_IN = re.compile(r"\b(?:is|are|was|were)(?: (?:now|still|currently|already|again))? (?:in|at)\s+" + _FILLER + r"$",
+                       re.I)
 _PRESENT = re.compile(r"\b(?:is|are|continues|continued its|now|currently|making its way|making their way|"
                       r"marching|walking|remain|remains)\b", re.I)
 # Where a place merely locates another ("near the border with Guatemala").
@@ -83,8 +93,10 @@ _LOCATOR = re.compile(r"\b(?:near|border (?:with|of)|borders|bordering|close to|
 
 # "an earlier group", "a previous caravan", "a larger one that left six days ago".
 _NEW_CARAVAN = re.compile(
-    r"\b(?:an? )?(?:earlier|previous|prior|another|separate|second|third|fourth|first)\s+(?:\w+\s+)?"
-    r"(?:group|caravan|convoy|wave)s?\b|\b(?:a|the) (?:larger|smaller|bigger) (?:one|group|caravan)\b"
+    r"\b(?:an? )?(?:earlier|previous|prior|another|separate)\s+(?:\w+\s+)?(?:group|caravan|convoy|wave)s?\b|"
+    # An ordinal opens another caravan only as "a second caravan": "the fourth caravan (of
+    # the year) left Tapachula", "this is the first caravan to leave" name this one.
+    r"\b(?:an|a|another) (?:second|third|fourth|fifth|new second)\s+(?:\w+\s+)?(?:group|caravan|convoy|wave)s?\b|\b(?:a|the) (?:larger|smaller|bigger) (?:one|group|caravan)\b"
     r"|\blast year'?s (?:caravan|group)\b", re.I)
 _ANAPHOR = re.compile(r"^\W*(?:the (?:group|caravan|migrants|convoy)|this group|that group|they|it|its members)\b", re.I)
 _CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|exodus|people|families|they|"
@@ -190,6 +202,9 @@ def _window_cues(window: str) -> frozenset[str]:
     """Every cue that fires in the words before a place (searched once per window: the
     rules and the role model's features both read them)."""
     fired = {role for role, rx in _ROLE_CUES if rx.search(window)}
+    being = _BEING_IN.search(window)
+    if being and _CARAVAN_WORDS.search(window, max(0, being.start() - 60), being.start()):
+        fired.add("being_in")
     cue_free = re.sub(r"\s+\S+\s*$", " ", window)  # the window less the cue's last word
     for name, hit in (("locator", _LOCATOR.search(window)), ("from", _FROM.search(window)),
                       ("refused", _REFUSED.search(cue_free) or _REFUSED.search(window)),
@@ -207,6 +222,8 @@ def _role_for(window: str, place: Place | None = None) -> str | None:
     for role, _ in _ROLE_CUES:
         if role in cues:
             return role
+    if "being_in" in cues:
+        return WAYPOINT  # current when said in the present (_rule_role)
     if "from" in cues and "origin_from" not in cues:
         # "migrants, most from Central America": nationality, kept as origins elsewhere;
         # "crossed into Guatemala from Honduras": where they came from;
@@ -235,11 +252,16 @@ def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | No
     if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
         return None  # "pass north through Mexico": a country is no stop on the way
     near = text[max(s.start, t.start - 80):t.start]
+    if role in (WAYPOINT, CURRENT) and _PLANNED_STAY.search(near):
+        return DESTINATION  # "will likely stay in southern Mexico": a stay to come is a next stop
     if role == WAYPOINT and _PRESENT.search(near) and not re.search(r"\b(?:had|was|were|has been)\b", near):
         role = CURRENT
     return role
 
 
+_PLANNED_STAY = re.compile(r"\b(?:will|’ll|'ll|plan(?:s|ning)? to|going to|expect(?:s|ed)? to|intend(?:s|ed)? to)"
+                           r"(?:\s+[\w’']+){0,3}?\s+(?:stay|rest|spend|sleep|remain|wait|camp|be sheltered|be housed)\b"
+                           r"(?:\s+[\w’']+){0,3}?\s+(?:in|at)\s+(?:[\w.’'\-]+\s+){0,4}?$", re.I)
 _WORD = re.compile(r"[\w’'.\-]+")
 _FUTURE = re.compile(r"\b(?:will|would|expect\w*|plan\w*|hop\w+|intend\w*|aim\w*|going to|scheduled|"
                      r"want\w*|seek\w*|next)\b", re.I)
@@ -283,7 +305,7 @@ def stop_features(text: str, s: Sentence, t: Toponym, rule: str | None, listed: 
     for role, _ in _ROLE_CUES:  # every cue family that fires, not only the rules' first
         if role in cues:
             f[f"cue={role}"] = 1.0
-    for name, feature in (("from", "cue=from"), ("locator", "locator"), ("refused", "refused")):
+    for name, feature in (("from", "cue=from"), ("locator", "locator"), ("refused", "refused"), ("being_in", "cue=being_in")):
         if name in cues:
             f[feature] = 1.0
     if _NEXT_STOP.match(text, t.end):
@@ -552,8 +574,10 @@ class Extractor:
             obs = Observation(art.id, role, evidence, place=ref)
             obs.confidences = {"role": round(confidence, 3), "place": round(_place_confidence(t), 3)}
             if role != DESTINATION:
-                # A year alone ("in 2024", "a year ago") is context, too coarse to date a stop.
-                d = _nearest_date([x for x in dates if x.precision != "year"], t.start)
+                # A year alone ("in 2024", "a year ago") is context, too coarse to date a stop;
+                # a day after the report is a plan ("to rest this Sunday"), never when a place was passed.
+                d = _nearest_date([x for x in dates if x.precision != "year" and not (
+                    x.date and art.published and x.date > art.published)], t.start)
             else:  # a destination is dated only by a plan: a date after the report
                 planned = [x for x in dates if x.date and art.published and x.date > art.published]
                 d = _nearest_date(planned, t.start)
@@ -802,7 +826,8 @@ def _finish(c: Caravan, article: Article) -> None:
     # once a town in it is named in the same role (a size it carried stays, placeless).
     finer = {(o.role, o.place.place.country_code) for o in c.observations
              if o.place and o.place.place and o.place.place.kind not in (COUNTRY, REGION)
-             and o.role != WAYPOINT}  # "entered Mexico" on the way stays: it dates the crossing
+             and o.role not in (WAYPOINT, DEPARTURE)}  # "entered Mexico" on the way stays: it dates the
+    # crossing; "left Honduras" beside "left San Pedro Sula" stays: one departure told coarsely and finely
     for o in c.observations:
         if o.place and o.place.place and o.place.place.kind == COUNTRY and (o.role, o.place.place.country_code) in finer:
             o.role, o.place = (REPORT, None) if o.size_low is not None else ("drop", o.place)
