@@ -258,12 +258,17 @@ class Geoparser:
                     kept_extra[-1] = e
                 continue
             kept_extra.append(e)
-        out = [s for s in spans if not any(s.start < e1 and e0 < s.end and (e1 - e0) >= (s.end - s.start)
-                                           for e0, e1, _, _ in kept_extra)]
+        # Both lists are in text order without overlaps: the few that can overlap a span are
+        # found by bisection (comparing every pair was quadratic in a long list of places).
+        e_starts, e_ends = [e[0] for e in kept_extra], [e[1] for e in kept_extra]
+        out = [s for s in spans if not any(e1 - e0 >= s.end - s.start for e0, e1, _, _ in
+                                           kept_extra[bisect.bisect_right(e_ends, s.start):
+                                                      bisect.bisect_left(e_starts, s.end)])]
+        o_starts, o_ends = [s.start for s in out], [s.end for s in out]
         starts = [t.start for t in toks]
         for e0, e1, refs, tag in kept_extra:
-            if any(s.start < e1 and e0 < s.end for s in out):
-                continue
+            if bisect.bisect_right(o_ends, e0) < bisect.bisect_left(o_starts, e1):
+                continue  # a gazetteer span overlaps it
             first = bisect.bisect_left(starts, e0)
             last = max(first, bisect.bisect_left(starts, e1) - 1)
             sp = _Span(first, last, e0, e1, text[e0:e1], refs)
@@ -455,9 +460,11 @@ class Geoparser:
                     s.refs = self._units_only(s.refs)  # "Oaxaca State", "the state of Chiapas"
                 kept.append(s)
         toponyms = self._resolve(kept, prior)
-        # "European" of "European Union" is part of a place name, not a demonym
+        # "European" of "European Union" is part of a place name, not a demonym. (The places
+        # are in text order without overlaps: the one that could hold it is found by bisection.)
+        t_starts, t_ends = [t.start for t in toponyms], [t.end for t in toponyms]
         toponyms += [m for m in self._demonyms(toks, text)
-                     if not any(t.start < m.end and m.start < t.end for t in toponyms)]
+                     if not bisect.bisect_right(t_ends, m.start) < bisect.bisect_left(t_starts, m.end)]
         toponyms.sort(key=lambda t: t.start)
         return toponyms
 
