@@ -84,6 +84,10 @@ _AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of ))(?:W\. ?Va\.|[NRSD]\.[A-Z]\
 
 _STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
 _STATE_WORD_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Dd]epartment) of\s+$")
+_COMMA_CAPITAL = re.compile(r",\s*[A-Z]")
+_UNIT_AFTER = re.compile(r"(?:\s+(?:community|town|village|city|neighbou?rhood|colonia))?,\s*"
+                         r"((?:[A-Z][\w.’'\-]*)(?:\s+[A-Z][\w.’'\-]*){0,2}"
+                         r"(?:\s+(?:municipality|state|county|parish|province|department))?)")
 
 _WEIGHTS_FILE = "data/recognition_weights.json"
 DEFAULT_RECOGNITION = {
@@ -124,7 +128,7 @@ class _Token:
     capitalised: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # a 10 MB list of places holds a million
 class _Span:
     first: int  # token indexes, inclusive
     last: int
@@ -181,6 +185,8 @@ class Geoparser:
         self.threshold = t if threshold is None else threshold
         self._demonym_last: frozenset[str] | None = None
         self._and_prefix: frozenset[str] | None = None
+        # The unit a ", Texas" names depends on the words alone: asked once per wording.
+        self._unit = lru_cache(maxsize=4096)(self._unit_named)
 
     def _and_prefixes(self) -> frozenset[str]:
         """Normalised beginnings, up to and including "and", of the names that hold one."""
@@ -330,6 +336,14 @@ class Geoparser:
         return words
 
     def _recognition_features(self, text: str, toks: list[_Token], spans: list[_Span], lower_words: set[str]) -> None:
+        """Every span's recognition cues, kept on the span (the weight learner reads them)."""
+        for s, f in zip(spans, self._span_features(text, toks, spans, lower_words)):
+            s.features = f
+
+    def _span_features(self, text: str, toks: list[_Token], spans: list[_Span], lower_words: set[str],
+                       qualifiers: dict | None = None):
+        """Each span's recognition cues in turn. A generator: parse() weighs each and lets it
+        go (a million dicts held at once were 2 GB for 10 MB of place names)."""
         d = self.gaz.index
         person_idx, person_names = self._people(text, toks)
         run_words = self._name_run_words(text, toks)
@@ -345,16 +359,50 @@ class Geoparser:
         # capital is its own, not the sentence's).
         counts: dict[str, int] = {}
         mid: set[str] = set()
-        for s in spans:
+        initial = [_sentence_initial(text, s.start) for s in spans]
+        for s, ini in zip(spans, initial):
             counts[s.text] = counts.get(s.text, 0) + 1
-            if not _sentence_initial(text, s.start):
+            if not ini:
                 mid.add(s.text)
-        for s in spans:
+        # The cues of a name by itself are the same wherever it stands: worked out once per
+        # name (a list of places repeats a few names a million times).
+        alone: dict[tuple, tuple] = {}
+        for s, ini in zip(spans, initial):
             tags = s.features  # set by _pattern_spans
-            rows = [r >> 1 for r in s.refs]
-            kinds = {d.kind[r] for r in rows}
-            pop_rows = [r for r in rows if d.kind[r] != FEATURE] if FEATURE in kinds else rows
-            kinds_region = REGION in kinds
+            key = (s.text, id(s.refs))  # the spans hold their refs: no id is reused meanwhile
+            cues = alone.get(key)
+            if cues is None:
+                rows = [r >> 1 for r in s.refs]
+                kinds = {d.kind[r] for r in rows}
+                pop_rows = [r for r in rows if d.kind[r] != FEATURE] if FEATURE in kinds else rows
+                kinds_region = REGION in kinds
+                words = s.text.split()
+                cues = alone[key] = (
+                    1.0 if s.text.isupper() and len(s.text) > 3 else 0.0,
+                    # prominence: people, or for an area without people (an ocean) its km²
+                    # (a river crossing or a station has neither: no evidence either way)
+                    (max(math.log10(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
+                                        else 0) + 10) for r in pop_rows) - 4.0) if pop_rows else 0.0,
+                    1.0 if COUNTRY in kinds else 0.0,
+                    1.0 if ADMIN1 in kinds else 0.0,
+                    # a continent, region, ocean or sea: no population, but an area
+                    1.0 if REGION in kinds and any(r in d.extent for r in rows) else 0.0,
+                    1.0 if any(r & 1 for r in s.refs) else 0.0,
+                    1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
+                    1.0 if s.text.lower() in STOP else 0.0,
+                    1.0 if len(words) == 1 and s.text in surnames else 0.0,
+                    1.0 if len(s.text) <= 3 and "." not in s.text else 0.0,
+                    math.log(len(s.refs)) if s.refs else 0.0,
+                    math.log(counts[s.text]),
+                    1.0 if s.text.lower() in CALENDAR else 0.0,
+                    1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
+                    len(words) == 1 and s.text in run_words,
+                    s.text in person_names,
+                    s.text in mid,
+                )
+            (all_caps, log_pop, kind_country, kind_admin1, kind_region, has_primary, lower_in_doc, stopword,
+             surname_elsewhere, short, n_candidates, repeated, calendar, direction, run_word, person_name,
+             seen_mid) = cues
             prev_tok = toks[s.first - 1] if s.first > 0 else None
             next_tok = toks[s.last + 1] if s.last + 1 < len(toks) else None
             # Two capitalised words side by side without a comma read as one name
@@ -366,63 +414,64 @@ class Geoparser:
                 or (prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first])
                     and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES))
             glued_after = next_tok is not None and next_tok.capitalised and _joinable(text, toks[s.last], next_tok)
-            words = s.text.split()
             after = text[s.end:s.end + 40]
-            f = {
+            yield {
                 "bias": 1.0,
                 "n_tokens": min(s.last - s.first + 1, 4) - 1,
-                "sent_initial": 1.0 if _sentence_initial(text, s.start) else 0.0,
-                "all_caps": 1.0 if s.text.isupper() and len(s.text) > 3 else 0.0,
+                "sent_initial": 1.0 if ini else 0.0,
+                "all_caps": all_caps,
                 "cap_before": 1.0 if glued_before else 0.0,
                 "cap_after": 1.0 if glued_after else 0.0,
-                # prominence: people, or for an area without people (an ocean) its km²
-                # (a river crossing or a station has neither: no evidence either way)
-                "log_pop": (max(math.log10(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
-                                                   else 0) + 10) for r in pop_rows) - 4.0) if pop_rows else 0.0,
-                "kind_country": 1.0 if COUNTRY in kinds else 0.0,
-                "kind_admin1": 1.0 if ADMIN1 in kinds else 0.0,
-                # a continent, region, ocean or sea: no population, but an area
-                "kind_region": 1.0 if REGION in kinds and any(r in d.extent for r in rows) else 0.0,
-                "has_primary": 1.0 if any(r & 1 for r in s.refs) else 0.0,
-                "lower_in_doc": 1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
-                "stopword": 1.0 if s.text.lower() in STOP else 0.0,
+                "log_pop": log_pop,
+                "kind_country": kind_country,
+                "kind_admin1": kind_admin1,
+                "kind_region": kind_region,
+                "has_primary": has_primary,
+                "lower_in_doc": lower_in_doc,
+                "stopword": stopword,
                 "title_before": 1.0 if prev_tok is not None and prev_tok.text.lower() in TITLES
                 and text[prev_tok.end:s.start].strip(". ") == "" else 0.0,
                 "speech_after": 1.0 if next_tok is not None and next_tok.text.lower() in SPEECH
                 and text[s.end:next_tok.start].strip(", ") == "" else 0.0,
-                "surname_elsewhere": 1.0 if len(words) == 1 and s.text in surnames else 0.0,
-                "comma_admin_after": 1.0 if re.match(r",\s*[A-Z]", after) and self._qualifier_after(text, s) else 0.0,
+                "surname_elsewhere": surname_elsewhere,
+                "comma_admin_after": 1.0 if _COMMA_CAPITAL.match(after)
+                and self._qualifier_after(text, s, qualifiers) else 0.0,
                 "place_prep_before": 1.0 if prev_tok is not None and prev_tok.text.lower() in PLACE_PREP
                 and text[prev_tok.end:s.start] == " " else 0.0,
                 "org_after": 1.0 if next_tok is not None and next_tok.text.lower() in ORG_AFTER
                 and text[s.end:next_tok.start] == " " else 0.0,
-                "short": 1.0 if len(s.text) <= 3 and "." not in s.text else 0.0,
-                "n_candidates": math.log(len(s.refs)) if s.refs else 0.0,
-                "repeated": math.log(counts[s.text]),
-                "initial_but_seen_mid": 1.0 if s.text in mid and _sentence_initial(text, s.start) else 0.0,
-                "calendar": 1.0 if s.text.lower() in CALENDAR else 0.0,
-                "direction": 1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
-                "in_name_run": 1.0 if len(words) == 1 and s.text in run_words and not (glued_before or glued_after) else 0.0,
-                "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or s.text in person_names else 0.0,
+                "short": short,
+                "n_candidates": n_candidates,
+                "repeated": repeated,
+                "initial_but_seen_mid": 1.0 if seen_mid and ini else 0.0,
+                "calendar": calendar,
+                "direction": direction,
+                "in_name_run": 1.0 if run_word and not (glued_before or glued_after) else 0.0,
+                "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or person_name else 0.0,
                 "after_comma_place": 1.0 if prev_tok is not None and text[prev_tok.end:s.start] == ", "
                 and (s.first - 1) in covered else 0.0,
                 **tags,
             }
-            s.features = f
 
-    def _qualifier_after(self, text: str, s: _Span) -> Qualifier:
+    def _qualifier_after(self, text: str, s: _Span, memo: dict | None = None) -> Qualifier:
         """The unit named after a comma: "Del Rio, Texas", "Alvaro Obregon community,
-        Tapachula municipality, Chiapas state"."""
+        Tapachula municipality, Chiapas state". `memo`: answers by span start, for a span
+        asked twice (its cues, then its resolution)."""
+        if memo is not None:
+            q = memo.get(s.start)
+            if q is None:
+                q = memo[s.start] = self._qualifier_after(text, s)
+            return q
         d = self.gaz.index
         if any(r & 1 and d.kind[r >> 1] == COUNTRY for r in s.refs):
             return NO_QUALIFIER  # "Venezuela, Cuba and ...": a list of countries, not "Town, Country"
         after = text[s.end:s.end + 60]
-        m = re.match(r"(?:\s+(?:community|town|village|city|neighbou?rhood|colonia))?,\s*"
-                     r"((?:[A-Z][\w.’'\-]*)(?:\s+[A-Z][\w.’'\-]*){0,2}(?:\s+(?:municipality|state|county|parish|province|department))?)",
-                     after)
-        if not m:
-            return NO_QUALIFIER
-        words = m.group(1).split()
+        m = _UNIT_AFTER.match(after)
+        return self._unit(m.group(1)) if m else NO_QUALIFIER
+
+    def _unit_named(self, words: str) -> Qualifier:
+        """The unit the capitalised words after a comma name, if any."""
+        words = words.split()
         for k in range(len(words), 0, -1):  # "Del Rio, Texas a few days" -> "Texas"
             q = self.gaz.qualifier(" ".join(words[:k]).rstrip(".,"))
             if q:
@@ -446,17 +495,19 @@ class Geoparser:
         threshold = self.threshold if min_probability is None else min_probability
         spans, toks = self.candidates(text)
         lower_words = {t.text for t in toks if t.text.islower()}
-        self._recognition_features(text, toks, spans, lower_words)
+        qualifiers: dict[int, Qualifier] = {}
         kept = []
-        for s in spans:
-            if (s.features.get("calendar") or s.features.get("direction")) and not s.features.get("comma_admin_after"):
+        for s, f in zip(spans, self._span_features(text, toks, spans, lower_words, qualifiers)):
+            if (f.get("calendar") or f.get("direction")) and not f.get("comma_admin_after"):
                 continue  # "March", "Central" (and South America): words, not places
-            if s.features.get("person"):
+            if f.get("person"):
                 continue  # "Luis García Villagrán", "Irineo Mujica": people, never places
-            s.prob = self.probability(s.features)
+            s.prob = self.probability(f)
             if s.prob >= threshold:
-                s.qualifier = self._qualifier_after(text, s)
-                if _STATE_WORD_AFTER.match(text, s.end) or _STATE_WORD_BEFORE.search(text, max(0, s.start - 20), s.start):
+                s.qualifier = self._qualifier_after(text, s, qualifiers)
+                if _STATE_WORD_AFTER.match(text, s.end) or (  # (a cheap look for "of" first)
+                        text[max(0, s.start - 20):s.start].rstrip().endswith("of")
+                        and _STATE_WORD_BEFORE.search(text, max(0, s.start - 20), s.start)):
                     s.refs = self._units_only(s.refs)  # "Oaxaca State", "the state of Chiapas"
                 kept.append(s)
         toponyms = self._resolve(kept, prior)
