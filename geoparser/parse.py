@@ -101,7 +101,7 @@ DEFAULT_RECOGNITION = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # a 10 MB list of places holds a million
 class Toponym:
     start: int
     end: int
@@ -136,7 +136,7 @@ class _Span:
     end: int
     text: str
     refs: tuple[int, ...]
-    features: dict[str, float] = field(default_factory=dict)
+    features: dict[str, float] | None = None  # the pattern's tag, then the recognition cues
     qualifier: Qualifier = NO_QUALIFIER
     prob: float = 0.0
 
@@ -152,12 +152,14 @@ def load_recognition_weights() -> dict[str, float]:
 
 def tokenize(text: str) -> list[_Token]:
     toks = []
+    words: dict[str, str] = {}  # one string per distinct word: a long text repeats its words
     for m in _TOKEN.finditer(text):
         s, e = m.span()
         word = m.group()
         if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":  # possessive "Mexico’s"
             e -= 2
             word = word[:-2]
+        word = words.setdefault(word, word)
         toks.append(_Token(s, e, word, word[:1].isupper()))
     return toks
 
@@ -204,6 +206,7 @@ class Geoparser:
         toks = tokenize(text)
         names = self.gaz.index.names
         spans: list[_Span] = []
+        surfaces: dict[str, str] = {}  # one string per distinct surface, as for words
         i, n = 0, len(toks)
         while i < n:
             t = toks[i]
@@ -233,7 +236,8 @@ class Geoparser:
                 j += 1
             if best:
                 j, refs = best
-                spans.append(_Span(i, j, t.start, toks[j].end, text[t.start:toks[j].end], refs))
+                surface = text[t.start:toks[j].end]
+                spans.append(_Span(i, j, t.start, toks[j].end, surfaces.setdefault(surface, surface), refs))
                 i = j + 1
             else:
                 i += 1
@@ -368,7 +372,7 @@ class Geoparser:
         # name (a list of places repeats a few names a million times).
         alone: dict[tuple, tuple] = {}
         for s, ini in zip(spans, initial):
-            tags = s.features  # set by _pattern_spans
+            tags = s.features or {}  # set by _pattern_spans
             key = (s.text, id(s.refs))  # the spans hold their refs: no id is reused meanwhile
             cues = alone.get(key)
             if cues is None:
@@ -455,8 +459,8 @@ class Geoparser:
 
     def _qualifier_after(self, text: str, s: _Span, memo: dict | None = None) -> Qualifier:
         """The unit named after a comma: "Del Rio, Texas", "Alvaro Obregon community,
-        Tapachula municipality, Chiapas state". `memo`: answers by span start, for a span
-        asked twice (its cues, then its resolution)."""
+        Tapachula municipality, Chiapas state". `memo`: the answer is left there by span
+        start, for parse() to take when it resolves the span."""
         if memo is not None:
             q = memo.get(s.start)
             if q is None:
@@ -495,16 +499,17 @@ class Geoparser:
         threshold = self.threshold if min_probability is None else min_probability
         spans, toks = self.candidates(text)
         lower_words = {t.text for t in toks if t.text.islower()}
-        qualifiers: dict[int, Qualifier] = {}
+        qualifiers: dict[int, Qualifier] = {}  # the unit after this span, if its cues asked
         kept = []
         for s, f in zip(spans, self._span_features(text, toks, spans, lower_words, qualifiers)):
+            asked = qualifiers.pop(s.start, None)  # (one span's answer at a time is kept)
             if (f.get("calendar") or f.get("direction")) and not f.get("comma_admin_after"):
                 continue  # "March", "Central" (and South America): words, not places
             if f.get("person"):
                 continue  # "Luis García Villagrán", "Irineo Mujica": people, never places
             s.prob = self.probability(f)
             if s.prob >= threshold:
-                s.qualifier = self._qualifier_after(text, s, qualifiers)
+                s.qualifier = asked if asked is not None else self._qualifier_after(text, s)
                 if _STATE_WORD_AFTER.match(text, s.end) or (  # (a cheap look for "of" first)
                         text[max(0, s.start - 20):s.start].rstrip().endswith("of")
                         and _STATE_WORD_BEFORE.search(text, max(0, s.start - 20), s.start)):
@@ -549,10 +554,12 @@ class Geoparser:
                     if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
                         ctx.add(place)
                 ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own) if s.refs else []
-                second[key] = ranked
+                # One list of candidates for every mention of the name (read-only): a list
+                # each was a million lists for a 10 MB list of places.
+                second[key] = ranked = ranked[:5]
             top = ranked[0] if ranked else None
             out.append(Toponym(s.start, s.end, s.text, "place", top.place if top else None,
-                               (top.confidence if top else 0.0) * s.prob, ranked[:5]))
+                               (top.confidence if top else 0.0) * s.prob, ranked))
         return out
 
     def _demonyms(self, toks: list[_Token], text: str) -> list[Toponym]:
