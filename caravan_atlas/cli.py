@@ -252,6 +252,9 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     from geoparser import geoparse
 
     toponyms = geoparse(text)
+    if toponyms.unread:  # past the geoparser's cap (README, Limits): said, not silently dropped
+        log.warning("%s: %s place-name candidates past character %s not geoparsed", label,
+                    f"{toponyms.unread:,}", f"{toponyms.read_to:,}")
     if args.json:
         emit_json({"file": label, "toponyms": [t.to_dict() for t in toponyms]})
     else:

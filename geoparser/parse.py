@@ -26,6 +26,10 @@ from gazetteer.normalize import norm
 from gazetteer.us_states import AP
 
 MAX_TOKENS = 6
+# Place-name candidates weighed in one text: a news article has a few hundred, 10 MB of
+# prose under 200,000, a 10 MB list of places a million (each ~15 µs and a toponym held).
+# Past this the text is not geoparsed; `Toponyms.unread` says how many candidates that left.
+MAX_CANDIDATES = 100_000
 
 # Letters (any script), inner apostrophes/hyphens; dotted abbreviations (U.S., D.F.).
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -99,6 +103,13 @@ DEFAULT_RECOGNITION = {
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
     "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
 }
+
+
+class Toponyms(list):
+    """parse()'s toponyms in text order; `unread`: candidates past MAX_CANDIDATES, not
+    geoparsed, and `read_to`: the offset where that part of the text begins."""
+    unread = 0
+    read_to: int | None = None
 
 
 @dataclass(slots=True)  # a 10 MB list of places holds a million
@@ -493,11 +504,15 @@ class Geoparser:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     # -- the whole pass ----------------------------------------------------------------------
-    def parse(self, text: str, min_probability: float | None = None, prior: Context | None = None) -> list[Toponym]:
+    def parse(self, text: str, min_probability: float | None = None, prior: Context | None = None) -> Toponyms:
         """`prior`: what the caller knows before reading (a domain's countries and states),
         weighed like places the document itself names."""
         threshold = self.threshold if min_probability is None else min_probability
         spans, toks = self.candidates(text)
+        unread, read_to = 0, None
+        if len(spans) > MAX_CANDIDATES:  # counted and said, not silently dropped
+            unread, read_to = len(spans) - MAX_CANDIDATES, spans[MAX_CANDIDATES].start
+            spans = spans[:MAX_CANDIDATES]
         lower_words = {t.text for t in toks if t.text.islower()}
         qualifiers: dict[int, Qualifier] = {}  # the unit after this span, if its cues asked
         kept = []
@@ -519,10 +534,14 @@ class Geoparser:
         # "European" of "European Union" is part of a place name, not a demonym. (The places
         # are in text order without overlaps: the one that could hold it is found by bisection.)
         t_starts, t_ends = [t.start for t in toponyms], [t.end for t in toponyms]
+        if read_to is not None:  # demonyms too only in the part read
+            toks = toks[:bisect.bisect_left([t.start for t in toks], read_to)]
         toponyms += [m for m in self._demonyms(toks, text)
                      if not bisect.bisect_right(t_ends, m.start) < bisect.bisect_left(t_starts, m.end)]
         toponyms.sort(key=lambda t: t.start)
-        return toponyms
+        out = Toponyms(toponyms)
+        out.unread, out.read_to = unread, read_to
+        return out
 
     def _resolve(self, spans: list[_Span], prior: Context | None = None) -> list[Toponym]:
         gaz = self.gaz
@@ -601,7 +620,8 @@ def default_geoparser() -> Geoparser:
     return Geoparser()
 
 
-def geoparse(text: str, gazetteer: Gazetteer | None = None, prior: Context | None = None) -> list[Toponym]:
-    """Every place mention in `text`: span, surface text, resolution (or None + candidates)."""
+def geoparse(text: str, gazetteer: Gazetteer | None = None, prior: Context | None = None) -> Toponyms:
+    """Every place mention in `text`: span, surface text, resolution (or None + candidates);
+    past MAX_CANDIDATES candidates the rest is counted in `.unread`, not read."""
     parser = default_geoparser() if gazetteer is None else Geoparser(gazetteer)
     return parser.parse(text, prior=prior)
