@@ -25,6 +25,8 @@ from gazetteer.geocoder import NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
 
+from .context import MentionContexts
+
 MAX_TOKENS = 6
 # Place-name candidates weighed in one text: a news article has a few hundred, 10 MB of
 # prose under 200,000, a 10 MB list of places a million (each ~15 µs and a toponym held).
@@ -556,23 +558,16 @@ class Geoparser:
         # repetition of one text shares one context: rank once per (text, qualifier).
         confident = [(text, ranked[0].place) for (text, _), ranked in first.items()
                      if ranked and ranked[0].confidence >= 0.5]
+        # ("CIUDAD HIDALGO" in the dateline is the same mention as "Ciudad Hidalgo": by norm.)
+        contexts = MentionContexts(prior, confident, norm)
         second: dict[tuple, list[Match]] = {}
         out = []
         for s in spans:
             key = (s.text, s.qualifier)
             ranked = second.get(key)
             if ranked is None:
-                ctx = Context()
-                if prior is not None:
-                    ctx.countries |= prior.countries
-                    ctx.admin1s |= prior.admin1s
-                    ctx.admin2s |= prior.admin2s
-                    ctx.points += prior.points
                 own = norm(s.text)
-                for text, place in confident:
-                    if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
-                        ctx.add(place)
-                ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own) if s.refs else []
+                ranked = gaz.rank(_dedupe(s.refs), contexts.for_mention(own), s.qualifier, own) if s.refs else []
                 # One list of candidates for every mention of the name (read-only): a list
                 # each was a million lists for a 10 MB list of places.
                 second[key] = ranked = ranked[:5]
