@@ -253,8 +253,8 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 
     toponyms = geoparse(text)
     if toponyms.unread:  # past the geoparser's cap (README, Limits): said, not silently dropped
-        log.warning("%s: %s place-name candidates past character %s not geoparsed", label,
-                    f"{toponyms.unread:,}", f"{toponyms.read_to:,}")
+        log.warning("%s: not geoparsed past character %s, after 100,000 place-name candidates "
+                    "(%s characters)", label, f"{toponyms.read_to:,}", f"{toponyms.unread:,}")
     if args.json:
         emit_json({"file": label, "toponyms": [t.to_dict() for t in toponyms]})
     else:

@@ -30,8 +30,9 @@ from .context import MentionContexts
 MAX_TOKENS = 6
 # Place-name candidates weighed in one text: a news article has a few hundred, 10 MB of
 # prose under 200,000, a 10 MB list of places a million (each ~15 µs and a toponym held).
-# Past this the text is not geoparsed; `Toponyms.unread` says how many candidates that left.
+# Past this the text is not read; `Toponyms.read_to` says where that part begins.
 MAX_CANDIDATES = 100_000
+_PIECE = 100_000  # characters tokenized at a time
 
 # Letters (any script), inner apostrophes/hyphens; dotted abbreviations (U.S., D.F.).
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -108,8 +109,9 @@ DEFAULT_RECOGNITION = {
 
 
 class Toponyms(list):
-    """parse()'s toponyms in text order; `unread`: candidates past MAX_CANDIDATES, not
-    geoparsed, and `read_to`: the offset where that part of the text begins."""
+    """parse()'s toponyms in text order. Past MAX_CANDIDATES place-name candidates the text
+    is not geoparsed: `read_to` is where that part begins (None: all read), `unread` its
+    length in characters."""
     unread = 0
     read_to: int | None = None
 
@@ -163,10 +165,11 @@ def load_recognition_weights() -> dict[str, float]:
     return {**DEFAULT_RECOGNITION, **learned.get("weights", {})}, learned.get("threshold", 0.5)
 
 
-def tokenize(text: str) -> list[_Token]:
+def tokenize(text: str, start: int = 0, end: int | None = None, words: dict[str, str] | None = None) -> list[_Token]:
+    """The words of text[start:end] (offsets into `text`)."""
     toks = []
-    words: dict[str, str] = {}  # one string per distinct word: a long text repeats its words
-    for m in _TOKEN.finditer(text):
+    words = {} if words is None else words  # one string per distinct word: a long text repeats its words
+    for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
         s, e = m.span()
         word = m.group()
         if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":  # possessive "Mexico’s"
@@ -216,12 +219,37 @@ class Geoparser:
 
     # -- recognition -----------------------------------------------------------------------
     def candidates(self, text: str) -> tuple[list[_Span], list[_Token]]:
-        toks = tokenize(text)
+        spans, toks, _ = self._candidates(text)
+        return spans, toks
+
+    def _candidates(self, text: str, limit: int | None = None) -> tuple[list[_Span], list[_Token], int | None]:
+        """Spans, tokens, and where the text stopped being read when it held over `limit`
+        candidates (None: read to the end). The text is tokenized piece by piece as the
+        scan goes, so that a text cut short is not tokenized to its end."""
         names = self.gaz.index.names
         spans: list[_Span] = []
         surfaces: dict[str, str] = {}  # one string per distinct surface, as for words
-        i, n = 0, len(toks)
-        while i < n:
+        toks: list[_Token] = []
+        words: dict[str, str] = {}
+        read = 0  # text[:read] is tokenized; pieces end at a space, which no word holds
+
+        def more() -> bool:
+            nonlocal read
+            if read >= len(text):
+                return False
+            end = text.find(" ", read + _PIECE)
+            end = len(text) if end < 0 else end
+            toks.extend(tokenize(text, read, end, words))
+            read = end
+            return True
+
+        i = 0
+        while True:
+            while len(toks) <= i + MAX_TOKENS and more():
+                pass
+            n = len(toks)
+            if i >= n or (limit is not None and len(spans) > limit):
+                break
             t = toks[i]
             if not t.capitalised:
                 i += 1
@@ -254,21 +282,27 @@ class Geoparser:
                 i = j + 1
             else:
                 i += 1
-        spans = self._pattern_spans(text, toks, spans)
-        return spans, toks
+        read_to = None
+        if limit is not None and len(spans) > limit:  # the rest of the text is not read
+            read_to = spans[limit].start
+            spans = spans[:limit]
+            toks = toks[:bisect.bisect_left([t.start for t in toks], read_to)]
+        spans = self._pattern_spans(text, toks, spans, len(text) if read_to is None else read_to)
+        return spans, toks, read_to
 
-    def _pattern_spans(self, text: str, toks: list[_Token], spans: list[_Span]) -> list[_Span]:
+    def _pattern_spans(self, text: str, toks: list[_Token], spans: list[_Span], end: int | None = None) -> list[_Span]:
         """Add AP state abbreviations, streets and natural features; they win over the
-        shorter gazetteer matches they contain ("Neches River" over "Neches")."""
+        shorter gazetteer matches they contain ("Neches River" over "Neches"), in text[:end]."""
         d = self.gaz.index
+        end = len(text) if end is None else end
         extra: list[tuple[int, int, tuple[int, ...], str]] = []
-        for m in _AP_RE.finditer(text):
+        for m in _AP_RE.finditer(text, 0, end):
             state = AP.get(m.group())
             row = d.admin1_row.get(("US", norm(state))) if state else None
             if row is not None:
                 extra.append((m.start(), m.end(), (row << 1 | 1,), "us_state_abbrev"))
         for rx, tag in ((STREET_RE, "street"), (FEATURE_RE, "natural")):
-            for m in rx.finditer(text):
+            for m in rx.finditer(text, 0, end):
                 refs = d.names.get(norm(m.group()), ())
                 extra.append((m.start(), m.end(), refs, tag))
         if not extra:
@@ -510,11 +544,7 @@ class Geoparser:
         """`prior`: what the caller knows before reading (a domain's countries and states),
         weighed like places the document itself names."""
         threshold = self.threshold if min_probability is None else min_probability
-        spans, toks = self.candidates(text)
-        unread, read_to = 0, None
-        if len(spans) > MAX_CANDIDATES:  # counted and said, not silently dropped
-            unread, read_to = len(spans) - MAX_CANDIDATES, spans[MAX_CANDIDATES].start
-            spans = spans[:MAX_CANDIDATES]
+        spans, toks, read_to = self._candidates(text, MAX_CANDIDATES)  # what is not read is said
         lower_words = {t.text for t in toks if t.text.islower()}
         qualifiers: dict[int, Qualifier] = {}  # the unit after this span, if its cues asked
         kept = []
@@ -536,13 +566,12 @@ class Geoparser:
         # "European" of "European Union" is part of a place name, not a demonym. (The places
         # are in text order without overlaps: the one that could hold it is found by bisection.)
         t_starts, t_ends = [t.start for t in toponyms], [t.end for t in toponyms]
-        if read_to is not None:  # demonyms too only in the part read
-            toks = toks[:bisect.bisect_left([t.start for t in toks], read_to)]
         toponyms += [m for m in self._demonyms(toks, text)
                      if not bisect.bisect_right(t_ends, m.start) < bisect.bisect_left(t_starts, m.end)]
         toponyms.sort(key=lambda t: t.start)
         out = Toponyms(toponyms)
-        out.unread, out.read_to = unread, read_to
+        if read_to is not None:
+            out.unread, out.read_to = len(text) - read_to, read_to
         return out
 
     def _resolve(self, spans: list[_Span], prior: Context | None = None) -> list[Toponym]:
@@ -617,6 +646,6 @@ def default_geoparser() -> Geoparser:
 
 def geoparse(text: str, gazetteer: Gazetteer | None = None, prior: Context | None = None) -> Toponyms:
     """Every place mention in `text`: span, surface text, resolution (or None + candidates);
-    past MAX_CANDIDATES candidates the rest is counted in `.unread`, not read."""
+    past MAX_CANDIDATES candidates the rest of the text is not read (`.read_to`, `.unread`)."""
     parser = default_geoparser() if gazetteer is None else Geoparser(gazetteer)
     return parser.parse(text, prior=prior)

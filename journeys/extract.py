@@ -499,7 +499,7 @@ class Extractor:
         places = _Spans(t for t in toponyms if t.kind == "place")
         spans = _Spans(toponyms)
         state = _State(article)
-        state.left_unread("place-name candidates (not geoparsed)", toponyms.unread)
+        state.left_unread("characters not geoparsed (past 100,000 place-name candidates)", toponyms.unread)
         for k, s in enumerate(sentences):
             if s.furniture or s.duplicate_of is not None:
                 continue
