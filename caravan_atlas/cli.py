@@ -372,7 +372,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     _note_index_build()
     from journeys.extract import extract_article
 
-    doc = document([extract_article(a) for a in articles])
+    extracted = [extract_article(a) for a in articles]
+    for x in extracted:
+        if x.unread:  # what the caps left unread is said, not silently dropped
+            log.warning("%s", x.unread_note())
+    doc = document(extracted)
     if args.json:
         emit_json(doc)
     else:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
-import logging
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -31,8 +30,6 @@ from .learned import load_model
 from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, WAYPOINT, Caravan, Evidence,
                     Observation, PlaceRef)
 from .sizes import SizeMention, find_sizes
-
-log = logging.getLogger(__name__)
 
 # -- role cues: the words just before a place -------------------------------------------
 # Words allowed between a cue and its place ("left the Mexican southern border city of").
@@ -132,6 +129,13 @@ class ArticleExtraction:
     sentences: list[Sentence] = field(default_factory=list)
     # What the caps below left unread, by kind ("place mentions": 12345); empty for news.
     unread: dict[str, int] = field(default_factory=dict)
+
+    def unread_note(self) -> str | None:
+        """One line saying what the caps left unread (callers log it: never silently dropped)."""
+        if not self.unread:
+            return None
+        return f"{self.article.id}: past the caps (README, Limits), left unread: " + \
+            ", ".join(f"{n:,} {kind}" for kind, n in self.unread.items())
 
 
 # Figures read for sizes in one article: news gives a few dozen; a document of 100,000
@@ -507,9 +511,6 @@ class Extractor:
         caravans = [c for c in state.caravans if c.observations]
         for c in caravans:
             _finish(c, article)
-        if state.unread:  # said, not silently dropped (README, Limits)
-            log.warning("%s: past the caps, left unread: %s", article.id,
-                        ", ".join(f"{n:,} {kind}" for kind, n in state.unread.items()))
         return ArticleExtraction(article, caravans, toponyms, sentences, unread=state.unread)
 
     # -- one sentence ------------------------------------------------------------------------

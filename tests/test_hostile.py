@@ -523,9 +523,7 @@ def test_dates_in_one_long_sentence_are_quick():
     assert len(found) == 20_000
 
 
-def test_place_mentions_past_the_cap_are_reported_not_silently_dropped(monkeypatch, caplog):
-    import logging
-
+def test_place_mentions_past_the_cap_are_reported_not_silently_dropped(monkeypatch):
     import journeys.extract as ex
     from journeys.articles import Article
 
@@ -534,12 +532,11 @@ def test_place_mentions_past_the_cap_are_reported_not_silently_dropped(monkeypat
     text = "".join(line.format(i) for i in range(30))
     article = Article(id="alike", path="alike.txt", title=None, outlet=None, published=None, url=None, text=text)
     full = ex.Extractor().extract(article)
-    assert full.unread == {}  # under the caps: everything read, nothing said
+    assert full.unread == {} and full.unread_note() is None  # under the caps: all read, nothing said
     monkeypatch.setattr(ex, "MAX_ARTICLE_PLACES", 10)
-    with caplog.at_level(logging.WARNING, logger="journeys.extract"):
-        capped = ex.Extractor().extract(article)
+    capped = ex.Extractor().extract(article)
     assert capped.unread == {"place mentions": 20}  # 30 lines, one place each, 10 read
-    assert "20 place mentions" in caplog.text and "alike" in caplog.text
+    assert capped.unread_note().startswith("alike: ") and "20 place mentions" in capped.unread_note()
     # what was read is read as before: Chiapas, passed on the way
     assert [(o.role, o.place.text) for c in capped.caravans for o in c.observations] == \
         [(o.role, o.place.text) for c in full.caravans for o in c.observations]
@@ -558,6 +555,19 @@ def test_text_past_the_geoparser_cap_is_said_and_the_part_read_is_read_as_before
     assert capped.unread == len(text) - capped.read_to
     assert [(t.start, t.text, t.place) for t in capped] == \
         [(t.start, t.text, t.place) for t in full if t.start < capped.read_to]
+
+
+def test_extract_and_ingest_say_what_the_caps_left_unread(tmp_path):
+    from hostile_support import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    line = "The caravan of migrants walked north through Chiapas on day {} they said.\n"
+    (folder / "alike.txt").write_text("".join(line.format(i) for i in range(2_100)), encoding="utf-8")
+    for args in (["extract", str(folder)], ["ingest", str(folder), "--store", f"sqlite:///{tmp_path / 's.db'}"]):
+        p = cli(*args, timeout=300)
+        assert p.returncode == 0, p.stderr_text[-2000:]
+        assert "alike: past the caps" in p.stderr_text and "100 place mentions" in p.stderr_text, p.stderr_text
 
 
 def test_the_geoparse_command_says_what_its_cap_left_unread(tmp_path):
