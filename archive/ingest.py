@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ def unique_id(aid: str, taken: set[str]) -> str:
     while f"{aid}-{n}" in taken:
         n += 1
     return f"{aid}-{n}"
+
+log = logging.getLogger(__name__)
 
 
 def expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -169,6 +172,8 @@ def _store(items: list[tuple[str, Article]], store: Store, extractor, on_extract
         # never sits in memory whole. Order does not matter to what is stored.
         for aid, x in run:
             if isinstance(x, ArticleExtraction):
+                if x.unread:  # a 10 MB list or table: what the caps left is said, not dropped
+                    log.warning("%s", x.unread_note())
                 yield x
             else:  # an extractor bug or a file changed under us: reported with the article
                 failures[aid] = str(x)

@@ -252,6 +252,9 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     from geoparser import geoparse
 
     toponyms = geoparse(text)
+    if toponyms.unread:  # past the geoparser's cap (README, Limits): said, not silently dropped
+        log.warning("%s: not geoparsed past character %s, after 100,000 place-name candidates "
+                    "(%s characters)", label, f"{toponyms.read_to:,}", f"{toponyms.unread:,}")
     if args.json:
         emit_json({"file": label, "toponyms": [t.to_dict() for t in toponyms]})
     else:
@@ -369,7 +372,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     _note_index_build()
     from journeys.extract import extract_article
 
-    doc = document([extract_article(a) for a in articles])
+    extracted = [extract_article(a) for a in articles]
+    for x in extracted:
+        if x.unread:  # what the caps left unread is said, not silently dropped
+            log.warning("%s", x.unread_note())
+    doc = document(extracted)
     if args.json:
         emit_json(doc)
     else:

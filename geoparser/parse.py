@@ -25,7 +25,14 @@ from gazetteer.geocoder import NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
 
+from .context import MentionContexts
+
 MAX_TOKENS = 6
+# Place-name candidates weighed in one text: a news article has a few hundred, 10 MB of
+# prose under 200,000, a 10 MB list of places a million (each ~15 µs and a toponym held).
+# Past this the text is not read; `Toponyms.read_to` says where that part begins.
+MAX_CANDIDATES = 100_000
+_PIECE = 100_000  # characters tokenized at a time
 
 # Letters (any script), inner apostrophes/hyphens; dotted abbreviations (U.S., D.F.).
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -84,6 +91,10 @@ _AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of ))(?:W\. ?Va\.|[NRSD]\.[A-Z]\
 
 _STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
 _STATE_WORD_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Dd]epartment) of\s+$")
+_COMMA_CAPITAL = re.compile(r",\s*[A-Z]")
+_UNIT_AFTER = re.compile(r"(?:\s+(?:community|town|village|city|neighbou?rhood|colonia))?,\s*"
+                         r"((?:[A-Z][\w.’'\-]*)(?:\s+[A-Z][\w.’'\-]*){0,2}"
+                         r"(?:\s+(?:municipality|state|county|parish|province|department))?)")
 
 _WEIGHTS_FILE = "data/recognition_weights.json"
 DEFAULT_RECOGNITION = {
@@ -97,7 +108,15 @@ DEFAULT_RECOGNITION = {
 }
 
 
-@dataclass
+class Toponyms(list):
+    """parse()'s toponyms in text order. Past MAX_CANDIDATES place-name candidates the text
+    is not geoparsed: `read_to` is where that part begins (None: all read), `unread` its
+    length in characters."""
+    unread = 0
+    read_to: int | None = None
+
+
+@dataclass(slots=True)  # a 10 MB list of places holds a million
 class Toponym:
     start: int
     end: int
@@ -124,7 +143,7 @@ class _Token:
     capitalised: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # a 10 MB list of places holds a million
 class _Span:
     first: int  # token indexes, inclusive
     last: int
@@ -132,7 +151,7 @@ class _Span:
     end: int
     text: str
     refs: tuple[int, ...]
-    features: dict[str, float] = field(default_factory=dict)
+    features: dict[str, float] | None = None  # the pattern's tag, then the recognition cues
     qualifier: Qualifier = NO_QUALIFIER
     prob: float = 0.0
 
@@ -146,14 +165,17 @@ def load_recognition_weights() -> dict[str, float]:
     return {**DEFAULT_RECOGNITION, **learned.get("weights", {})}, learned.get("threshold", 0.5)
 
 
-def tokenize(text: str) -> list[_Token]:
+def tokenize(text: str, start: int = 0, end: int | None = None, words: dict[str, str] | None = None) -> list[_Token]:
+    """The words of text[start:end] (offsets into `text`)."""
     toks = []
-    for m in _TOKEN.finditer(text):
+    words = {} if words is None else words  # one string per distinct word: a long text repeats its words
+    for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
         s, e = m.span()
         word = m.group()
         if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":  # possessive "Mexico’s"
             e -= 2
             word = word[:-2]
+        word = words.setdefault(word, word)
         toks.append(_Token(s, e, word, word[:1].isupper()))
     return toks
 
@@ -181,6 +203,8 @@ class Geoparser:
         self.threshold = t if threshold is None else threshold
         self._demonym_last: frozenset[str] | None = None
         self._and_prefix: frozenset[str] | None = None
+        # The unit a ", Texas" names depends on the words alone: asked once per wording.
+        self._unit = lru_cache(maxsize=4096)(self._unit_named)
 
     def _and_prefixes(self) -> frozenset[str]:
         """Normalised beginnings, up to and including "and", of the names that hold one."""
@@ -195,11 +219,37 @@ class Geoparser:
 
     # -- recognition -----------------------------------------------------------------------
     def candidates(self, text: str) -> tuple[list[_Span], list[_Token]]:
-        toks = tokenize(text)
+        spans, toks, _ = self._candidates(text)
+        return spans, toks
+
+    def _candidates(self, text: str, limit: int | None = None) -> tuple[list[_Span], list[_Token], int | None]:
+        """Spans, tokens, and where the text stopped being read when it held over `limit`
+        candidates (None: read to the end). The text is tokenized piece by piece as the
+        scan goes, so that a text cut short is not tokenized to its end."""
         names = self.gaz.index.names
         spans: list[_Span] = []
-        i, n = 0, len(toks)
-        while i < n:
+        surfaces: dict[str, str] = {}  # one string per distinct surface, as for words
+        toks: list[_Token] = []
+        words: dict[str, str] = {}
+        read = 0  # text[:read] is tokenized; pieces end at a space, which no word holds
+
+        def more() -> bool:
+            nonlocal read
+            if read >= len(text):
+                return False
+            end = text.find(" ", read + _PIECE)
+            end = len(text) if end < 0 else end
+            toks.extend(tokenize(text, read, end, words))
+            read = end
+            return True
+
+        i = 0
+        while True:
+            while len(toks) <= i + MAX_TOKENS and more():
+                pass
+            n = len(toks)
+            if i >= n or (limit is not None and len(spans) > limit):
+                break
             t = toks[i]
             if not t.capitalised:
                 i += 1
@@ -227,25 +277,32 @@ class Geoparser:
                 j += 1
             if best:
                 j, refs = best
-                spans.append(_Span(i, j, t.start, toks[j].end, text[t.start:toks[j].end], refs))
+                surface = text[t.start:toks[j].end]
+                spans.append(_Span(i, j, t.start, toks[j].end, surfaces.setdefault(surface, surface), refs))
                 i = j + 1
             else:
                 i += 1
-        spans = self._pattern_spans(text, toks, spans)
-        return spans, toks
+        read_to = None
+        if limit is not None and len(spans) > limit:  # the rest of the text is not read
+            read_to = spans[limit].start
+            spans = spans[:limit]
+            toks = toks[:bisect.bisect_left([t.start for t in toks], read_to)]
+        spans = self._pattern_spans(text, toks, spans, len(text) if read_to is None else read_to)
+        return spans, toks, read_to
 
-    def _pattern_spans(self, text: str, toks: list[_Token], spans: list[_Span]) -> list[_Span]:
+    def _pattern_spans(self, text: str, toks: list[_Token], spans: list[_Span], end: int | None = None) -> list[_Span]:
         """Add AP state abbreviations, streets and natural features; they win over the
-        shorter gazetteer matches they contain ("Neches River" over "Neches")."""
+        shorter gazetteer matches they contain ("Neches River" over "Neches"), in text[:end]."""
         d = self.gaz.index
+        end = len(text) if end is None else end
         extra: list[tuple[int, int, tuple[int, ...], str]] = []
-        for m in _AP_RE.finditer(text):
+        for m in _AP_RE.finditer(text, 0, end):
             state = AP.get(m.group())
             row = d.admin1_row.get(("US", norm(state))) if state else None
             if row is not None:
                 extra.append((m.start(), m.end(), (row << 1 | 1,), "us_state_abbrev"))
         for rx, tag in ((STREET_RE, "street"), (FEATURE_RE, "natural")):
-            for m in rx.finditer(text):
+            for m in rx.finditer(text, 0, end):
                 refs = d.names.get(norm(m.group()), ())
                 extra.append((m.start(), m.end(), refs, tag))
         if not extra:
@@ -258,12 +315,17 @@ class Geoparser:
                     kept_extra[-1] = e
                 continue
             kept_extra.append(e)
-        out = [s for s in spans if not any(s.start < e1 and e0 < s.end and (e1 - e0) >= (s.end - s.start)
-                                           for e0, e1, _, _ in kept_extra)]
+        # Both lists are in text order without overlaps: the few that can overlap a span are
+        # found by bisection (comparing every pair was quadratic in a long list of places).
+        e_starts, e_ends = [e[0] for e in kept_extra], [e[1] for e in kept_extra]
+        out = [s for s in spans if not any(e1 - e0 >= s.end - s.start for e0, e1, _, _ in
+                                           kept_extra[bisect.bisect_right(e_ends, s.start):
+                                                      bisect.bisect_left(e_starts, s.end)])]
+        o_starts, o_ends = [s.start for s in out], [s.end for s in out]
         starts = [t.start for t in toks]
         for e0, e1, refs, tag in kept_extra:
-            if any(s.start < e1 and e0 < s.end for s in out):
-                continue
+            if bisect.bisect_right(o_ends, e0) < bisect.bisect_left(o_starts, e1):
+                continue  # a gazetteer span overlaps it
             first = bisect.bisect_left(starts, e0)
             last = max(first, bisect.bisect_left(starts, e1) - 1)
             sp = _Span(first, last, e0, e1, text[e0:e1], refs)
@@ -325,6 +387,14 @@ class Geoparser:
         return words
 
     def _recognition_features(self, text: str, toks: list[_Token], spans: list[_Span], lower_words: set[str]) -> None:
+        """Every span's recognition cues, kept on the span (the weight learner reads them)."""
+        for s, f in zip(spans, self._span_features(text, toks, spans, lower_words)):
+            s.features = f
+
+    def _span_features(self, text: str, toks: list[_Token], spans: list[_Span], lower_words: set[str],
+                       qualifiers: dict | None = None):
+        """Each span's recognition cues in turn. A generator: parse() weighs each and lets it
+        go (a million dicts held at once were 2 GB for 10 MB of place names)."""
         d = self.gaz.index
         person_idx, person_names = self._people(text, toks)
         run_words = self._name_run_words(text, toks)
@@ -340,16 +410,50 @@ class Geoparser:
         # capital is its own, not the sentence's).
         counts: dict[str, int] = {}
         mid: set[str] = set()
-        for s in spans:
+        initial = [_sentence_initial(text, s.start) for s in spans]
+        for s, ini in zip(spans, initial):
             counts[s.text] = counts.get(s.text, 0) + 1
-            if not _sentence_initial(text, s.start):
+            if not ini:
                 mid.add(s.text)
-        for s in spans:
-            tags = s.features  # set by _pattern_spans
-            rows = [r >> 1 for r in s.refs]
-            kinds = {d.kind[r] for r in rows}
-            pop_rows = [r for r in rows if d.kind[r] != FEATURE] if FEATURE in kinds else rows
-            kinds_region = REGION in kinds
+        # The cues of a name by itself are the same wherever it stands: worked out once per
+        # name (a list of places repeats a few names a million times).
+        alone: dict[tuple, tuple] = {}
+        for s, ini in zip(spans, initial):
+            tags = s.features or {}  # set by _pattern_spans
+            key = (s.text, id(s.refs))  # the spans hold their refs: no id is reused meanwhile
+            cues = alone.get(key)
+            if cues is None:
+                rows = [r >> 1 for r in s.refs]
+                kinds = {d.kind[r] for r in rows}
+                pop_rows = [r for r in rows if d.kind[r] != FEATURE] if FEATURE in kinds else rows
+                kinds_region = REGION in kinds
+                words = s.text.split()
+                cues = alone[key] = (
+                    1.0 if s.text.isupper() and len(s.text) > 3 else 0.0,
+                    # prominence: people, or for an area without people (an ocean) its km²
+                    # (a river crossing or a station has neither: no evidence either way)
+                    (max(math.log10(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
+                                        else 0) + 10) for r in pop_rows) - 4.0) if pop_rows else 0.0,
+                    1.0 if COUNTRY in kinds else 0.0,
+                    1.0 if ADMIN1 in kinds else 0.0,
+                    # a continent, region, ocean or sea: no population, but an area
+                    1.0 if REGION in kinds and any(r in d.extent for r in rows) else 0.0,
+                    1.0 if any(r & 1 for r in s.refs) else 0.0,
+                    1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
+                    1.0 if s.text.lower() in STOP else 0.0,
+                    1.0 if len(words) == 1 and s.text in surnames else 0.0,
+                    1.0 if len(s.text) <= 3 and "." not in s.text else 0.0,
+                    math.log(len(s.refs)) if s.refs else 0.0,
+                    math.log(counts[s.text]),
+                    1.0 if s.text.lower() in CALENDAR else 0.0,
+                    1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
+                    len(words) == 1 and s.text in run_words,
+                    s.text in person_names,
+                    s.text in mid,
+                )
+            (all_caps, log_pop, kind_country, kind_admin1, kind_region, has_primary, lower_in_doc, stopword,
+             surname_elsewhere, short, n_candidates, repeated, calendar, direction, run_word, person_name,
+             seen_mid) = cues
             prev_tok = toks[s.first - 1] if s.first > 0 else None
             next_tok = toks[s.last + 1] if s.last + 1 < len(toks) else None
             # Two capitalised words side by side without a comma read as one name
@@ -361,63 +465,64 @@ class Geoparser:
                 or (prev_tok.capitalised and _joinable(text, prev_tok, toks[s.first])
                     and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES))
             glued_after = next_tok is not None and next_tok.capitalised and _joinable(text, toks[s.last], next_tok)
-            words = s.text.split()
             after = text[s.end:s.end + 40]
-            f = {
+            yield {
                 "bias": 1.0,
                 "n_tokens": min(s.last - s.first + 1, 4) - 1,
-                "sent_initial": 1.0 if _sentence_initial(text, s.start) else 0.0,
-                "all_caps": 1.0 if s.text.isupper() and len(s.text) > 3 else 0.0,
+                "sent_initial": 1.0 if ini else 0.0,
+                "all_caps": all_caps,
                 "cap_before": 1.0 if glued_before else 0.0,
                 "cap_after": 1.0 if glued_after else 0.0,
-                # prominence: people, or for an area without people (an ocean) its km²
-                # (a river crossing or a station has neither: no evidence either way)
-                "log_pop": (max(math.log10(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
-                                                   else 0) + 10) for r in pop_rows) - 4.0) if pop_rows else 0.0,
-                "kind_country": 1.0 if COUNTRY in kinds else 0.0,
-                "kind_admin1": 1.0 if ADMIN1 in kinds else 0.0,
-                # a continent, region, ocean or sea: no population, but an area
-                "kind_region": 1.0 if REGION in kinds and any(r in d.extent for r in rows) else 0.0,
-                "has_primary": 1.0 if any(r & 1 for r in s.refs) else 0.0,
-                "lower_in_doc": 1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
-                "stopword": 1.0 if s.text.lower() in STOP else 0.0,
+                "log_pop": log_pop,
+                "kind_country": kind_country,
+                "kind_admin1": kind_admin1,
+                "kind_region": kind_region,
+                "has_primary": has_primary,
+                "lower_in_doc": lower_in_doc,
+                "stopword": stopword,
                 "title_before": 1.0 if prev_tok is not None and prev_tok.text.lower() in TITLES
                 and text[prev_tok.end:s.start].strip(". ") == "" else 0.0,
                 "speech_after": 1.0 if next_tok is not None and next_tok.text.lower() in SPEECH
                 and text[s.end:next_tok.start].strip(", ") == "" else 0.0,
-                "surname_elsewhere": 1.0 if len(words) == 1 and s.text in surnames else 0.0,
-                "comma_admin_after": 1.0 if re.match(r",\s*[A-Z]", after) and self._qualifier_after(text, s) else 0.0,
+                "surname_elsewhere": surname_elsewhere,
+                "comma_admin_after": 1.0 if _COMMA_CAPITAL.match(after)
+                and self._qualifier_after(text, s, qualifiers) else 0.0,
                 "place_prep_before": 1.0 if prev_tok is not None and prev_tok.text.lower() in PLACE_PREP
                 and text[prev_tok.end:s.start] == " " else 0.0,
                 "org_after": 1.0 if next_tok is not None and next_tok.text.lower() in ORG_AFTER
                 and text[s.end:next_tok.start] == " " else 0.0,
-                "short": 1.0 if len(s.text) <= 3 and "." not in s.text else 0.0,
-                "n_candidates": math.log(len(s.refs)) if s.refs else 0.0,
-                "repeated": math.log(counts[s.text]),
-                "initial_but_seen_mid": 1.0 if s.text in mid and _sentence_initial(text, s.start) else 0.0,
-                "calendar": 1.0 if s.text.lower() in CALENDAR else 0.0,
-                "direction": 1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
-                "in_name_run": 1.0 if len(words) == 1 and s.text in run_words and not (glued_before or glued_after) else 0.0,
-                "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or s.text in person_names else 0.0,
+                "short": short,
+                "n_candidates": n_candidates,
+                "repeated": repeated,
+                "initial_but_seen_mid": 1.0 if seen_mid and ini else 0.0,
+                "calendar": calendar,
+                "direction": direction,
+                "in_name_run": 1.0 if run_word and not (glued_before or glued_after) else 0.0,
+                "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or person_name else 0.0,
                 "after_comma_place": 1.0 if prev_tok is not None and text[prev_tok.end:s.start] == ", "
                 and (s.first - 1) in covered else 0.0,
                 **tags,
             }
-            s.features = f
 
-    def _qualifier_after(self, text: str, s: _Span) -> Qualifier:
+    def _qualifier_after(self, text: str, s: _Span, memo: dict | None = None) -> Qualifier:
         """The unit named after a comma: "Del Rio, Texas", "Alvaro Obregon community,
-        Tapachula municipality, Chiapas state"."""
+        Tapachula municipality, Chiapas state". `memo`: the answer is left there by span
+        start, for parse() to take when it resolves the span."""
+        if memo is not None:
+            q = memo.get(s.start)
+            if q is None:
+                q = memo[s.start] = self._qualifier_after(text, s)
+            return q
         d = self.gaz.index
         if any(r & 1 and d.kind[r >> 1] == COUNTRY for r in s.refs):
             return NO_QUALIFIER  # "Venezuela, Cuba and ...": a list of countries, not "Town, Country"
         after = text[s.end:s.end + 60]
-        m = re.match(r"(?:\s+(?:community|town|village|city|neighbou?rhood|colonia))?,\s*"
-                     r"((?:[A-Z][\w.’'\-]*)(?:\s+[A-Z][\w.’'\-]*){0,2}(?:\s+(?:municipality|state|county|parish|province|department))?)",
-                     after)
-        if not m:
-            return NO_QUALIFIER
-        words = m.group(1).split()
+        m = _UNIT_AFTER.match(after)
+        return self._unit(m.group(1)) if m else NO_QUALIFIER
+
+    def _unit_named(self, words: str) -> Qualifier:
+        """The unit the capitalised words after a comma name, if any."""
+        words = words.split()
         for k in range(len(words), 0, -1):  # "Del Rio, Texas a few days" -> "Texas"
             q = self.gaz.qualifier(" ".join(words[:k]).rstrip(".,"))
             if q:
@@ -435,31 +540,39 @@ class Geoparser:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     # -- the whole pass ----------------------------------------------------------------------
-    def parse(self, text: str, min_probability: float | None = None, prior: Context | None = None) -> list[Toponym]:
+    def parse(self, text: str, min_probability: float | None = None, prior: Context | None = None) -> Toponyms:
         """`prior`: what the caller knows before reading (a domain's countries and states),
         weighed like places the document itself names."""
         threshold = self.threshold if min_probability is None else min_probability
-        spans, toks = self.candidates(text)
+        spans, toks, read_to = self._candidates(text, MAX_CANDIDATES)  # what is not read is said
         lower_words = {t.text for t in toks if t.text.islower()}
-        self._recognition_features(text, toks, spans, lower_words)
+        qualifiers: dict[int, Qualifier] = {}  # the unit after this span, if its cues asked
         kept = []
-        for s in spans:
-            if (s.features.get("calendar") or s.features.get("direction")) and not s.features.get("comma_admin_after"):
+        for s, f in zip(spans, self._span_features(text, toks, spans, lower_words, qualifiers)):
+            asked = qualifiers.pop(s.start, None)  # (one span's answer at a time is kept)
+            if (f.get("calendar") or f.get("direction")) and not f.get("comma_admin_after"):
                 continue  # "March", "Central" (and South America): words, not places
-            if s.features.get("person"):
+            if f.get("person"):
                 continue  # "Luis García Villagrán", "Irineo Mujica": people, never places
-            s.prob = self.probability(s.features)
+            s.prob = self.probability(f)
             if s.prob >= threshold:
-                s.qualifier = self._qualifier_after(text, s)
-                if _STATE_WORD_AFTER.match(text, s.end) or _STATE_WORD_BEFORE.search(text, max(0, s.start - 20), s.start):
+                s.qualifier = asked if asked is not None else self._qualifier_after(text, s)
+                if _STATE_WORD_AFTER.match(text, s.end) or (  # (a cheap look for "of" first)
+                        text[max(0, s.start - 20):s.start].rstrip().endswith("of")
+                        and _STATE_WORD_BEFORE.search(text, max(0, s.start - 20), s.start)):
                     s.refs = self._units_only(s.refs)  # "Oaxaca State", "the state of Chiapas"
                 kept.append(s)
         toponyms = self._resolve(kept, prior)
-        # "European" of "European Union" is part of a place name, not a demonym
+        # "European" of "European Union" is part of a place name, not a demonym. (The places
+        # are in text order without overlaps: the one that could hold it is found by bisection.)
+        t_starts, t_ends = [t.start for t in toponyms], [t.end for t in toponyms]
         toponyms += [m for m in self._demonyms(toks, text)
-                     if not any(t.start < m.end and m.start < t.end for t in toponyms)]
+                     if not bisect.bisect_right(t_ends, m.start) < bisect.bisect_left(t_starts, m.end)]
         toponyms.sort(key=lambda t: t.start)
-        return toponyms
+        out = Toponyms(toponyms)
+        if read_to is not None:
+            out.unread, out.read_to = len(text) - read_to, read_to
+        return out
 
     def _resolve(self, spans: list[_Span], prior: Context | None = None) -> list[Toponym]:
         gaz = self.gaz
@@ -474,27 +587,22 @@ class Geoparser:
         # repetition of one text shares one context: rank once per (text, qualifier).
         confident = [(text, ranked[0].place) for (text, _), ranked in first.items()
                      if ranked and ranked[0].confidence >= 0.5]
+        # ("CIUDAD HIDALGO" in the dateline is the same mention as "Ciudad Hidalgo": by norm.)
+        contexts = MentionContexts(prior, confident, norm)
         second: dict[tuple, list[Match]] = {}
         out = []
         for s in spans:
             key = (s.text, s.qualifier)
             ranked = second.get(key)
             if ranked is None:
-                ctx = Context()
-                if prior is not None:
-                    ctx.countries |= prior.countries
-                    ctx.admin1s |= prior.admin1s
-                    ctx.admin2s |= prior.admin2s
-                    ctx.points += prior.points
                 own = norm(s.text)
-                for text, place in confident:
-                    if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
-                        ctx.add(place)
-                ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own) if s.refs else []
-                second[key] = ranked
+                ranked = gaz.rank(_dedupe(s.refs), contexts.for_mention(own), s.qualifier, own) if s.refs else []
+                # One list of candidates for every mention of the name (read-only): a list
+                # each was a million lists for a 10 MB list of places.
+                second[key] = ranked = ranked[:5]
             top = ranked[0] if ranked else None
             out.append(Toponym(s.start, s.end, s.text, "place", top.place if top else None,
-                               (top.confidence if top else 0.0) * s.prob, ranked[:5]))
+                               (top.confidence if top else 0.0) * s.prob, ranked))
         return out
 
     def _demonyms(self, toks: list[_Token], text: str) -> list[Toponym]:
@@ -536,7 +644,8 @@ def default_geoparser() -> Geoparser:
     return Geoparser()
 
 
-def geoparse(text: str, gazetteer: Gazetteer | None = None, prior: Context | None = None) -> list[Toponym]:
-    """Every place mention in `text`: span, surface text, resolution (or None + candidates)."""
+def geoparse(text: str, gazetteer: Gazetteer | None = None, prior: Context | None = None) -> Toponyms:
+    """Every place mention in `text`: span, surface text, resolution (or None + candidates);
+    past MAX_CANDIDATES candidates the rest of the text is not read (`.read_to`, `.unread`)."""
     parser = default_geoparser() if gazetteer is None else Geoparser(gazetteer)
     return parser.parse(text, prior=prior)

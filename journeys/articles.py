@@ -21,6 +21,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 
 MAX_BYTES = 10_000_000  # the dashboard's upload limit too
@@ -497,6 +498,7 @@ _AGENCY_LINE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a long text that repeats its sentences is searched once per sentence
 def _is_furniture(text: str) -> bool:
     t = text.strip()
     if _CREDIT.match(t) or _BYLINE.match(t) or _AGENCY_LINE.match(t):
@@ -626,11 +628,22 @@ def _split_line(text: str, s: int, e: int):
     return out
 
 
+class _CombiningMarks(dict):
+    """A str.translate table deleting combining marks, filled as characters are met (a
+    Python test per character was most of the cost of reading 10 MB of accented prose)."""
+
+    def __missing__(self, code: int):
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_NO_MARKS = _CombiningMarks()
+
+
 def _normalise(text: str) -> str:
     t = text.casefold()
     if not t.isascii():  # accents off ("México" == "Mexico"); plain ASCII needs no pass
-        t = unicodedata.normalize("NFKD", t)
-        t = "".join(ch for ch in t if not unicodedata.combining(ch))
+        t = unicodedata.normalize("NFKD", t).translate(_NO_MARKS)
     t = re.sub(r"(?<=\d),(?=\d)", "", t)  # 3,000 == 3000
     return " ".join(re.findall(r"[a-z0-9]+", t))
 
@@ -695,7 +708,15 @@ def _unpunctuated_line(line: str) -> bool:
 def segment(text: str) -> list[Sentence]:
     """Split `text` into sentences with exact spans and furniture/caption/duplicate flags."""
     lines = _logical_lines(text)
-    line_norms = [_normalise(text[s:e]) for s, e, _ in lines]
+    normalised: dict[str, str] = {}  # a line is often one sentence, and a long text repeats some
+
+    def _norm(t: str) -> str:
+        n = normalised.get(t)
+        if n is None:
+            n = normalised[t] = _normalise(t)
+        return n
+
+    line_norms = [_norm(text[s:e]) for s, e, _ in lines]
 
     def doubled(k: int) -> bool:
         # Picture captions are often printed twice in a row (gallery + inline copy).
@@ -737,7 +758,8 @@ def segment(text: str) -> list[Sentence]:
     # The same fact repeated is one fact: point each repeat at its first occurrence.
     # Near-duplicates are looked for among first occurrences of similar length only
     # (and not at all in very long texts, where the pairwise check would be slow).
-    norms = [_normalise(x.text) for x in sentences]
+    norms = [_norm(x.text) for x in sentences]
+    normalised.clear()
     first_by_norm: dict[str, int] = {}
     roots_by_len: dict[int, list[int]] = {}
     fuzzy = len(sentences) <= NEAR_DUPLICATE_LIMIT

@@ -139,11 +139,25 @@ class ArticleExtraction:
     caravans: list[Caravan]
     toponyms: list[Toponym]
     sentences: list[Sentence] = field(default_factory=list)
+    # What the caps below left unread, by kind ("place mentions": 12345); empty for news.
+    unread: dict[str, int] = field(default_factory=dict)
+
+    def unread_note(self) -> str | None:
+        """One line saying what the caps left unread (callers log it: never silently dropped)."""
+        if not self.unread:
+            return None
+        return f"{self.article.id}: past the caps (README, Limits), left unread: " + \
+            ", ".join(f"{n:,} {kind}" for kind, n in self.unread.items())
 
 
 # Figures read for sizes in one article: news gives a few dozen; a document of 100,000
 # is a table, and reading each costs a fraction of a millisecond.
 MAX_ARTICLE_FIGURES = 2_000
+# Place mentions read as possible stops in one article (in sentences about a caravan):
+# news gives a few dozen; 100,000 lines alike each naming a place say nothing more, and
+# each costs a date search and a role decision.
+MAX_ARTICLE_PLACES = 2_000
+_DIGIT = re.compile(r"\d")
 
 
 class _State:
@@ -156,6 +170,12 @@ class _State:
         self.background: Caravan | None = None  # open for the next sentence only
         self.seen: set[str] = set()  # places already read as stops (the route so far)
         self.figures_left = MAX_ARTICLE_FIGURES
+        self.places_left = MAX_ARTICLE_PLACES
+        self.unread: dict[str, int] = {}
+
+    def left_unread(self, kind: str, n: int) -> None:
+        if n:
+            self.unread[kind] = self.unread.get(kind, 0) + n
 
     def new(self) -> Caravan:
         c = Caravan(id=f"{self.article.id}#{len(self.caravans) + 1}", label="", articles=[self.article.id])
@@ -505,6 +525,7 @@ class Extractor:
         places = _Spans(t for t in toponyms if t.kind == "place")
         spans = _Spans(toponyms)
         state = _State(article)
+        state.left_unread("characters not geoparsed (past 100,000 place-name candidates)", toponyms.unread)
         for k, s in enumerate(sentences):
             if s.furniture or s.duplicate_of is not None:
                 continue
@@ -512,7 +533,7 @@ class Extractor:
         caravans = [c for c in state.caravans if c.observations]
         for c in caravans:
             _finish(c, article)
-        return ArticleExtraction(article, caravans, toponyms, sentences)
+        return ArticleExtraction(article, caravans, toponyms, sentences, unread=state.unread)
 
     # -- one sentence ------------------------------------------------------------------------
     def _sentence(self, state: _State, s: Sentence, places: list[Toponym], toponyms: list[Toponym]) -> None:
@@ -521,10 +542,17 @@ class Extractor:
         if not (_CARAVAN_WORDS.search(s.text) if state.main is not None else _THIS_CROWD.search(s.text)) and not sizes:
             state.background = None
             return
-        in_s = [t for t in places.within(s.start, s.end) if not _is_dateline(text, t)]
-        in_s = self._border_mentions(s, in_s)
-        in_s = _unknown_places(s, in_s)
-        dates = [d for d in find_dates(s.text, art.published, offset=s.start) if not _dateline_date(text, d)]
+        if state.places_left > 0:
+            in_s = [t for t in places.within(s.start, s.end) if not _is_dateline(text, t)]
+            in_s = self._border_mentions(s, in_s)
+            in_s = _unknown_places(s, in_s)
+            state.places_left -= len(in_s)
+        else:
+            in_s = []
+            state.left_unread("place mentions", len(places.within(s.start, s.end)))
+        # Dates only date places and sizes: a sentence with neither needs none.
+        dates = [d for d in find_dates(s.text, art.published, offset=s.start)
+                 if not _dateline_date(text, d)] if in_s or sizes else []
 
         # Which caravan: a background cue switches for the rest of the sentence.
         cue = _NEW_CARAVAN.search(s.text)
@@ -623,6 +651,8 @@ class Extractor:
         """The figures in a sentence that count this caravan's people, each with a confidence."""
         out = []
         found = find_sizes(s.text, offset=s.start) if state.figures_left > 0 else []
+        if state.figures_left <= 0 and _DIGIT.search(s.text):
+            state.left_unread("sentences with figures", 1)
         state.figures_left -= len(found)  # a bound on the work an article of figures can ask for
         for z in found:
             feats = size_features(s, z)

@@ -523,6 +523,75 @@ def test_dates_in_one_long_sentence_are_quick():
     assert len(found) == 20_000
 
 
+def test_a_list_of_4000_distinct_place_names_is_resolved_quickly():
+    from gazetteer.geocoder import default_gazetteer
+    from geoparser import geoparse
+    from hostile_support import bounded
+
+    tried()
+    names = [k.title() for k in default_gazetteer().index.names if k.isalpha() and len(k) > 4][:4000]
+    with bounded(20, "geoparse, 4,000 distinct place names"):  # 64 s of CPU when each built its context
+        found = geoparse(", ".join(names) + ".\n")
+    assert len(found) > 3000 and found.unread == 0
+
+
+def test_place_mentions_past_the_cap_are_reported_not_silently_dropped(monkeypatch):
+    import journeys.extract as ex
+    from journeys.articles import Article
+
+    tried()
+    line = "The caravan of migrants walked north through Chiapas on day {} they said.\n"
+    text = "".join(line.format(i) for i in range(30))
+    article = Article(id="alike", path="alike.txt", title=None, outlet=None, published=None, url=None, text=text)
+    full = ex.Extractor().extract(article)
+    assert full.unread == {} and full.unread_note() is None  # under the caps: all read, nothing said
+    monkeypatch.setattr(ex, "MAX_ARTICLE_PLACES", 10)
+    capped = ex.Extractor().extract(article)
+    assert capped.unread == {"place mentions": 20}  # 30 lines, one place each, 10 read
+    assert capped.unread_note().startswith("alike: ") and "20 place mentions" in capped.unread_note()
+    # what was read is read as before: Chiapas, passed on the way
+    assert [(o.role, o.place.text) for c in capped.caravans for o in c.observations] == \
+        [(o.role, o.place.text) for c in full.caravans for o in c.observations]
+
+
+def test_text_past_the_geoparser_cap_is_said_and_the_part_read_is_read_as_before(monkeypatch):
+    import geoparser.parse as gp
+
+    tried()
+    text = "They walked from Tapachula to Huixtla, then Escuintla and Mapastepec. " * 20
+    full = gp.geoparse(text)
+    monkeypatch.setattr(gp, "MAX_CANDIDATES", 10)
+    capped = gp.geoparse(text)
+    assert full.unread == 0 and full.read_to is None
+    assert capped.read_to == [t for t in full if t.kind == "place"][10].start
+    assert capped.unread == len(text) - capped.read_to
+    assert [(t.start, t.text, t.place) for t in capped] == \
+        [(t.start, t.text, t.place) for t in full if t.start < capped.read_to]
+
+
+def test_extract_and_ingest_say_what_the_caps_left_unread(tmp_path):
+    from hostile_support import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    line = "The caravan of migrants walked north through Chiapas on day {} they said.\n"
+    (folder / "alike.txt").write_text("".join(line.format(i) for i in range(2_100)), encoding="utf-8")
+    for args in (["extract", str(folder)], ["ingest", str(folder), "--store", f"sqlite:///{tmp_path / 's.db'}"]):
+        p = cli(*args, timeout=300)
+        assert p.returncode == 0, p.stderr_text[-2000:]
+        assert "alike: past the caps" in p.stderr_text and "100 place mentions" in p.stderr_text, p.stderr_text
+
+
+def test_the_geoparse_command_says_what_its_cap_left_unread(tmp_path):
+    from hostile_support import cli
+
+    f = tmp_path / "places.txt"
+    f.write_text("Tapachula, Huixtla, Escuintla, " * 40_000 + "\n", encoding="utf-8")  # 120,000 names
+    p = cli("geoparse", str(f), timeout=300)
+    assert p.returncode == 0 and b"Traceback" not in p.stderr
+    assert b"not geoparsed past character " in p.stderr, p.stderr[-500:]
+
+
 # --------------------------------------------------------------------------- 5. NUL in metadata (PostgreSQL)
 
 def test_nul_characters_in_metadata_are_dropped_and_the_batch_stored(backend, tmp_path):
@@ -844,9 +913,7 @@ def test_concurrent_ingests_all_succeed_as_if_one_after_the_other(backend, tmp_p
 
 
 # 10 MB articles of hostile shapes, each extracted in a process of its own: time and memory.
-# (Alike lines, real prose and a list of place names are linear too but slower than the
-# target on this machine: 1-2 minutes for 10 MB; see the README.)
-@pytest.mark.parametrize("shape", ["numbers", "wrapped", "one-word", "dates"])
+@pytest.mark.parametrize("shape", ["numbers", "alike-lines", "wrapped", "prose", "one-word", "places", "dates"])
 def test_a_10mb_article_of_a_hostile_shape_is_read_in_time_and_memory(tmp_path, shape):
     import subprocess
     import sys

@@ -1,0 +1,85 @@
+"""The document context each distinct place mention is resolved in: the places every
+*other* confidently read mention names, and what the caller knew before reading (the prior).
+
+It is built once per document, and a mention's own part is taken away by a view, not by
+building the context again for each mention: that was one `Context.add` per pair of distinct
+names, each looking through the points so far (4,000 distinct names took a minute, cubic).
+What `Gazetteer.rank` sees is the same as before: membership, truth and `near`.
+"""
+from __future__ import annotations
+
+import math
+
+from gazetteer import Context, Place, haversine_km
+from gazetteer.geocoder import NEAR_KM
+
+_DLAT = NEAR_KM / 111.0  # as Context.near: a latitude band first
+
+
+class _Less:
+    """A set less some of its members (`less` is a subset of `full`), without a copy."""
+
+    __slots__ = ("full", "less")
+
+    def __init__(self, full: set, less: set):
+        self.full, self.less = full, less
+
+    def __contains__(self, x) -> bool:
+        return x in self.full and x not in self.less
+
+    def __bool__(self) -> bool:
+        return len(self.full) > len(self.less)
+
+
+class _View:
+    """A Context as `Gazetteer.rank` reads it, for one mention."""
+
+    def __init__(self, whole: "MentionContexts", less: dict[str, set]):
+        self._bands = whole.bands
+        self._less_points = less.get("points", set())
+        for part in ("countries", "admin1s", "admin2s", "points"):
+            full = getattr(whole, part)
+            setattr(self, part, _Less(full, less[part]) if less.get(part) else full)
+
+    def near(self, lat: float, lon: float) -> bool:
+        """As Context.near, looking only at the latitude bands around `lat`."""
+        b = math.floor(lat / _DLAT)
+        for k in range(b - 2, b + 3):  # (two each side: rounding can never hide a point)
+            for p, q in self._bands.get(k, ()):
+                if abs(lat - p) < _DLAT and (p, q) not in self._less_points and haversine_km(lat, lon, p, q) < NEAR_KM:
+                    return True
+        return False
+
+
+class MentionContexts:
+    """`for_mention(key)`: the context for a mention whose normalised text is `key` — the
+    prior and every confident (text, place) whose normalised text is another."""
+
+    def __init__(self, prior: Context | None, confident: list[tuple[str, Place]], key):
+        base = prior if prior is not None else Context()
+        self.countries, self.admin1s, self.admin2s = set(base.countries), set(base.admin1s), set(base.admin2s)
+        self.points = set(base.points)
+        in_base = {"countries": self.countries.copy(), "admin1s": self.admin1s.copy(),
+                   "admin2s": self.admin2s.copy(), "points": self.points.copy()}
+        by: dict[tuple, set] = {}  # (part, item) not in the prior -> the mention keys that name it
+        for text, place in confident:
+            one = Context()
+            one.add(place)  # what the place adds, exactly as a Context reads it
+            for part in ("countries", "admin1s", "admin2s", "points"):
+                for item in getattr(one, part):
+                    if item not in in_base[part]:
+                        by.setdefault((part, item), set()).add(key(text))
+                        getattr(self, part).add(item)
+        # What only one mention key puts in: the part its own mentions must not see.
+        self._only: dict = {}
+        for (part, item), keys in by.items():
+            if len(keys) == 1:
+                self._only.setdefault(next(iter(keys)), {}).setdefault(part, set()).add(item)
+        self.bands: dict[int, list[tuple[float, float]]] = {}
+        for p, q in self.points:
+            self.bands.setdefault(math.floor(p / _DLAT), []).append((p, q))
+        self._whole = _View(self, {})
+
+    def for_mention(self, own) -> _View:
+        less = self._only.get(own)
+        return self._whole if not less else _View(self, less)
