@@ -407,7 +407,10 @@ def _macro(script: str, **attrs):
     return el
 
 
-def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
+MAP_HEIGHT = 620  # px, the map without the timeline strip
+
+
+def base_map(bounds: list | None, height: int = MAP_HEIGHT, legend: str = LEGEND_HTML):
     """The constant part of the map (fitted to `bounds`, e.g. `document_bounds(atlas)`): it
     changes only when the document does, so filter changes never remount the component
     (zoom and pan are kept)."""
@@ -445,11 +448,20 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
 def spec_layer(spec: dict, name: str = "Caravans"):
     """The dynamic part: a feature group whose one child hands the spec to the renderer
     (a caravan spec from `map_spec`, or a place spec from `overview.places_spec`)."""
+    return spec_layer_raw(spec_data(spec), name)
+
+
+def spec_data(spec: dict) -> str:
+    """The spec as the JSON the renderer reads."""
+    return spec_json(compact_spec(_with_defaults(spec)))
+
+
+def spec_layer_raw(data: str, name: str = "Caravans"):
     import folium
 
     fg = folium.FeatureGroup(name=name, control=False)
     _macro("window.caRender({{ this._parent.get_name() }}, {{ this.data }});", name="CaravanSpec",
-           data=spec_json(compact_spec(_with_defaults(spec)))).add_to(fg)
+           data=data).add_to(fg)
     return fg
 
 

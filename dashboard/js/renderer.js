@@ -24,6 +24,29 @@ window.caRender = function (group, d) {
       el.addEventListener('blur', function () { c.closeTooltip(); });
     });
   }
+  // streamlit-folium sends a click to Python 250 ms late (its sends are debounced for pans and
+  // zooms). A click on a stop or place is sent at once instead: the same value, built the way
+  // the component builds it, so its own late send finds nothing new and sends nothing.
+  function sendNow() {
+    setTimeout(function () {  // after the component's own click handler has recorded the click
+      var g = window.__GLOBAL_DATA__, map = window.map;
+      if (!g || !map || !window.Streamlit) { return; }
+      var all = {last_clicked: g.lat_lng_clicked, last_object_clicked: g.last_object_clicked,
+        last_object_clicked_count: g.last_object_clicked_count,
+        last_object_clicked_tooltip: g.last_object_clicked_tooltip,
+        last_object_clicked_popup: g.last_object_clicked_popup, all_drawings: g.all_drawings,
+        last_active_drawing: g.last_active_drawing, last_geocoder_result: g.last_geocoder_result,
+        bounds: map.getBounds(), zoom: map.getZoom(), last_circle_radius: g.last_circle_radius,
+        last_circle_polygon: g.last_circle_polygon, center: map.getCenter(),
+        selected_layers: Object.values(g.selected_layers || {}), selected_tags: g.selected_tags};
+      var data = {};
+      Object.keys(all).forEach(function (k) { if (!g.returned_objects || g.returned_objects.indexOf(k) >= 0) { data[k] = all[k]; } });
+      if (JSON.stringify(g.previous_data) !== JSON.stringify(data)) {
+        g.previous_data = data;
+        window.Streamlit.setComponentValue(data);
+      }
+    }, 0);
+  }
   var S = d.strings, T = d.styles;
   window.caStopLayers = {};
   if (d.fitKey !== undefined && d.fitKey !== window.caFitKey) {  // the filters changed: show what they show
@@ -51,6 +74,7 @@ window.caRender = function (group, d) {
       className: row[3].map(function (i) { return S[i]; }).join(' '), renderer: R});
     tip(c, html, {direction: 'top', offset: [0, -st.radius], opacity: 0.97, className: 'ca-tip'});
     pressable(c, ['Stop ' + s.ref].concat(lines), 'data-stop', s.ref, row[6]);
+    c.on('click', sendNow);
     c.addTo(group);
     window.caStopLayers[s.ref] = c;
   });
@@ -65,6 +89,7 @@ window.caRender = function (group, d) {
     (d.timeline.ghosts || []).forEach(function (g) {  // facts not drawn: a click on their tick still opens them
       var m = L.circleMarker([g[1], g[2]], {radius: 1, opacity: 0, fillOpacity: 0, interactive: false, caGhost: true});
       m.bindTooltip('<b>Stop ' + g[0] + ':</b>');
+      m.on('click', sendNow);
       m.addTo(group);
       window.caStopLayers[g[0]] = m;
     });
@@ -78,6 +103,7 @@ window.caRender = function (group, d) {
     tip(c, ['<b>' + head + '</b>'].concat(lines).join('<br>'),
         {direction: 'top', offset: [0, -row[2]], opacity: 0.97, className: 'ca-tip ca-tip-place'});
     pressable(c, [head].concat(lines), 'data-place', row[5]);
+    c.on('click', sendNow);
     c.addTo(group);
   });
   d.rings.forEach(function (r) {
