@@ -63,37 +63,49 @@ def main() -> None:
     share = sidebar.filters(page, cat, location, fp, view, step_dates or list(cat.dates))
     header.title(page)
     if atlas is not None:
-        full = routes_page(page, cat, atlas, view, acc)
+        routes_page(page, cat, atlas, view, acc, share, lambda: data.fingerprint(location) != fp)
     else:
         full = places_page(page, cat, location, fp, view, matched, acc)
+        sharing.share_box(share, full)  # (the routes page writes its own: it follows clicks without a full run)
     header.attribution()
-    sharing.share_box(share, full)
     for_editors.sidebar(acc, reads.clear)
     sidebar.play(page, step_dates or list(cat.dates))
 
 
-def routes_page(page: PageState, cat: Catalogue, atlas: journey.Atlas, view: ViewState, acc) -> ViewState:
-    """Routes and stops of the caravans in view, the evidence, summaries and the table.
-    Returns the full view (with the open stop) for the share link."""
+def routes_page(page: PageState, cat: Catalogue, atlas: journey.Atlas, view: ViewState, acc, share, stale) -> None:
+    """Routes and stops of the caravans in view, the evidence, summaries and the table."""
     visible = journey.visible_stops(atlas, view)
     groups = journey.by_caravan(visible)
-    selected = page.stop if page.stop in atlas.stops_by_id else None
     header.routes_caption(cat, atlas, visible, groups, view.as_of)
     for_editors.add_articles(acc)
-    col_map, col_ev = st.columns([7, 4], gap="medium")
-    with col_map:
-        routes_map.show(page, atlas, view, visible, selected)
-    with col_ev:
-        evidence_panel.stop(page, atlas, visible, selected, acc)
-    full = page.full_view(view)
-    sharing.follow_view(full)
+    map_and_evidence(atlas, view, visible, acc, share, stale)
     summaries.caravan_cards(atlas, groups)
     for_editors.caravan_tools(acc, atlas, visible)
     facts_table.show(atlas, visible)
     facts_table.unresolved(atlas, visible)
     for_editors.rejected_list(acc, atlas)
     source.unreadable_files(atlas.document.get("problems") or [])
-    return full
+
+
+@st.fragment
+def map_and_evidence(atlas: journey.Atlas, view: ViewState, visible: list, acc, share, stale) -> None:
+    """The map, the evidence panel, the address and the share link: a click on the map, a
+    stop chosen in the panel or a pan reruns only this, not the filters, summaries and table.
+    `stale()`: whether the store changed since the page's last full run (a correction saved
+    in the panel), which needs the whole page drawn again."""
+    if stale():
+        st.rerun()
+    page = PageState()
+    selected = page.stop if page.stop in atlas.stops_by_id else None
+    col_map, col_ev = st.columns([7, 4], gap="medium")
+    with col_map:
+        routes_map.show(page, atlas, view, visible, selected)
+        sharing.follow_view(page.full_view(view))  # the address follows a click before the panel is drawn
+    with col_ev:
+        evidence_panel.stop(page, atlas, visible, selected, acc)
+    full = page.full_view(view)
+    sharing.follow_view(full)
+    sharing.share_box(share, full)
 
 
 def places_page(page: PageState, cat: Catalogue, location: str, fp: str, view: ViewState, matched: list,
@@ -108,6 +120,8 @@ def places_page(page: PageState, cat: Catalogue, location: str, fp: str, view: V
     selected = page.place
     header.places_caption(cat, matched)
     for_editors.add_articles(acc)
+    full = view.with_(place=selected)
+    sharing.follow_view(full)  # the address follows a click before the place's sentences are drawn
     col_map, col_ev = st.columns([7, 4], gap="medium")
     with col_map:
         places_map.show(page, rows, reads.place_totals(location, fp, EVERYTHING), selected)
@@ -115,8 +129,6 @@ def places_page(page: PageState, cat: Catalogue, location: str, fp: str, view: V
         row = rows[keys.index(selected)] if selected is not None else None
         detail = reads.place_detail(location, fp, view, row["lat"], row["lon"], PLACE_FACTS) if row else None
         evidence_panel.place(page, cat, row, detail)
-    full = view.with_(place=selected)
-    sharing.follow_view(full)
     summaries.caravans_table(cat, matched)
     facts_table.places_download(rows)
     facts_table.unresolved_totals(*reads.unresolved_totals(location, fp, view))

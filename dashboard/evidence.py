@@ -3,6 +3,7 @@ stop, and the caravan legend/summary cards. Everything from the document is esca
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from urllib.parse import urlparse
 
 from journeys.terms import UNKNOWN_OUTLET
@@ -11,6 +12,11 @@ from .journey import ROLE_LABEL, Atlas, Stop, article_title, fmt_date, fmt_int, 
 from .layers import vagueness
 
 MAX_TEXT = 200_000  # characters of article text shown (the evidence is always inside the window)
+
+
+def _asset(name: str) -> str:
+    """A CSS/JS file beside this module (css/, js/)."""
+    return (Path(__file__).resolve().parent / name).read_text(encoding="utf-8")
 
 
 def e(text) -> str:
@@ -94,65 +100,11 @@ def panel_header_html(atlas: Atlas, stop: Stop, source_index: int) -> str:
 </div>"""
 
 
-PANEL_CSS = """
-<style>
-.ca-facts-wrap { max-height: 420px; overflow: auto; }
-.ca-facts-table { border-collapse: collapse; font-size: 0.85rem; }
-.ca-facts-table th, .ca-facts-table td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; vertical-align: top; }
-.ca-facts-table caption { text-align: left; font-weight: 600; }
-.ca-panel { font-size: 0.95rem; line-height: 1.4; scroll-margin-top: 72px; }  /* clear of the page header */
-.ca-stop-head { font-size: 1.1rem; margin-bottom: 2px; }
-.ca-chip { display: inline-block; min-width: 22px; height: 22px; border-radius: 11px; color: #fff; font-weight: 700;
-  text-align: center; line-height: 22px; padding: 0 4px; margin-right: 4px; font-size: 0.8rem; }
-.ca-facts { color: #222; }
-.ca-muted { color: #6b6b6b; font-size: 0.85rem; }
-.ca-note { color: #8a4b00; font-size: 0.85rem; font-style: italic; }
-.ca-art-title { font-weight: 700; margin-top: 8px; font-size: 1rem; }
-.ca-art-meta { font-size: 0.85rem; color: #444; }
-.ca-sources { font-size: 0.85rem; margin: 4px 0; }
-.ca-sources li { margin-bottom: 4px; }
-.ca-sources li.ca-current { background: #fff6cc; }
-.ca-src-meta { color: #555; font-weight: 600; }
-.ca-article { white-space: pre-wrap; max-height: 360px; overflow-y: auto; border: 1px solid #ddd; border-radius: 6px;
-  padding: 8px 10px; font-size: 0.9rem; line-height: 1.45; background: #fcfcfa; }
-.ca-article mark { background: #ffe066; padding: 1px 0; box-shadow: 0 0 0 2px #ffe066; }
-.ca-cards { display: flex; flex-wrap: wrap; gap: 6px 14px; font-size: 0.9rem; }
-.ca-cards span.ca-chip { vertical-align: middle; }
-.ca-summary td, .ca-summary th { padding: 2px 8px 2px 0; vertical-align: top; font-size: 0.88rem; text-align: left; }
-.ca-summary { border-collapse: collapse; }
-.ca-history { margin-top: 6px; }
-.ca-rejected { color: #a40000; }
-</style>
-"""
+PANEL_CSS = "\n<style>\n" + _asset("css/panel.css") + "</style>\n"
 
 # Scrolls each article box to its highlighted sentence (runs in the page, reads nothing from
 # the document: the article text itself goes through st.html's sanitiser, escaped).
-SCROLL_JS = """
-<script>
-(function () {
-  function go() {
-    document.querySelectorAll('.ca-article[data-mark]').forEach(function (box) {
-      var m = box.querySelector('mark');
-      var key = m ? m.textContent.length + ':' + box.textContent.indexOf(m.textContent) : '';
-      if (!m || box.dataset.scrolled === key) { return; }
-      box.scrollTop = Math.max(0, m.offsetTop - box.offsetTop - box.clientHeight / 3);
-      box.dataset.scrolled = key;
-    });
-  }
-  // On a phone the evidence sits under the map: a newly opened stop brings it into view.
-  function reveal() {
-    var head = document.querySelector('.ca-panel .ca-stop-head');
-    if (!head || window.innerWidth > 700) { return; }
-    var key = head.textContent;
-    if (window.caShownStop === key) { return; }
-    window.caShownStop = key;
-    head.closest('.ca-panel').scrollIntoView({block: 'start'});
-  }
-  [0, 150, 500, 1200].forEach(function (t) { setTimeout(go, t); });
-  setTimeout(reveal, 200);
-})();
-</script>
-"""
+SCROLL_JS = "\n<script>\n" + _asset("js/scroll_evidence.js") + "</script>\n"
 
 
 def history_html(rows: list[dict]) -> str:

@@ -366,245 +366,31 @@ def spec_json(spec: dict) -> str:
 
 
 # --------------------------------------------------------------------------- folium
+# The map's JavaScript, CSS and legend live in files beside this module (js/, css/, html/):
+# real files an editor and a linter can read, loaded once at import.
 
 
-RENDERER_JS = r"""
-window.caRender = function (group, d) {
-  function tip(layer, html, opts) { if (html) { layer.bindTooltip(html, opts); } }
-  // A circle reachable by Tab, opened by Enter, named for screen readers (SVG only).
-  // `tab`: its place in journey order (Tab goes A1, A2, ... B1 ...), not the drawing order.
-  function pressable(c, words, attr, value, tab) {
-    c.on('add', function () {
-      var el = c.getElement();
-      if (!el || el.getAttribute('role')) { return; }
-      el.setAttribute('tabindex', tab ? String(tab) : '0');
-      el.setAttribute('role', 'button');
-      var t = document.createElement('div');
-      t.innerHTML = words.join(' — ');  // escaped markup → plain text
-      el.setAttribute('aria-label', t.textContent);
-      el.setAttribute(attr, value);
-      el.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          window.caKeepFocus = {attr: attr, value: String(value), at: Date.now()};  // back on it after the redraw
-          c.fire('click', {latlng: c.getLatLng()});
-        }
-      });
-      el.addEventListener('focus', function () { c.openTooltip(); });
-      el.addEventListener('blur', function () { c.closeTooltip(); });
-    });
-  }
-  var S = d.strings, T = d.styles;
-  window.caStopLayers = {};
-  if (d.fitKey !== undefined && d.fitKey !== window.caFitKey) {  // the filters changed: show what they show
-    window.caFitKey = d.fitKey;
-    if (d.fit) {
-      setTimeout(function () {
-        var map = group._map || window.map;
-        if (map) { map.fitBounds(d.fit, {padding: [40, 40], maxZoom: 9}); }
-      }, 0);
-    }
-  }
-  var R = d.canvas ? L.canvas({padding: 0.5}) : undefined;  // thousands of stops: one canvas
-  d.lines.forEach(function (l) {
-    var pl = L.polyline(l.coords, {color: l.color, weight: l.weight, opacity: l.opacity,
-      dashArray: l.dash, className: l.cls, lineCap: 'round', lineJoin: 'round', renderer: R});
-    tip(pl, l.tip, {sticky: true, opacity: 0.95});
-    pl.addTo(group);
-  });
-  d.stops.forEach(function (row) {
-    var st = T[row[2]], lines = row[4].map(function (i) { return S[i]; });
-    var s = {ref: row[5]};
-    var html = ['<b>Stop ' + s.ref + ':</b>'].concat(lines).join('<br>');
-    var c = L.circleMarker([row[0], row[1]], {radius: st.radius, color: st.color, weight: st.weight,
-      dashArray: st.dash, fill: true, fillColor: st.fill, fillOpacity: st.fillOpacity,
-      className: row[3].map(function (i) { return S[i]; }).join(' '), renderer: R});
-    tip(c, html, {direction: 'top', offset: [0, -st.radius], opacity: 0.97, className: 'ca-tip'});
-    pressable(c, ['Stop ' + s.ref].concat(lines), 'data-stop', s.ref, row[6]);
-    c.addTo(group);
-    window.caStopLayers[s.ref] = c;
-  });
-  var keep = window.caKeepFocus;
-  if (keep && Date.now() - keep.at < 15000) {  // Enter opened a stop: focus stays on it through the redraw
-    setTimeout(function () {
-      var el = document.querySelector('[' + keep.attr + '="' + keep.value.replace(/[^A-Za-z0-9.,-]/g, '') + '"]');
-      if (el && group._map) { el.focus(); window.caKeepFocus = null; }
-    }, 0);
-  }
-  if (d.timeline) {
-    (d.timeline.ghosts || []).forEach(function (g) {  // facts not drawn: a click on their tick still opens them
-      var m = L.circleMarker([g[1], g[2]], {radius: 1, opacity: 0, fillOpacity: 0, interactive: false, caGhost: true});
-      m.bindTooltip('<b>Stop ' + g[0] + ':</b>');
-      m.addTo(group);
-      window.caStopLayers[g[0]] = m;
-    });
-    window.caTimeline(d.timeline);  // first: the map's height is final before it fits
-  }
-  (d.places || []).forEach(function (row) {  // a large view: one circle per place
-    var head = 'Place ' + row[5] + ':', lines = row[6];
-    var c = L.circleMarker([row[0], row[1]], {radius: row[2], color: row[3], weight: 2,
-      dashArray: row[4] ? '5 5' : null, fill: true, fillColor: row[3], fillOpacity: row[4] ? 0.15 : 0.45,
-      className: 'ca-place'});
-    tip(c, ['<b>' + head + '</b>'].concat(lines).join('<br>'),
-        {direction: 'top', offset: [0, -row[2]], opacity: 0.97, className: 'ca-tip ca-tip-place'});
-    pressable(c, [head].concat(lines), 'data-place', row[5]);
-    c.addTo(group);
-  });
-  d.rings.forEach(function (r) {
-    L.circleMarker([r.lat, r.lon], {radius: r.radius, color: '#111', weight: 3, fill: false,
-      interactive: false, className: 'ca-ring'}).addTo(group);
-  });
-  d.arrows.forEach(function (row) {
-    var st = T[row[3]];
-    L.marker([row[0], row[1]], {interactive: false, keyboard: false, icon: L.divIcon({
-      className: 'ca-arrow', iconSize: [18, 18], iconAnchor: [9, 9],
-      html: '<span style="color:' + st.color + ';opacity:' + st.opacity + ';transform:rotate(' + row[2] +
-            'deg)">&#9654;</span>'})}).addTo(group);
-  });
-  d.badges.forEach(function (b) {
-    L.marker([b.lat, b.lon], {interactive: false, keyboard: false, zIndexOffset: 1000, icon: L.divIcon({
-      className: 'ca-badge', iconSize: [22, 22], iconAnchor: [b.ax, b.ay],
-      html: b.hollow ? '<span class="ca-hollow" style="color:' + b.color + ';border-color:' + b.color + '">' + b.text + '</span>'
-                     : '<span style="background:' + b.color + '">' + b.text + '</span>'})}).addTo(group);
-  });
-};
-"""
+def _asset(name: str) -> str:
+    return (Path(__file__).resolve().parent / name).read_text(encoding="utf-8")
+
+
+# Draws a spec (lines, arrows, stops, badges, rings, places) into the map's feature group.
+RENDERER_JS = _asset("js/renderer.js")
 
 # The offline basemap's renderer (coasts, borders, state lines, place names by zoom).
-BASEMAP_JS = (Path(__file__).resolve().parent / "js" / "basemap.js").read_text(encoding="utf-8")
+BASEMAP_JS = _asset("js/basemap.js")
 # The timeline strip under the map (TimeMap's timeline, kepler.gl's playback bar).
-TIMELINE_JS = (Path(__file__).resolve().parent / "js" / "timeline.js").read_text(encoding="utf-8")
+TIMELINE_JS = _asset("js/timeline.js")
 
 # "Download map as PNG": the map as drawn (basemap, routes, stops, labels, badges and the
 # credit line) painted onto one canvas in the browser; nothing leaves the page.
-PNG_JS = r"""
-(function (map) {
-  function svgImage(svg) {
-    var r = svg.getBoundingClientRect();
-    var copy = svg.cloneNode(true);
-    copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-    copy.setAttribute('width', r.width); copy.setAttribute('height', r.height);
-    copy.style.transform = '';
-    var src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(copy));
-    return new Promise(function (ok) {
-      var img = new Image();
-      img.onload = function () { ok({img: img, rect: r}); };
-      img.onerror = function () { ok(null); };
-      img.src = src;
-    });
-  }
-  function render() {
-    var box = map.getContainer(), base = box.getBoundingClientRect();
-    var scale = 2, cv = document.createElement('canvas');
-    cv.width = base.width * scale; cv.height = base.height * scale;
-    var g = cv.getContext('2d');
-    g.scale(scale, scale);
-    g.fillStyle = getComputedStyle(box).backgroundColor || '#c9dbe6';
-    g.fillRect(0, 0, base.width, base.height);
-    function z(el) { var pane = el.closest('.leaflet-pane'); return parseInt(getComputedStyle(pane).zIndex, 10) || 0; }
-    var svgs = Array.prototype.slice.call(box.querySelectorAll('.leaflet-map-pane svg'));
-    svgs.sort(function (a, b) { return z(a) - z(b); });  // the basemap under the routes, as on screen
-    return Promise.all(svgs.map(svgImage)).then(function (imgs) {
-      imgs.forEach(function (it) { if (it) { g.drawImage(it.img, it.rect.left - base.left, it.rect.top - base.top, it.rect.width, it.rect.height); } });
-      box.querySelectorAll('.leaflet-map-pane canvas').forEach(function (c) {
-        var r = c.getBoundingClientRect(); g.drawImage(c, r.left - base.left, r.top - base.top, r.width, r.height);
-      });
-      g.textAlign = 'center'; g.textBaseline = 'middle';
-      box.querySelectorAll('.ca-label, .ca-arrow span, .ca-badge span').forEach(function (el) {
-        var r = el.getBoundingClientRect(), cs = getComputedStyle(el);
-        var x = r.left - base.left + r.width / 2, y = r.top - base.top + r.height / 2;
-        if (el.parentNode.classList.contains('ca-badge')) {
-          g.beginPath(); g.arc(x, y, r.width / 2, 0, 2 * Math.PI);
-          g.fillStyle = cs.backgroundColor; g.fill(); g.lineWidth = 2; g.strokeStyle = cs.borderColor || '#fff'; g.stroke();
-        }
-        g.font = cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily;
-        g.fillStyle = cs.color;
-        if (el.classList.contains('ca-label')) { g.lineWidth = 3; g.strokeStyle = 'rgba(255,255,255,.85)'; g.strokeText(el.textContent, x, y); }
-        g.fillText(el.textContent, x, y);
-      });
-      var credit = (box.querySelector('.leaflet-control-attribution') || {}).textContent || '';
-      g.font = '10px sans-serif'; g.textAlign = 'right'; g.textBaseline = 'bottom';
-      var w = Math.min(base.width - 8, g.measureText(credit).width + 8);
-      g.fillStyle = 'rgba(255,255,255,.8)'; g.fillRect(base.width - w - 4, base.height - 16, w + 4, 16);
-      g.fillStyle = '#333'; g.fillText(credit, base.width - 6, base.height - 3, base.width - 12);
-      return cv;
-    });
-  }
-  var Ctl = L.Control.extend({options: {position: 'topleft'}, onAdd: function () {
-    var div = L.DomUtil.create('div', 'leaflet-bar ca-png');
-    var a = L.DomUtil.create('a', '', div);
-    a.href = '#'; a.innerHTML = '&#8681;'; a.title = 'Download map as PNG';
-    a.setAttribute('role', 'button'); a.setAttribute('aria-label', 'Download map as PNG');
-    L.DomEvent.on(a, 'click', function (e) {
-      L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e);
-      render().then(function (cv) {
-        cv.toBlob(function (blob) {
-          var link = document.createElement('a');
-          link.href = URL.createObjectURL(blob); link.download = 'caravan-atlas-map.png';
-          document.body.appendChild(link); link.click();
-          setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
-        }, 'image/png');
-      });
-    });
-    return div;
-  }});
-  new Ctl().addTo(map);
-  window.caMapPng = render;
-})({{ this._parent.get_name() }});
-"""
+PNG_JS = _asset("js/png_export.js")
 
-MAP_CSS = """
-<style>
-.leaflet-container { background: #c9dbe6; font-family: "Source Sans Pro", "Source Sans 3", system-ui, sans-serif; }
-.ca-arrow span { display: block; font-size: 15px; line-height: 18px; text-align: center;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
-.ca-badge span { display: block; width: 22px; height: 22px; border-radius: 11px; color: #fff;
-  font: bold 13px/22px system-ui, sans-serif; text-align: center; border: 2px solid #fff;
-  box-shadow: 0 1px 3px rgba(0,0,0,.45); box-sizing: border-box; }
-.leaflet-container .leaflet-control-attribution { font-size: 10px; line-height: 1.3; max-width: 70%; }
-.ca-badge span.ca-hollow { background: #fff; border-style: dashed; }
-.ca-legend { background: rgba(255,255,255,.93); padding: 5px 8px; border-radius: 6px; font-size: 11px;
-  line-height: 1.25; box-shadow: 0 1px 4px rgba(0,0,0,.3); color: #222; max-width: 230px; }
-.ca-legend summary { font-weight: 700; cursor: pointer; font-size: 11.5px; }
-.ca-legend svg { vertical-align: middle; margin-right: 5px; }
-.ca-legend div { white-space: nowrap; }
-.leaflet-tooltip { font-size: 12.5px; line-height: 1.35; white-space: normal; width: max-content; max-width: 300px; }
-.ca-tip-src { color: #444; }
-.ca-tip::after { content: "Click for the article"; display: block; color: #777; font-size: 11px; }
-.ca-tip-place::after { content: "Click for the caravans and sentences reported here"; }
-path.ca-stop:focus { outline: none; stroke: #111; stroke-width: 3px; }
-.ca-png a { font-size: 18px; font-weight: 700; }
-.ca-label-icon { background: none; border: none; }
-.ca-label { display: inline-block; white-space: nowrap; font-size: 12px; line-height: 15px; color: #37332d;
-  padding-left: 8px; position: relative;
-  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
-.ca-label::before { content: ""; position: absolute; left: 0; top: 5px; width: 5px; height: 5px;
-  border-radius: 3px; background: #5b554c; }
-.ca-label.ca-capital { font-weight: 700; font-size: 13px; color: #222; }
-</style>
-"""
+MAP_CSS = "\n<style>\n" + _asset("css/map.css") + "</style>\n"
 
-LEGEND_HTML = """
-<details open><summary>How to read the map</summary>
-<div><svg width="34" height="10"><line x1="1" y1="5" x2="33" y2="5" stroke="#444" stroke-width="3.5"/>
-<text x="13" y="9" font-size="10" fill="#444">&#9654;</text></svg>route travelled (as reported)</div>
-<div><svg width="34" height="10"><line x1="1" y1="5" x2="33" y2="5" stroke="#444" stroke-width="2.5"
- stroke-dasharray="7 7"/></svg>heading for (planned)</div>
-<div><svg width="34" height="22"><circle cx="8" cy="13" r="5" fill="#444" fill-opacity=".6" stroke="#444"/>
-<circle cx="24" cy="11" r="10" fill="#444" fill-opacity=".6" stroke="#444"/></svg>stop: area = reported size</div>
-<div><svg width="34" height="22"><circle cx="17" cy="11" r="10" fill="#444" fill-opacity=".1" stroke="#444"
- stroke-dasharray="5 5"/></svg>place known only as a region</div>
-<div><svg width="34" height="16"><circle cx="17" cy="8" r="6" fill="#444" fill-opacity=".3" stroke="#444"
- stroke-width="2" stroke-dasharray="2 4"/></svg>date approximate or not given</div>
-<div><svg width="34" height="16"><circle cx="17" cy="8" r="6" fill="#fff" stroke="#444" stroke-width="2"
- stroke-dasharray="3 3"/></svg>destination</div>
-<div><svg width="34" height="22"><circle cx="17" cy="11" r="10" fill="#0072B2" stroke="#fff" stroke-width="2"/>
-<text x="17" y="15.5" font-size="12" font-weight="bold" fill="#fff" text-anchor="middle">A</text></svg>caravan, where last reported</div>
-<div><svg width="34" height="22"><circle cx="17" cy="11" r="10" fill="#fff" stroke="#0072B2" stroke-width="2"
- stroke-dasharray="3 2"/><text x="17" y="15.5" font-size="12" font-weight="bold" fill="#0072B2"
- text-anchor="middle">A</text></svg>caravan not yet on its way</div>
-</details>
-"""
+LEGEND_HTML = "\n" + _asset("html/legend.html")
+LEGEND_JS = _asset("js/legend.js")  # the legend as a Leaflet control (folded on a phone)
+LAYERS_LABEL_JS = _asset("js/layers_label.js")  # a name for the layers button
 
 
 def _macro(script: str, **attrs):
@@ -621,7 +407,10 @@ def _macro(script: str, **attrs):
     return el
 
 
-def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
+MAP_HEIGHT = 620  # px, the map without the timeline strip
+
+
+def base_map(bounds: list | None, height: int = MAP_HEIGHT, legend: str = LEGEND_HTML):
     """The constant part of the map (fitted to `bounds`, e.g. `document_bounds(atlas)`): it
     changes only when the document does, so filter changes never remount the component
     (zoom and pan are kept)."""
@@ -646,30 +435,11 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
            "{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});",
            prefix='<a href="https://leafletjs.com">Leaflet</a>',
            name="Attribution", text=attribution).add_to(m)
-    _macro("""(function (map) {
-  var legend = L.control({position: 'bottomleft'});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create('div', 'ca-legend');
-    div.innerHTML = {{ this.html|tojson }};
-    div.setAttribute('role', 'note');
-    if (window.innerWidth < 560) {  // a phone: the legend starts folded, the map stays visible
-      var d = div.querySelector('details');
-      if (d) { d.removeAttribute('open'); }
-    }
-    L.DomEvent.disableClickPropagation(div);
-    return div;
-  };
-  legend.addTo(map);
-})({{ this._parent.get_name() }});""", name="Legend", html=legend).add_to(m)
+    _macro(LEGEND_JS, name="Legend", html=legend).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (needs internet)", overlay=True, show=False,
                      control=True).add_to(m)
     folium.LayerControl(position="topright", collapsed=True).add_to(m)
-    _macro("""setTimeout(function () {  // the layers button gets a name screen readers read out
-  document.querySelectorAll('.leaflet-control-layers-toggle').forEach(function (a) {
-    a.setAttribute('aria-label', 'Map layers: switch on online map tiles');
-    a.setAttribute('title', 'Map layers');
-  });
-}, 0);""", name="LayersLabel").add_to(m)
+    _macro(LAYERS_LABEL_JS, name="LayersLabel").add_to(m)
     if bounds:
         m.fit_bounds(bounds)
     return m
@@ -678,11 +448,20 @@ def base_map(bounds: list | None, height: int = 620, legend: str = LEGEND_HTML):
 def spec_layer(spec: dict, name: str = "Caravans"):
     """The dynamic part: a feature group whose one child hands the spec to the renderer
     (a caravan spec from `map_spec`, or a place spec from `overview.places_spec`)."""
+    return spec_layer_raw(spec_data(spec), name)
+
+
+def spec_data(spec: dict) -> str:
+    """The spec as the JSON the renderer reads."""
+    return spec_json(compact_spec(_with_defaults(spec)))
+
+
+def spec_layer_raw(data: str, name: str = "Caravans"):
     import folium
 
     fg = folium.FeatureGroup(name=name, control=False)
     _macro("window.caRender({{ this._parent.get_name() }}, {{ this.data }});", name="CaravanSpec",
-           data=spec_json(compact_spec(_with_defaults(spec)))).add_to(fg)
+           data=data).add_to(fg)
     return fg
 
 

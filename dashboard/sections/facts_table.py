@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 
-import pandas as pd
 import streamlit as st
 
 from .. import evidence, exports, journey, overview
@@ -16,6 +15,8 @@ def show(atlas: journey.Atlas, visible: list) -> None:
     st.subheader("Reported facts")
     rows = journey.table_rows(atlas, visible)
     stop_ids = [r["stop_id"] for r in rows]
+    import pandas as pd  # here, not with the page: the map is sent before pandas loads on a first run
+
     df = pd.DataFrame(rows, columns=journey.TABLE_COLUMNS)
     st.dataframe(df, hide_index=True, key=PageState.facts_table.key,
                  on_select=functools.partial(_select_from_table, stop_ids),

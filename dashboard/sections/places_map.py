@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from .. import layers, overview
+from .. import layers, map_frame, overview
 from ..session import PageState
 from .routes_map import CLICKS, MAP_HEIGHT
 
@@ -17,10 +16,9 @@ def show(page: PageState, rows: list[dict], everywhere: list[dict], selected: st
     the map keeps (constant bounds: no remount when the filters change)."""
     keys = [overview.place_key(r) for r in rows]
     spec = overview.places_spec(rows, selected)
-    out = st_folium(layers.base_map(overview.bounds(everywhere), legend=overview.PLACES_LEGEND_HTML),
-                    key=PageState.places_map.key, height=MAP_HEIGHT, use_container_width=True,
-                    feature_group_to_add=layers.spec_layer(spec, "Places"), returned_objects=CLICKS,
-                    on_change=functools.partial(_on_place_click, keys)) or {}
+    out = map_frame.st_map(overview.bounds(everywhere), spec, legend=overview.PLACES_LEGEND_HTML,
+                           key=PageState.places_map.key, height=MAP_HEIGHT, returned_objects=CLICKS,
+                           on_change=functools.partial(_on_place_click, keys)) or {}
     if _apply_place_click(page, keys, out):  # a value that came without the callback (AppTest)
         st.rerun()
     st.caption("Circle area: caravans reported at the place; blue where caravans were, orange where they were "

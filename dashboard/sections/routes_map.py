@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from .. import journey, layers
+from .. import journey, layers, map_frame
 from ..session import PageState
 from ..state import ViewState
 
@@ -28,10 +27,9 @@ def show(page: PageState, atlas: journey.Atlas, view: ViewState, visible: list, 
     # pan to a stop chosen in the table or the list (a stop clicked on the map is in view already)
     focus = atlas.stops_by_id.get(selected) if selected and page.focus == selected else None
     center = (focus.lat, focus.lon) if focus is not None and focus.located else link_center
-    out = st_folium(
-        layers.base_map(layers.document_bounds(atlas)), key=PageState.routes_map.key,
-        height=MAP_HEIGHT + layers.TIMELINE_HEIGHT, use_container_width=True,
-        feature_group_to_add=layers.spec_layer(spec), returned_objects=RETURNED,
+    out = map_frame.st_map(
+        layers.document_bounds(atlas), spec, key=PageState.routes_map.key,
+        height=MAP_HEIGHT + layers.TIMELINE_HEIGHT, returned_objects=RETURNED,
         center=center, zoom=link_zoom, on_change=functools.partial(_on_map_change, atlas),
     ) or {}
     _keep_map_view(page, out)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 
-import pandas as pd
 import streamlit as st
 
 from archive import views
@@ -34,6 +33,8 @@ def caravan_cards(atlas: journey.Atlas, groups: dict) -> None:
     else:
         st.caption(f"{len(items)} caravans: choose up to {MAX_SUMMARY_CARDS} in the sidebar to see who reported "
                    "what about each.")
+        import pandas as pd  # here, not with the page: the map is sent before pandas loads on a first run
+
         st.dataframe(pd.DataFrame([evidence.summary_row(journey.caravan_summary(atlas, atlas.caravans_by_id[cid], stops))
                                    for cid, stops in items]), hide_index=True)
 
@@ -45,6 +46,8 @@ def caravans_table(cat: Catalogue, matched: list) -> None:
     st.caption(f"The {len(ids):,} most reported of the {len(matched):,} caravans these filters match. Select rows to show "
                "those caravans on the map.")
     table = overview.caravan_rows([cat.caravans_by_id[c] for c in ids if c in cat.caravans_by_id])
+    import pandas as pd  # here, not with the page (see caravan_cards)
+
     st.dataframe(pd.DataFrame(table, columns=overview.CARAVAN_COLUMNS), hide_index=True,
                  key=PageState.caravans_table.key, on_select=functools.partial(_select_caravans, ids),
                  selection_mode="multi-row")
