@@ -262,7 +262,7 @@ def test_stacked_stops_are_all_reachable_by_pointer_and_keyboard(dashboard_serve
     # pointer: open a stop whose circle lies under another
     box.locator("button", has_text=f"{hidden[0]} ·").click()
     page.wait_for_function(f"() => location.search.includes('{hidden[0]}') || "
-                           f"document.querySelector('.ca-panel .ca-stop-head b').innerText.includes('{hidden[0]}')",
+                           f"(document.querySelector('.ca-panel .ca-stop-head b')?.innerText ?? '').includes('{hidden[0]}')",
                            timeout=20_000)
     page.wait_for_timeout(800)
     assert _panel_ref(page) == hidden[0]
@@ -271,7 +271,7 @@ def test_stacked_stops_are_all_reachable_by_pointer_and_keyboard(dashboard_serve
     btn = page.locator(".st-key-ca-stack button", has_text=f"{other} ·")
     btn.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(f"() => document.querySelector('.ca-panel .ca-stop-head b').innerText.includes('{other}')",
+    page.wait_for_function(f"() => (document.querySelector('.ca-panel .ca-stop-head b')?.innerText ?? '').includes('{other}')",
                            timeout=20_000)
     assert _panel_ref(page) == other
     _shot(page, "dashboard-stacked-stops.png")
