@@ -44,8 +44,10 @@ DEFAULT_WEIGHTS = {
     "admin1_in_context": 3.0,
     "near_context": 2.0,
     "admin2_in_context": 2.0,
+    "near_other_names": 1.0,
 }
 NEAR_KM = 100.0
+LOCAL_KINDS = (CITY, BORDER, FEATURE)  # kinds whose point says where in a state
 MAX_MATCHES = 10  # ranked candidates kept per name
 
 
@@ -94,6 +96,27 @@ class Context:
     admin1s: set[tuple[str, str]] = field(default_factory=set)  # (ISO2, admin1 name)
     admin2s: set[tuple[str, str | None, str]] = field(default_factory=set)  # (ISO2, admin1, county/parish)
     points: list[tuple[float, float]] = field(default_factory=list)
+    # Every candidate point of every name the document holds, ambiguous or not, by 1° cell:
+    # (lat, lon, name). "Decatur" and "DeKalb", "Sharon" and "Salisbury": namesakes that lie
+    # near a candidate of another name the article uses are likelier (set by the geoparser).
+    # Each entry holds 1/k for a name of k local candidates: "Springfield", with dozens,
+    # says little about where the article is; "Decatur" with a few says more.
+    candidates: dict[tuple[int, int], list[tuple[float, float, str, float]]] = field(default_factory=dict)
+
+    def add_candidates(self, points: list[tuple[float, float]], name: str) -> None:
+        for lat, lon in points:
+            self.candidates.setdefault((int(lat // 1), int(lon // 1)), []).append((lat, lon, name, 1.0 / len(points)))
+
+    def names_near(self, lat: float, lon: float, own: str | None) -> float:
+        """Other names of the document with a candidate within NEAR_KM, each counted as 1/k."""
+        ci, cj = int(lat // 1), int(lon // 1)
+        seen: dict[str, float] = {}
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for p, q, name, w in self.candidates.get((ci + di, cj + dj), ()):
+                    if name != own and name not in seen and haversine_km(lat, lon, p, q) < NEAR_KM:
+                        seen[name] = w
+        return sum(seen.values())
 
     def add(self, p: Place) -> None:
         if not p.country_code:  # a continent or region says nothing about the country
@@ -201,6 +224,10 @@ class Gazetteer:
                 f["admin2_in_context"] = 1.0 if (cc, a1, d.admin2[row]) in context.admin2s else 0.0
             if kind in (CITY, BORDER, FEATURE) and context.points:
                 f["near_context"] = 1.0 if context.near(d.lat[row], d.lon[row]) else 0.0
+            if kind in LOCAL_KINDS and context.candidates:
+                n = context.names_near(d.lat[row], d.lon[row], key)
+                if n:
+                    f["near_other_names"] = min(1.0, n)
         return f
 
     def _fits(self, row: int, q: Qualifier) -> bool:
@@ -213,6 +240,14 @@ class Gazetteer:
         """A state or municipio named like its own city ("Escuintla", "Oaxaca", "Tapachula",
         "Ciudad de México" / "Mexico City") is, in running text, usually the city."""
         d = self.index
+        # A state's or a country's name read as a hamlet because the hamlet lies near the
+        # article's other places ("Michoacán", a Chiapas village of 574, beside Tapachula): no.
+        # The neighbourhood picks between namesakes of a size, not a hamlet over a state.
+        unit_pop = max((d.population[r >> 1] for r in refs if d.kind[r >> 1] in (ADMIN1, COUNTRY)), default=0)
+        if unit_pop:
+            for r, f in zip(refs, feats):
+                if "near_other_names" in f and d.population[r >> 1] * 100 < unit_pop:
+                    del f["near_other_names"]
         # Only a city this name is the city's own name for, or the state's main city, shadows:
         # "Sinaloa" is also a name of Sinaloa de Leyva (pop. 5,000), not a reason to read the
         # state as a town.

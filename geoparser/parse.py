@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from gazetteer import ADMIN1, COUNTRY, FEATURE, REGION, Context, Gazetteer, Match, Place, default_gazetteer
-from gazetteer.geocoder import NO_QUALIFIER, Qualifier
+from gazetteer.geocoder import LOCAL_KINDS, NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
 
@@ -80,7 +80,7 @@ STREET_RE = re.compile(
 FEATURE_RE = re.compile(
     rf"\b{_CAP}(?: {_CAP}){{0,2}} (?:River|Creek|Lake|Bay|Island|Islands|Mountain|Mountains|Valley|Canyon|"
     rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap|Park|National Park|Forest|Township|Reservoir|Dam)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
-_AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of ))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
+_AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of )|(?<=[DRI]-))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
 
 _STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
 _STATE_WORD_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Dd]epartment) of\s+$")
@@ -94,7 +94,12 @@ DEFAULT_RECOGNITION = {
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
     "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
+    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0,
 }
+# "Rep. Nick Rahall, D-W. Va.", "Sen. Ray Miller, D-Columbus": a legislator's party and home.
+_PARTY_BEFORE = re.compile(r"(?:^|[\s(])(?:D|R|I|DFL)\s?-\s?$")
+# A dateline: "BANTAM — A Danbury mason...", "CHARLESTON, W.Va. -- All lanes..."
+_DATELINE_AFTER = re.compile(r"(?:,\s*[A-Z][\w.]*(?:\s?[A-Z][\w.]*)?)?\s*(?:—|–|--|-)\s")
 
 
 @dataclass
@@ -135,6 +140,26 @@ class _Span:
     features: dict[str, float] = field(default_factory=dict)
     qualifier: Qualifier = NO_QUALIFIER
     prob: float = 0.0
+
+
+@lru_cache(maxsize=1)
+def person_name_share() -> dict[str, float]:
+    """How common each word is as a US given name or surname (percent of people, the larger
+    of the two; US Census 1990 lists shipped by the `names` package): "Jones" 0.62, "Paris"
+    0.005. A cue for a bare "Jones" or "Mary" being a person; the model weighs it against
+    the place's size. Empty if the package is missing (the cue is then silent)."""
+    out: dict[str, float] = {}
+    try:
+        folder = resources.files("names")
+        for fn in ("dist.all.last", "dist.female.first", "dist.male.first"):
+            for line in folder.joinpath(fn).read_text("ascii").splitlines():
+                parts = line.split()
+                if len(parts) >= 2:
+                    key = parts[0].lower()
+                    out[key] = max(out.get(key, 0.0), float(parts[1]))
+    except (ModuleNotFoundError, FileNotFoundError, ValueError):
+        return {}
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -289,6 +314,12 @@ class Geoparser:
                 j += 1
             if j > i and toks[i].capitalised:
                 first = i + 1 if toks[i].text.lower() in TITLES else i
+                # "Dublin Mayor Marilee Chinnici-Zuercher", "Carthage Police Chief Chris McKenzie":
+                # the person begins after the last title; what stands before it is theirs
+                for k in range(j - 1, first, -1):
+                    if toks[k].text.lower() in TITLES:
+                        first = k + 1
+                        break
                 run = text[toks[first].start:toks[j].end]
                 # an organisation ("the Del Rio Police Department said") is not a person
                 if first < j and norm(run) not in names and toks[j].text.lower() not in ORG_AFTER:
@@ -328,6 +359,7 @@ class Geoparser:
         d = self.gaz.index
         person_idx, person_names = self._people(text, toks)
         run_words = self._name_run_words(text, toks)
+        name_share = person_name_share()
         covered = {k for s in spans for k in range(s.first, s.last + 1)}
         # Surnames: capitalised words that follow a non-place capitalised word somewhere
         # ("Irineo Mujica" makes a later bare "Mujica" a person).
@@ -363,6 +395,18 @@ class Geoparser:
             glued_after = next_tok is not None and next_tok.capitalised and _joinable(text, toks[s.last], next_tok)
             words = s.text.split()
             after = text[s.end:s.end + 40]
+            # The capitalised words glued after it end in an organisation or a title:
+            # "Springfield Science Museum", "Dublin City Council", "Carthage Police Chief".
+            org_run = False
+            if glued_after:
+                k = s.last + 1
+                while k < len(toks) and k <= s.last + 4 and toks[k].capitalised and _joinable(text, toks[k - 1], toks[k]):
+                    low = toks[k].text.lower()
+                    if low in ORG_AFTER or low in TITLES:
+                        org_run = True
+                        break
+                    k += 1
+            share = name_share.get(s.text.lower(), 0.0) if len(words) == 1 else 0.0
             f = {
                 "bias": 1.0,
                 "n_tokens": min(s.last - s.first + 1, 4) - 1,
@@ -399,6 +443,11 @@ class Geoparser:
                 "direction": 1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
                 "in_name_run": 1.0 if len(words) == 1 and s.text in run_words and not (glued_before or glued_after) else 0.0,
                 "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or s.text in person_names else 0.0,
+                "person_name": math.log10(1.0 + 100.0 * share) if share else 0.0,
+                "org_run_after": 1.0 if org_run else 0.0,
+                "party_before": 1.0 if _PARTY_BEFORE.search(text, max(0, s.start - 6), s.start) else 0.0,
+                "dateline": 1.0 if (s.text.isupper() or len(words) == 1) and _sentence_initial(text, s.start)
+                and _DATELINE_AFTER.match(text, s.end) else 0.0,
                 "after_comma_place": 1.0 if prev_tok is not None and text[prev_tok.end:s.start] == ", "
                 and (s.first - 1) in covered else 0.0,
                 **tags,
@@ -474,6 +523,7 @@ class Geoparser:
         # repetition of one text shares one context: rank once per (text, qualifier).
         confident = [(text, ranked[0].place) for (text, _), ranked in first.items()
                      if ranked and ranked[0].confidence >= 0.5]
+        candidates = self.candidate_points(spans)
         second: dict[tuple, list[Match]] = {}
         out = []
         for s in spans:
@@ -487,6 +537,7 @@ class Geoparser:
                     ctx.admin2s |= prior.admin2s
                     ctx.points += prior.points
                 own = norm(s.text)
+                ctx.candidates = candidates
                 for text, place in confident:
                     if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
                         ctx.add(place)
@@ -496,6 +547,20 @@ class Geoparser:
             out.append(Toponym(s.start, s.end, s.text, "place", top.place if top else None,
                                (top.confidence if top else 0.0) * s.prob, ranked[:5]))
         return out
+
+    def candidate_points(self, spans: list[_Span], confident: set[str] = frozenset()) -> dict:
+        """Every local candidate (town, crossing) of every distinct name, by cell."""
+        d = self.gaz.index
+        ctx = Context()
+        done = set(confident)
+        for s in spans:
+            key = norm(s.text)
+            if key in done:
+                continue
+            done.add(key)
+            ctx.add_candidates([(d.lat[r >> 1], d.lon[r >> 1]) for r in _dedupe(s.refs)
+                                if d.kind[r >> 1] in LOCAL_KINDS], key)
+        return ctx.candidates
 
     def _demonyms(self, toks: list[_Token], text: str) -> list[Toponym]:
         out = []
