@@ -42,7 +42,8 @@ TITLES = frozenset("""mr mrs ms miss dr prof president gov governor sen senator 
 secretary judge justice officer sheriff chief sgt sergeant lt lieutenant capt captain col colonel gen
 general mayor councilman councilwoman commissioner deputy det detective trooper pastor rev reverend
 father sister brother saint coach organizer organiser activist director spokesman spokeswoman
-spokesperson minister ambassador attorney lawyer chairman superintendent principal dean agent""".split())
+spokesperson minister ambassador attorney lawyer chairman chairwoman superintendent principal dean agent
+investigator manager""".split())
 # Words before a name that make it a person's: "caravan organizer Irineo Mujica".
 ROLES = frozenset("""organizer organiser activist host migrant resident anchor reporter correspondent
 leader founder member official officials advocate priest photographer by""".split())
@@ -140,6 +141,24 @@ class _Span:
     features: dict[str, float] = field(default_factory=dict)
     qualifier: Qualifier = NO_QUALIFIER
     prob: float = 0.0
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Given names at least 1 in 100,000 Americans bear (the Census lists of `names`)."""
+    out = set()
+    try:
+        for fn in ("dist.female.first", "dist.male.first"):
+            for line in resources.files("names").joinpath(fn).read_text("ascii").splitlines():
+                parts = line.split()
+                word = parts[0].lower() if parts else ""
+                # the lists hold a few ordinary words ("In", "May", "Will"): not a name's cue
+                if len(parts) >= 2 and float(parts[1]) >= 0.001 and len(word) > 2 \
+                        and word not in STOP and word not in CALENDAR:
+                    out.add(word)
+    except (ModuleNotFoundError, FileNotFoundError, ValueError):
+        pass
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
@@ -306,9 +325,13 @@ class Geoparser:
         apposition ("Jonás Sosa, a Venezuelan migrant").
         """
         names = self.gaz.index.names
+        given = given_names()
         idx, surnames = set(), set()
         i, n = 0, len(toks)
         while i < n:
+            if not toks[i].capitalised:  # a run starts at a capital ("for Elizabeth Fairfield")
+                i += 1
+                continue
             j = i
             while j + 1 < n and toks[j + 1].capitalised and text[toks[j].end:toks[j + 1].start] in (" ", "-"):
                 j += 1
@@ -321,13 +344,19 @@ class Geoparser:
                         first = k + 1
                         break
                 run = text[toks[first].start:toks[j].end]
-                # an organisation ("the Del Rio Police Department said") is not a person
-                if first < j and norm(run) not in names and toks[j].text.lower() not in ORG_AFTER:
+                # an organisation ("the Del Rio Police Department said", "by Paris Police
+                # Department Sgt. Ricky ...") is not a person, nor a run that ends in a title
+                party = text[toks[first].end:toks[first].end + 1] == "-" and toks[first].text in ("D", "R", "I", "DFL")
+                if first < j and not party and norm(run) not in names and toks[j].text.lower() not in TITLES \
+                        and not any(t.text.lower() in ORG_AFTER for t in toks[first:j + 1]):
                     before = toks[i - 1].text.lower() if i > 0 else ""
                     after = text[toks[j].end:toks[j].end + 30]
                     role = toks[i].text.lower() in TITLES or before in TITLES or before in ROLES
                     speech = re.match(r",?\s+(\w+)", after)
-                    if role or (speech and speech.group(1).lower() in SPEECH) or re.match(r",\s+(?:a|an|the|who)\s", after):
+                    # an apposition only after a given name: "Elizabeth Fairfield, a Lebanon woman",
+                    # not "Downtown Columbus, the ..."
+                    appos = re.match(r",\s+(?:a|an|the|who)\s", after) and toks[first].text.lower() in given
+                    if role or (speech and speech.group(1).lower() in SPEECH) or appos:
                         idx.update(range(first, j + 1))
                         surnames.add(toks[j].text)
                         surnames.add(text[toks[first + 1].start:toks[j].end] if j > first + 1 else toks[j].text)
@@ -342,6 +371,9 @@ class Geoparser:
         words: set[str] = set()
         i, n = 0, len(toks)
         while i < n:
+            if not toks[i].capitalised:
+                i += 1
+                continue
             j = i
             while j + 1 < n and toks[j + 1].capitalised and text[toks[j].end:toks[j + 1].start] == " ":
                 j += 1
