@@ -60,7 +60,7 @@ def main() -> int:
     if not SHARED.is_dir():
         print(f"skipped: {SHARED} not found")
         return 0
-    from gazetteer import Context, haversine_km
+    from gazetteer import ADMIN2, Context, haversine_km
     from gazetteer.geocoder import DEFAULT_WEIGHTS, FIXED
     from gazetteer.normalize import norm
     from geoparser.parse import DEFAULT_RECOGNITION, Geoparser, _dedupe
@@ -137,6 +137,8 @@ def main() -> int:
         spans = [s for s in spans if s.refs]
         for s in spans:
             s.qualifier = parser._qualifier_after(doc.text, s)
+            if s.features.get("counties_after"):  # as Geoparser.parse does
+                s.refs = parser._units_only(s.refs, ADMIN2)
         first = [gaz.rank(_dedupe(s.refs), None, s.qualifier) for s in spans]
         # as at run time: the candidates of the names recognition keeps
         candidates = parser.candidate_points([s for s in spans if not s.features.get("person")

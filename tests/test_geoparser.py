@@ -214,3 +214,9 @@ def test_a_legislators_home_and_a_dateline_are_places():
     assert got["Chicopee"].admin1 == "Massachusetts" and got["Pa."].name == "Pennsylvania"
     got = {t.text: t.place for t in geoparse("Home hit by fire. BYESVILLE -- Firefighters were called on Monday.")}
     assert got["BYESVILLE"].admin1 == "Ohio"
+
+
+def test_names_listed_before_counties_are_counties():
+    got = {t.text: t.place for t in geoparse("Flooding closed roads in Anderson and Cherokee counties on Monday.")}
+    assert got["Anderson"].kind == got["Cherokee"].kind == "admin2"
+    assert got["Anderson"].admin1 == got["Cherokee"].admin1  # one state: the two lie side by side
