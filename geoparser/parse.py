@@ -563,25 +563,40 @@ class Geoparser:
         confident = [(text, ranked[0].place) for (text, _), ranked in first.items()
                      if ranked and ranked[0].confidence >= 0.5]
         candidates = self.candidate_points(spans)
+
+        def in_context(s: _Span, confident) -> list[Match]:
+            ctx = Context()
+            if prior is not None:
+                ctx.countries |= prior.countries
+                ctx.admin1s |= prior.admin1s
+                ctx.admin2s |= prior.admin2s
+                ctx.points += prior.points
+            own = norm(s.text)
+            ctx.candidates = candidates
+            for text, place in confident:
+                if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
+                    ctx.add(place)
+            return gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own) if s.refs else []
+
         second: dict[tuple, list[Match]] = {}
-        out = []
         for s in spans:
             key = (s.text, s.qualifier)
-            ranked = second.get(key)
-            if ranked is None:
-                ctx = Context()
-                if prior is not None:
-                    ctx.countries |= prior.countries
-                    ctx.admin1s |= prior.admin1s
-                    ctx.admin2s |= prior.admin2s
-                    ctx.points += prior.points
-                own = norm(s.text)
-                ctx.candidates = candidates
-                for text, place in confident:
-                    if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
-                        ctx.add(place)
-                ranked = gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own) if s.refs else []
-                second[key] = ranked
+            if key not in second:
+                second[key] = in_context(s, confident)
+        # Pass 3: what is still in doubt, read once more beside what pass 2 settled ("London"
+        # settled by "Twickenham" settles "Richmond").
+        settled = [(text, ranked[0].place) for (text, _), ranked in second.items()
+                   if ranked and ranked[0].confidence >= 0.5]
+        if len(settled) > len(confident):
+            third: dict[tuple, list[Match]] = {}
+            for s in spans:
+                key = (s.text, s.qualifier)
+                if key not in third and second[key] and second[key][0].confidence < 0.5:
+                    third[key] = in_context(s, settled)
+            second.update(third)
+        out = []
+        for s in spans:
+            ranked = second[(s.text, s.qualifier)]
             top = ranked[0] if ranked else None
             out.append(Toponym(s.start, s.end, s.text, "place", top.place if top else None,
                                (top.confidence if top else 0.0) * s.prob, ranked[:5]))
