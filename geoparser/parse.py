@@ -99,7 +99,7 @@ DEFAULT_RECOGNITION = {
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
     "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
-    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0,
+    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0, "org_word": -2.0,
 }
 # "Rep. Nick Rahall, D-W. Va.", "Sen. Ray Miller, D-Columbus": a legislator's party and home.
 _PARTY_BEFORE = re.compile(r"(?:^|[\s(])(?:D|R|I|DFL)\s?-\s?$")
@@ -482,6 +482,8 @@ class Geoparser:
                 "person_name": math.log10(1.0 + 100.0 * share) if share else 0.0,
                 "org_run_after": 1.0 if org_run else 0.0,
                 "counties_after": 1.0 if _COUNTIES_AFTER.match(text, s.end) else 0.0,
+                # the word is itself an organisation's or a title's ("Police", "Council", "Mayor")
+                "org_word": 1.0 if len(words) == 1 and (s.text.lower() in ORG_AFTER or s.text.lower() in TITLES) else 0.0,
                 "party_before": 1.0 if _PARTY_BEFORE.search(text, max(0, s.start - 6), s.start) else 0.0,
                 "dateline": 1.0 if (s.text.isupper() or len(words) == 1) and _sentence_initial(text, s.start)
                 and _DATELINE_AFTER.match(text, s.end) else 0.0,

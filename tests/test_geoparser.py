@@ -220,3 +220,13 @@ def test_names_listed_before_counties_are_counties():
     got = {t.text: t.place for t in geoparse("Flooding closed roads in Anderson and Cherokee counties on Monday.")}
     assert got["Anderson"].kind == got["Cherokee"].kind == "admin2"
     assert got["Anderson"].admin1 == got["Cherokee"].admin1  # one state: the two lie side by side
+
+
+def test_an_organisation_word_alone_is_not_a_place_even_where_a_town_bears_it():
+    from gazetteer import default_gazetteer
+
+    assert default_gazetteer().refs("Police"), "the test needs a town named like an organisation word"
+    for text in ("The women were hit, according to a release from Gainesville Police. Police say they were crossing.",
+                 "He called Police at 6 p.m. from his home in Athens."):
+        got = [t.text for t in geoparse(text)]
+        assert "Police" not in got and len(got) == 1
