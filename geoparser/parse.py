@@ -83,6 +83,12 @@ FEATURE_RE = re.compile(
     rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap|Park|National Park|Forest|Township|Reservoir|Dam)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
 _AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of )|(?<=[DRI]-))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
 
+# Generic geographic nouns: alone and capitalised ("the Gulf", "Region 1", "Metro 911",
+# "Loop 286") they are rarely a place's own name, though some town bears each.
+GENERIC = frozenset("""river creek lake bay island islands mountain mountains valley canyon gulf sea ocean strait
+desert peninsula gap park forest township reservoir dam street road avenue drive boulevard lane parkway
+highway way circle trail pike square plaza bridge region metro city county district area loop mill hill side
+delta summit harbor harbour port beach falls springs heights station center centre village town""".split())
 _STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
 # "Anderson and Cherokee counties", "Douglas, Sarpy and Lancaster counties": each name is a county.
 _NAME = r"[A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*)?"
@@ -99,7 +105,7 @@ DEFAULT_RECOGNITION = {
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
     "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
-    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0, "org_word": -2.0,
+    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0, "org_word": -2.0, "generic_word": -1.0,
 }
 # "Rep. Nick Rahall, D-W. Va.", "Sen. Ray Miller, D-Columbus": a legislator's party and home.
 _PARTY_BEFORE = re.compile(r"(?:^|[\s(])(?:D|R|I|DFL)\s?-\s?$")
@@ -483,6 +489,7 @@ class Geoparser:
                 "org_run_after": 1.0 if org_run else 0.0,
                 "counties_after": 1.0 if _COUNTIES_AFTER.match(text, s.end) else 0.0,
                 # the word is itself an organisation's or a title's ("Police", "Council", "Mayor")
+                "generic_word": 1.0 if len(words) == 1 and s.text.lower() in GENERIC else 0.0,
                 "org_word": 1.0 if len(words) == 1 and (s.text.lower() in ORG_AFTER or s.text.lower() in TITLES) else 0.0,
                 "party_before": 1.0 if _PARTY_BEFORE.search(text, max(0, s.start - 6), s.start) else 0.0,
                 "dateline": 1.0 if (s.text.isupper() or len(words) == 1) and _sentence_initial(text, s.start)

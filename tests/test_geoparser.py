@@ -230,3 +230,4 @@ def test_an_organisation_word_alone_is_not_a_place_even_where_a_town_bears_it():
                  "He called Police at 6 p.m. from his home in Athens."):
         got = [t.text for t in geoparse(text)]
         assert "Police" not in got and len(got) == 1
+
