@@ -240,7 +240,7 @@ class Gazetteer:
             if kind in LOCAL_KINDS and context.candidates:
                 n = context.names_near(d.lat[row], d.lon[row], key)
                 if n:
-                    f["near_other_names"] = min(1.0, n)
+                    f["near_other_names"] = math.log1p(n) / math.log(2)
         return f
 
     def _fits(self, row: int, q: Qualifier) -> bool:
