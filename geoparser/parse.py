@@ -402,6 +402,7 @@ class Geoparser:
         person_idx, person_names = self._people(text, toks)
         run_words = self._name_run_words(text, toks)
         name_share = person_name_share()
+        has_counties = "counties" in text or "Counties" in text or "arishes" in text
         covered = {k for s in spans for k in range(s.first, s.last + 1)}
         # Surnames: capitalised words that follow a non-place capitalised word somewhere
         # ("Irineo Mujica" makes a later bare "Mujica" a person).
@@ -414,11 +415,12 @@ class Geoparser:
         # capital is its own, not the sentence's).
         counts: dict[str, int] = {}
         mid: set[str] = set()
-        for s in spans:
+        initial = [_sentence_initial(text, s.start) for s in spans]
+        for s, init in zip(spans, initial):
             counts[s.text] = counts.get(s.text, 0) + 1
-            if not _sentence_initial(text, s.start):
+            if not init:
                 mid.add(s.text)
-        for s in spans:
+        for s, init in zip(spans, initial):
             tags = s.features  # set by _pattern_spans
             rows = [r >> 1 for r in s.refs]
             kinds = {d.kind[r] for r in rows}
@@ -436,6 +438,7 @@ class Geoparser:
                     and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES))
             glued_after = next_tok is not None and next_tok.capitalised and _joinable(text, toks[s.last], next_tok)
             words = s.text.split()
+            low = s.text.lower()
             after = text[s.end:s.end + 40]
             # The capitalised words glued after it end in an organisation or a title:
             # "Springfield Science Museum", "Dublin City Council", "Carthage Police Chief".
@@ -443,30 +446,30 @@ class Geoparser:
             if glued_after:
                 k = s.last + 1
                 while k < len(toks) and k <= s.last + 4 and toks[k].capitalised and _joinable(text, toks[k - 1], toks[k]):
-                    low = toks[k].text.lower()
-                    if low in ORG_AFTER or low in TITLES:
+                    word = toks[k].text.lower()
+                    if word in ORG_AFTER or word in TITLES:
                         org_run = True
                         break
                     k += 1
-            share = name_share.get(s.text.lower(), 0.0) if len(words) == 1 else 0.0
+            share = name_share.get(low, 0.0) if len(words) == 1 else 0.0
             f = {
                 "bias": 1.0,
                 "n_tokens": min(s.last - s.first + 1, 4) - 1,
-                "sent_initial": 1.0 if _sentence_initial(text, s.start) else 0.0,
+                "sent_initial": 1.0 if init else 0.0,
                 "all_caps": 1.0 if s.text.isupper() and len(s.text) > 3 else 0.0,
                 "cap_before": 1.0 if glued_before else 0.0,
                 "cap_after": 1.0 if glued_after else 0.0,
                 # prominence: people, or for an area without people (an ocean) its km²
                 # (a river crossing or a station has neither: no evidence either way)
-                "log_pop": (max(math.log10(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
-                                                   else 0) + 10) for r in pop_rows) - 4.0) if pop_rows else 0.0,
+                "log_pop": (math.log10(max(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
+                                               else 0) for r in pop_rows) + 10) - 4.0) if pop_rows else 0.0,
                 "kind_country": 1.0 if COUNTRY in kinds else 0.0,
                 "kind_admin1": 1.0 if ADMIN1 in kinds else 0.0,
                 # a continent, region, ocean or sea: no population, but an area
                 "kind_region": 1.0 if REGION in kinds and any(r in d.extent for r in rows) else 0.0,
                 "has_primary": 1.0 if any(r & 1 for r in s.refs) else 0.0,
-                "lower_in_doc": 1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
-                "stopword": 1.0 if s.text.lower() in STOP else 0.0,
+                "lower_in_doc": 1.0 if len(words) == 1 and low in lower_words else 0.0,
+                "stopword": 1.0 if low in STOP else 0.0,
                 "title_before": 1.0 if prev_tok is not None and prev_tok.text.lower() in TITLES
                 and text[prev_tok.end:s.start].strip(". ") == "" else 0.0,
                 "speech_after": 1.0 if next_tok is not None and next_tok.text.lower() in SPEECH
@@ -480,19 +483,20 @@ class Geoparser:
                 "short": 1.0 if len(s.text) <= 3 and "." not in s.text else 0.0,
                 "n_candidates": math.log(len(s.refs)) if s.refs else 0.0,
                 "repeated": math.log(counts[s.text]),
-                "initial_but_seen_mid": 1.0 if s.text in mid and _sentence_initial(text, s.start) else 0.0,
-                "calendar": 1.0 if s.text.lower() in CALENDAR else 0.0,
+                "initial_but_seen_mid": 1.0 if init and s.text in mid else 0.0,
+                "calendar": 1.0 if low in CALENDAR else 0.0,
                 "direction": 1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
                 "in_name_run": 1.0 if len(words) == 1 and s.text in run_words and not (glued_before or glued_after) else 0.0,
                 "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or s.text in person_names else 0.0,
                 "person_name": math.log10(1.0 + 100.0 * share) if share else 0.0,
                 "org_run_after": 1.0 if org_run else 0.0,
-                "counties_after": 1.0 if _COUNTIES_AFTER.match(text, s.end) else 0.0,
+                "counties_after": 1.0 if has_counties and _COUNTIES_AFTER.match(text, s.end) else 0.0,
                 # the word is itself an organisation's or a title's ("Police", "Council", "Mayor")
-                "generic_word": 1.0 if len(words) == 1 and s.text.lower() in GENERIC else 0.0,
-                "org_word": 1.0 if len(words) == 1 and (s.text.lower() in ORG_AFTER or s.text.lower() in TITLES) else 0.0,
-                "party_before": 1.0 if _PARTY_BEFORE.search(text, max(0, s.start - 6), s.start) else 0.0,
-                "dateline": 1.0 if (s.text.isupper() or len(words) == 1) and _sentence_initial(text, s.start)
+                "generic_word": 1.0 if len(words) == 1 and low in GENERIC else 0.0,
+                "org_word": 1.0 if len(words) == 1 and (low in ORG_AFTER or low in TITLES) else 0.0,
+                "party_before": 1.0 if text[s.start - 1:s.start] == "-" and _PARTY_BEFORE.search(
+                    text, max(0, s.start - 6), s.start) else 0.0,
+                "dateline": 1.0 if init and (s.text.isupper() or len(words) == 1)
                 and _DATELINE_AFTER.match(text, s.end) else 0.0,
                 "after_comma_place": 1.0 if prev_tok is not None and text[prev_tok.end:s.start] == ", "
                 and (s.first - 1) in covered else 0.0,
@@ -525,8 +529,10 @@ class Geoparser:
         return units or refs
 
     def probability(self, f: dict[str, float]) -> float:
-        w = self.weights
-        z = sum(w.get(k, 0.0) * v for k, v in f.items() if v)  # most cues are 0: skip them
+        w, z = self.weights, 0.0
+        for k, v in f.items():
+            if v:  # most cues are 0: skip them
+                z += w.get(k, 0.0) * v
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     # -- the whole pass ----------------------------------------------------------------------
@@ -565,13 +571,15 @@ class Geoparser:
         for s in spans:
             key = (s.text, s.qualifier)
             if key not in first:
-                first[key] = gaz.rank(_dedupe(s.refs), None, s.qualifier, norm(s.text)) if s.refs else []
+                # only the best reading of pass 1 is used
+                first[key] = gaz.rank(_dedupe(s.refs), None, s.qualifier, norm(s.text), limit=1) if s.refs else []
         # Pass 2: each distinct mention again, in the context of what the *other* mentions
         # confidently are. A mention never counts as its own context, so every
         # repetition of one text shares one context: rank once per (text, qualifier).
         confident = [(text, ranked[0].place) for (text, _), ranked in first.items()
                      if ranked and ranked[0].confidence >= 0.5]
         candidates = self.candidate_points(spans)
+        near_cache: dict = {}
 
         def in_context(s: _Span, confident) -> list[Match]:
             ctx = Context()
@@ -581,11 +589,11 @@ class Geoparser:
                 ctx.admin2s |= prior.admin2s
                 ctx.points += prior.points
             own = norm(s.text)
-            ctx.candidates = candidates
+            ctx.candidates, ctx.near_cache = candidates, near_cache
             for text, place in confident:
                 if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
                     ctx.add(place)
-            return gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own) if s.refs else []
+            return gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own, limit=5) if s.refs else []  # a Toponym keeps 5
 
         second: dict[tuple, list[Match]] = {}
         for s in spans:
