@@ -438,6 +438,7 @@ class Geoparser:
                     and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES))
             glued_after = next_tok is not None and next_tok.capitalised and _joinable(text, toks[s.last], next_tok)
             words = s.text.split()
+            single = len(words) == 1
             low = s.text.lower()
             after = text[s.end:s.end + 40]
             # The capitalised words glued after it end in an organisation or a title:
@@ -451,7 +452,7 @@ class Geoparser:
                         org_run = True
                         break
                     k += 1
-            share = name_share.get(low, 0.0) if len(words) == 1 else 0.0
+            share = name_share.get(low, 0.0) if single else 0.0
             f = {
                 "bias": 1.0,
                 "n_tokens": min(s.last - s.first + 1, 4) - 1,
@@ -468,13 +469,13 @@ class Geoparser:
                 # a continent, region, ocean or sea: no population, but an area
                 "kind_region": 1.0 if REGION in kinds and any(r in d.extent for r in rows) else 0.0,
                 "has_primary": 1.0 if any(r & 1 for r in s.refs) else 0.0,
-                "lower_in_doc": 1.0 if len(words) == 1 and low in lower_words else 0.0,
+                "lower_in_doc": 1.0 if single and low in lower_words else 0.0,
                 "stopword": 1.0 if low in STOP else 0.0,
                 "title_before": 1.0 if prev_tok is not None and prev_tok.text.lower() in TITLES
                 and text[prev_tok.end:s.start].strip(". ") == "" else 0.0,
                 "speech_after": 1.0 if next_tok is not None and next_tok.text.lower() in SPEECH
                 and text[s.end:next_tok.start].strip(", ") == "" else 0.0,
-                "surname_elsewhere": 1.0 if len(words) == 1 and s.text in surnames else 0.0,
+                "surname_elsewhere": 1.0 if single and s.text in surnames else 0.0,
                 "comma_admin_after": 1.0 if re.match(r",\s*[A-Z]", after) and self._qualifier_after(text, s) else 0.0,
                 "place_prep_before": 1.0 if prev_tok is not None and prev_tok.text.lower() in PLACE_PREP
                 and text[prev_tok.end:s.start] == " " else 0.0,
@@ -486,17 +487,17 @@ class Geoparser:
                 "initial_but_seen_mid": 1.0 if init and s.text in mid else 0.0,
                 "calendar": 1.0 if low in CALENDAR else 0.0,
                 "direction": 1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
-                "in_name_run": 1.0 if len(words) == 1 and s.text in run_words and not (glued_before or glued_after) else 0.0,
+                "in_name_run": 1.0 if single and s.text in run_words and not (glued_before or glued_after) else 0.0,
                 "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or s.text in person_names else 0.0,
                 "person_name": math.log10(1.0 + 100.0 * share) if share else 0.0,
                 "org_run_after": 1.0 if org_run else 0.0,
                 "counties_after": 1.0 if has_counties and _COUNTIES_AFTER.match(text, s.end) else 0.0,
                 # the word is itself an organisation's or a title's ("Police", "Council", "Mayor")
-                "generic_word": 1.0 if len(words) == 1 and low in GENERIC else 0.0,
-                "org_word": 1.0 if len(words) == 1 and (low in ORG_AFTER or low in TITLES) else 0.0,
+                "generic_word": 1.0 if single and low in GENERIC else 0.0,
+                "org_word": 1.0 if single and (low in ORG_AFTER or low in TITLES) else 0.0,
                 "party_before": 1.0 if text[s.start - 1:s.start] == "-" and _PARTY_BEFORE.search(
                     text, max(0, s.start - 6), s.start) else 0.0,
-                "dateline": 1.0 if init and (s.text.isupper() or len(words) == 1)
+                "dateline": 1.0 if init and (s.text.isupper() or single)
                 and _DATELINE_AFTER.match(text, s.end) else 0.0,
                 "after_comma_place": 1.0 if prev_tok is not None and text[prev_tok.end:s.start] == ", "
                 and (s.first - 1) in covered else 0.0,
