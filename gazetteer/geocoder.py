@@ -131,12 +131,17 @@ class Context:
     def names_near(self, lat: float, lon: float, own: str | None) -> float:
         """Other names of the document with a candidate within NEAR_KM, each counted as 1/k."""
         ci, cj = int(lat // 1), int(lon // 1)
+        # 100 km is under 0.9° of latitude, and of longitude × cos(latitude): a box test
+        # first, the great-circle distance only inside it
+        coslat = math.cos(math.radians(lat))
         seen: dict[str, float] = {}
+        cells = self.candidates
         for di in (-1, 0, 1):
             for dj in (-1, 0, 1):
-                for p, q, name, w in self.candidates.get((ci + di, cj + dj), ()):
-                    # 100 km is under 0.9° of latitude: most entries fail that test, cheaply
-                    if abs(p - lat) < 0.9 and name != own and name not in seen and haversine_km(lat, lon, p, q) < NEAR_KM:
+                for p, q, name, w in cells.get((ci + di, cj + dj), ()):
+                    if name in seen or name == own or not -0.9 < p - lat < 0.9:
+                        continue
+                    if -0.9 < (q - lon) * coslat < 0.9 and haversine_km(lat, lon, p, q) < NEAR_KM:
                         seen[name] = w
         return sum(seen.values())
 
