@@ -201,14 +201,16 @@ def load_recognition_weights() -> dict[str, float]:
 
 
 def tokenize(text: str) -> list[_Token]:
-    toks = []
+    toks: list[_Token] = []
+    append = toks.append
     for m in _TOKEN.finditer(text):
-        s, e = m.span()
         word = m.group()
-        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":  # possessive "Mexico’s"
-            e -= 2
+        if word[-1] in "sS" and len(word) > 2 and word[-2] in "'’":  # possessive "Mexico’s"
             word = word[:-2]
-        toks.append(_Token(s, e, word, word[:1].isupper()))
+            start = m.start()
+            append(_Token(start, start + len(word), word, word[0].isupper()))
+        else:
+            append(_Token(m.start(), m.end(), word, word[0].isupper()))
     return toks
 
 
@@ -377,7 +379,7 @@ class Geoparser:
         """Words seen inside a run of capitalised words that is no place name and no
         organisation ("Mary Johnson", "Bob Jones"): a bare "Mary" or "Jones" elsewhere
         is then probably that person."""
-        names = self.gaz.index.names
+        names, kind = self.gaz.index.names, self.gaz.index.kind
         words: set[str] = set()
         i, n = 0, len(toks)
         while i < n:
@@ -390,9 +392,9 @@ class Geoparser:
             if toks[i].capitalised and 0 < j - i < 3:
                 run = text[toks[i].start:toks[j].end]
                 last = toks[j].text.lower()
-                if norm(run) not in names and last not in ORG_AFTER and not any(
-                        norm(t.text) in names and self.gaz.index.kind[names[norm(t.text)][0] >> 1] in (COUNTRY, ADMIN1)
-                        for t in toks[i:j + 1]):
+                if last not in ORG_AFTER and norm(run) not in names and not any(
+                        kind[refs[0] >> 1] in (COUNTRY, ADMIN1) for refs in (names.get(norm(t.text)) for t in toks[i:j + 1])
+                        if refs):
                     words.update(t.text for t in toks[i:j + 1] if t.text.lower() not in TITLES)
             i = j + 1
         return words
@@ -582,18 +584,25 @@ class Geoparser:
         candidates = self.candidate_points(spans)
         near_cache: dict = {}
 
+        contexts: dict[tuple, Context] = {}
+
         def in_context(s: _Span, confident) -> list[Match]:
-            ctx = Context()
-            if prior is not None:
-                ctx.countries |= prior.countries
-                ctx.admin1s |= prior.admin1s
-                ctx.admin2s |= prior.admin2s
-                ctx.points += prior.points
             own = norm(s.text)
-            ctx.candidates, ctx.near_cache = candidates, near_cache
-            for text, place in confident:
-                if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
-                    ctx.add(place)
+            # one context per pass, shared by every name that is not itself among the confident
+            # ones (ranking only reads it); a confident name gets one without itself
+            mine = own if any(norm(text) == own for text, _ in confident) else None
+            ctx = contexts.get((id(confident), mine))
+            if ctx is None:
+                ctx = contexts[(id(confident), mine)] = Context()
+                if prior is not None:
+                    ctx.countries |= prior.countries
+                    ctx.admin1s |= prior.admin1s
+                    ctx.admin2s |= prior.admin2s
+                    ctx.points += prior.points
+                ctx.candidates, ctx.near_cache = candidates, near_cache
+                for text, place in confident:
+                    if norm(text) != own:  # "CIUDAD HIDALGO" in the dateline is the same mention
+                        ctx.add(place)
             return gaz.rank(_dedupe(s.refs), ctx, s.qualifier, own, limit=5) if s.refs else []  # a Toponym keeps 5
 
         second: dict[tuple, list[Match]] = {}
