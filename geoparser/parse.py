@@ -355,23 +355,24 @@ class Geoparser:
                     if toks[k].text.lower() in TITLES:
                         first = k + 1
                         break
-                run = text[toks[first].start:toks[j].end]
+                before = toks[i - 1].text.lower() if i > 0 else ""
+                after = text[toks[j].end:toks[j].end + 30]
+                role = toks[i].text.lower() in TITLES or before in TITLES or before in ROLES
+                speech = re.match(r",?\s+(\w+)", after)
+                # an apposition only after a given name: "Elizabeth Fairfield, a Lebanon woman",
+                # not "Downtown Columbus, the ..."
+                cue = role or (speech and speech.group(1).lower() in SPEECH) or (
+                    toks[first].text.lower() in given and re.match(r",\s+(?:a|an|the|who)\s", after))
                 # an organisation ("the Del Rio Police Department said", "by Paris Police
                 # Department Sgt. Ricky ...") is not a person, nor a run that ends in a title
-                party = text[toks[first].end:toks[first].end + 1] == "-" and toks[first].text in ("D", "R", "I", "DFL")
-                if first < j and not party and norm(run) not in names and toks[j].text.lower() not in TITLES \
-                        and not any(t.text.lower() in ORG_AFTER for t in toks[first:j + 1]):
-                    before = toks[i - 1].text.lower() if i > 0 else ""
-                    after = text[toks[j].end:toks[j].end + 30]
-                    role = toks[i].text.lower() in TITLES or before in TITLES or before in ROLES
-                    speech = re.match(r",?\s+(\w+)", after)
-                    # an apposition only after a given name: "Elizabeth Fairfield, a Lebanon woman",
-                    # not "Downtown Columbus, the ..."
-                    appos = re.match(r",\s+(?:a|an|the|who)\s", after) and toks[first].text.lower() in given
-                    if role or (speech and speech.group(1).lower() in SPEECH) or appos:
-                        idx.update(range(first, j + 1))
-                        surnames.add(toks[j].text)
-                        surnames.add(text[toks[first + 1].start:toks[j].end] if j > first + 1 else toks[j].text)
+                if cue and first < j and not (text[toks[first].end:toks[first].end + 1] == "-"
+                                              and toks[first].text in ("D", "R", "I", "DFL")) \
+                        and toks[j].text.lower() not in TITLES \
+                        and not any(t.text.lower() in ORG_AFTER for t in toks[first:j + 1]) \
+                        and norm(text[toks[first].start:toks[j].end]) not in names:
+                    idx.update(range(first, j + 1))
+                    surnames.add(toks[j].text)
+                    surnames.add(text[toks[first + 1].start:toks[j].end] if j > first + 1 else toks[j].text)
             i = j + 1
         return idx, surnames
 
