@@ -4,7 +4,8 @@
 It is built once per document, and a mention's own part is taken away by a view, not by
 building the context again for each mention: that was one `Context.add` per pair of distinct
 names, each looking through the points so far (4,000 distinct names took a minute, cubic).
-What `Gazetteer.rank` sees is the same as before: membership, truth and `near`.
+What `Gazetteer.rank` sees is the same as before: membership, truth, `isdisjoint`, `near`,
+and the document's candidate points with `names_near`.
 """
 from __future__ import annotations
 
@@ -30,12 +31,19 @@ class _Less:
     def __bool__(self) -> bool:
         return len(self.full) > len(self.less)
 
+    def isdisjoint(self, other) -> bool:  # (the neighbouring-country cue asks)
+        return not any(x in self for x in other)
+
 
 class _View:
     """A Context as `Gazetteer.rank` reads it, for one mention."""
 
     def __init__(self, whole: "MentionContexts", less: dict[str, set]):
         self._bands = whole.bands
+        # the nearby-namesakes cue: every name's candidates, and the answers so far (the same
+        # for every mention; `names_near` leaves out the asking name itself)
+        self.candidates, self.near_cache = whole._nearby.candidates, whole._nearby.near_cache
+        self.names_near = whole._nearby.names_near
         self._less_points = less.get("points", set())
         for part in ("countries", "admin1s", "admin2s", "points"):
             full = getattr(whole, part)
@@ -53,9 +61,15 @@ class _View:
 
 class MentionContexts:
     """`for_mention(key)`: the context for a mention whose normalised text is `key` — the
-    prior and every confident (text, place) whose normalised text is another."""
+    prior and every confident (text, place) whose normalised text is another; `candidates`
+    (Context.candidates: every name's local candidates, by cell) and `near_cache` are shared
+    by every mention's view, as the nearby-namesakes cue reads them."""
 
-    def __init__(self, prior: Context | None, confident: list[tuple[str, Place]], key):
+    def __init__(self, prior: Context | None, confident: list[tuple[str, Place]], key,
+                 candidates: dict | None = None, near_cache: dict | None = None):
+        # (a Context holding only the document's candidate points, for Context.names_near)
+        self._nearby = Context(candidates=candidates if candidates is not None else {},
+                                  near_cache=near_cache if near_cache is not None else {})
         base = prior if prior is not None else Context()
         self.countries, self.admin1s, self.admin2s = set(base.countries), set(base.admin1s), set(base.admin2s)
         self.points = set(base.points)
