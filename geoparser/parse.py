@@ -101,6 +101,9 @@ _STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
 _NAME = r"[A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*)?"
 _COUNTIES_AFTER = re.compile(rf"(?:,\s*{_NAME})*,?\s+(?:and|or|&)\s+{_NAME}\s+(?:[Cc]ounties|[Pp]arishes)\b"
                              r"|\s+(?:[Cc]ounties|[Pp]arishes)\b")
+# How far after a name that list is looked for: a list of a few dozen counties. (Unbounded,
+# each name of a 10 MB comma-separated list of places matched the rest of it: quadratic.)
+_COUNTIES_REACH = 600
 _STATE_WORD_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Dd]epartment) of\s+$")
 _COMMA_CAPITAL = re.compile(r",\s*[A-Z]")
 _UNIT_AFTER = re.compile(r"(?:\s+(?:community|town|village|city|neighbou?rhood|colonia))?,\s*"
@@ -603,7 +606,8 @@ class Geoparser:
                 "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or person_name else 0.0,
                 "person_name": person_share,
                 "org_run_after": 1.0 if org_run else 0.0,
-                "counties_after": 1.0 if has_counties and _COUNTIES_AFTER.match(text, s.end) else 0.0,
+                "counties_after": 1.0 if has_counties and _COUNTIES_AFTER.match(
+                    text, s.end, s.end + _COUNTIES_REACH) else 0.0,
                 "generic_word": generic_word,
                 "org_word": org_word,
                 "party_before": 1.0 if text[s.start - 1:s.start] == "-" and _PARTY_BEFORE.search(
