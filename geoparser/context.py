@@ -1,8 +1,8 @@
 """The document context each distinct place mention is resolved in: the places every
 *other* confidently read mention names, and what the caller knew before reading (the prior).
 
-It is built once per document, and a mention's own part is taken away by a view, not by
-building the context again for each mention: that was one `Context.add` per pair of distinct
+It is built once per resolution pass (two or three a document), and a mention's own part is
+taken away by a view, not by building the context again for each mention: that was one `Context.add` per pair of distinct
 names, each looking through the points so far (4,000 distinct names took a minute, cubic).
 What `Gazetteer.rank` sees is the same as before: membership, truth, `isdisjoint`, `near`,
 and the document's candidate points with `names_near`.
