@@ -176,12 +176,25 @@ def evaluate(docs: list[Doc], parse, demonyms: bool = False, examples: bool = Fa
     tp_exact = tp_overlap = n_pred = n_gold = 0
     errors: list[float] = []
     n_resolvable = 0
+    parse_s = 0.0
     for doc in docs:
-        preds = [t for t in parse(doc.text) if t.kind == "place" or (demonyms and t.kind == "demonym")]
+        t0 = time.perf_counter()
+        found = parse(doc.text)
+        parse_s += time.perf_counter() - t0
+        preds = [t for t in found if t.kind == "place" or (demonyms and t.kind == "demonym")]
         n_pred += len(preds)
         n_gold += len(doc.gold)
         exact = {(t.start, t.end) for t in preds}
         tp_exact += sum((g.start, g.end) in exact for g in doc.gold)
+        if examples:  # recognition errors: missed gold spans, and spans overlapping no gold one
+            for g in doc.gold:
+                if (g.start, g.end) not in exact:
+                    ours = next((t.text for t in preds if overlaps(t.start, t.end, g.start, g.end)), None)
+                    print(f"  [missed{'' if ours is None else ', ours ' + repr(ours)}] {g.text!r} | "
+                          f"{doc.text[max(0, g.start - 50):g.end + 30]!r}")
+            for t in preds:
+                if not any(overlaps(t.start, t.end, g.start, g.end) for g in doc.gold):
+                    print(f"  [spurious {t.kind}] {t.text!r} | {doc.text[max(0, t.start - 50):t.end + 30]!r}")
         for g in doc.gold:
             hit = next((t for t in preds if overlaps(t.start, t.end, g.start, g.end)), None)
             if hit is not None:
@@ -213,13 +226,15 @@ def evaluate(docs: list[Doc], parse, demonyms: bool = False, examples: bool = Fa
         "median_km": statistics.median(errors) if errors else float("nan"),
         "mean_km": statistics.fmean(errors) if errors else float("nan"),
         "error_kinds": kinds,
+        "names_per_s": n_pred / parse_s if parse_s else 0.0,
     }
 
 
 def report(name: str, r: dict, seconds: float) -> None:
     pe, re_, fe = r["exact"]
     po, ro, fo = r["overlap"]
-    print(f"{name}: {r['docs']} articles, {r['gold']} gold toponyms, {r['predicted']} predicted ({seconds:.1f} s)")
+    print(f"{name}: {r['docs']} articles, {r['gold']} gold toponyms, {r['predicted']} predicted ({seconds:.1f} s; "
+          f"geoparsing {r['names_per_s']:,.0f} names/s)")
     print(f"  recognition exact span : P {pe:.3f}  R {re_:.3f}  F1 {fe:.3f}")
     print(f"  recognition overlap    : P {po:.3f}  R {ro:.3f}  F1 {fo:.3f}")
     print(f"  resolution acc@161km   : {r['acc161_matched']:.3f} of {r['resolved_pairs']} recognised "
@@ -233,7 +248,8 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", choices=["lgl", "geovirus", "both"], default="both")
     ap.add_argument("--split", choices=["test", "all", "train"], default="all")
     ap.add_argument("--examples", action="store_true",
-                    help="print each error > 161 km with its kind (LGL training half only: --split train)")
+                    help="print each recognition error (missed, spurious) and each error > 161 km with its kind "
+                         "(LGL training half only: --split train)")
     ap.add_argument("--limit", type=int, default=0)
     args = ap.parse_args(argv)
     if not SHARED.is_dir():

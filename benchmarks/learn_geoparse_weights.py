@@ -60,7 +60,7 @@ def main() -> int:
     if not SHARED.is_dir():
         print(f"skipped: {SHARED} not found")
         return 0
-    from gazetteer import Context, haversine_km
+    from gazetteer import ADMIN2, Context, haversine_km
     from gazetteer.geocoder import DEFAULT_WEIGHTS, FIXED
     from gazetteer.normalize import norm
     from geoparser.parse import DEFAULT_RECOGNITION, Geoparser, _dedupe
@@ -102,6 +102,7 @@ def main() -> int:
            "train_f1_exact_candidates_only": round(best[0], 3)}
     (ROOT / "geoparser" / "data").mkdir(exist_ok=True)
     (ROOT / "geoparser" / "data" / "recognition_weights.json").write_text(json.dumps(rec, indent=1) + "\n")
+    parser.weights, parser.threshold = rec["weights"], rec["threshold"]
     print(f"recognition: {len(y)} spans, {int(y.sum())} positive, threshold {best[1]:.2f}, train F1 {best[0]:.3f}")
 
     # -- the name prior -------------------------------------------------------------------
@@ -136,21 +137,28 @@ def main() -> int:
         spans = [s for s in spans if s.refs]
         for s in spans:
             s.qualifier = parser._qualifier_after(doc.text, s)
+            if s.features.get("counties_after"):  # as Geoparser.parse does
+                s.refs = parser._units_only(s.refs, ADMIN2)
         first = [gaz.rank(_dedupe(s.refs), None, s.qualifier) for s in spans]
+        # as at run time: the candidates of the names recognition keeps
+        candidates = parser.candidate_points([s for s in spans if not s.features.get("person")
+                                              and parser.probability(s.features) >= parser.threshold])
         for k, s in enumerate(spans):
             g = gold.get((s.start, s.end))
             if g is None or g.lat is None:
                 continue
             ctx = Context()
+            ctx.candidates = candidates
             for m, (other, ranked) in enumerate(zip(spans, first)):
                 if m != k and ranked and norm(other.text) != norm(s.text) and ranked[0].confidence >= 0.5:
                     ctx.add(ranked[0].place)
             refs = _dedupe(s.refs)
             key = norm(s.text)
-            feats = [gaz.features(r, ctx, s.qualifier) for r in refs]
+            feats = [gaz.features(r, ctx, s.qualifier, key) for r in refs]
             for r, f in zip(refs, feats):  # the prior from the *other* training articles
                 gid = d.geonameid[r >> 1]
                 n = total[(key, gid)] - own_prior[(key, gid)] if gid else 0
+                f.pop("corpus_prior", None)
                 if n > 0:
                     f["corpus_prior"] = math.log1p(n)
             gaz._mark_shadowed(refs, feats)

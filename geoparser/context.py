@@ -1,19 +1,22 @@
 """The document context each distinct place mention is resolved in: the places every
 *other* confidently read mention names, and what the caller knew before reading (the prior).
 
-It is built once per document, and a mention's own part is taken away by a view, not by
-building the context again for each mention: that was one `Context.add` per pair of distinct
+It is built once per resolution pass (two or three a document), and a mention's own part is
+taken away by a view, not by building the context again for each mention: that was one `Context.add` per pair of distinct
 names, each looking through the points so far (4,000 distinct names took a minute, cubic).
-What `Gazetteer.rank` sees is the same as before: membership, truth and `near`.
+What `Gazetteer.rank` sees is the same as before: membership, truth, `isdisjoint`, `near`,
+and the document's candidate points with `names_near`.
 """
 from __future__ import annotations
 
+import bisect
 import math
 
 from gazetteer import Context, Place, haversine_km
 from gazetteer.geocoder import NEAR_KM
 
 _DLAT = NEAR_KM / 111.0  # as Context.near: a latitude band first
+_SIN_ARC = math.sin(NEAR_KM / 6371.0)  # NEAR_KM as an arc of haversine_km's sphere
 
 
 class _Less:
@@ -30,32 +33,71 @@ class _Less:
     def __bool__(self) -> bool:
         return len(self.full) > len(self.less)
 
+    def isdisjoint(self, other) -> bool:  # (the neighbouring-country cue asks)
+        return not any(x in self for x in other)
+
 
 class _View:
     """A Context as `Gazetteer.rank` reads it, for one mention."""
 
     def __init__(self, whole: "MentionContexts", less: dict[str, set]):
         self._bands = whole.bands
+        # the nearby-namesakes cue: every name's candidates, and the answers so far (the same
+        # for every mention; `names_near` leaves out the asking name itself)
+        self.candidates, self.near_cache = whole._nearby.candidates, whole._nearby.near_cache
+        self.names_near = whole._nearby.names_near
         self._less_points = less.get("points", set())
         for part in ("countries", "admin1s", "admin2s", "points"):
             full = getattr(whole, part)
             setattr(self, part, _Less(full, less[part]) if less.get(part) else full)
 
     def near(self, lat: float, lon: float) -> bool:
-        """As Context.near, looking only at the latitude bands around `lat`."""
+        """As Context.near, looking only at the latitude bands around `lat`, and in each at the
+        longitudes a point within NEAR_KM can have (a band spans the globe: 100,000 distinct
+        names put thousands of points in one)."""
         b = math.floor(lat / _DLAT)
+        windows = _lon_windows(lat, lon)
         for k in range(b - 2, b + 3):  # (two each side: rounding can never hide a point)
-            for p, q in self._bands.get(k, ()):
-                if abs(lat - p) < _DLAT and (p, q) not in self._less_points and haversine_km(lat, lon, p, q) < NEAR_KM:
-                    return True
+            band = self._bands.get(k)
+            if band is None:
+                continue
+            lons, points = band
+            for lo, hi in windows:
+                for i in range(bisect.bisect_left(lons, lo), bisect.bisect_right(lons, hi)):
+                    p, q = points[i]
+                    if abs(lat - p) < _DLAT and (p, q) not in self._less_points and haversine_km(lat, lon, p, q) < NEAR_KM:
+                        return True
         return False
+
+
+def _lon_windows(lat: float, lon: float) -> list[tuple[float, float]]:
+    """The longitudes (as ranges in [-180, 180]) of every point within NEAR_KM of (lat, lon).
+    Two points an arc c apart have sin(Δlon) <= sin(c) / cos(lat) at either's latitude (the
+    law of sines in the triangle with the pole), and the other's latitude is within _DLAT."""
+    far = abs(lat) + _DLAT
+    if far >= 89.0:  # near a pole every longitude may be near
+        return [(-math.inf, math.inf)]
+    reach = math.degrees(math.asin(min(1.0, _SIN_ARC / math.cos(math.radians(far))))) + 1e-6
+    lo, hi = lon - reach, lon + reach
+    out = [(lo, hi)]
+    if lo < -180.0:  # across the antimeridian
+        out.append((lo + 360.0, math.inf))
+    if hi > 180.0:
+        out.append((-math.inf, hi - 360.0))
+    return out
 
 
 class MentionContexts:
     """`for_mention(key)`: the context for a mention whose normalised text is `key` — the
-    prior and every confident (text, place) whose normalised text is another."""
+    prior and every confident (text, place) whose normalised text is another; `candidates`
+    (Context.candidates: every name's local candidates, by cell) and `near_cache` are shared
+    by every mention's view, as the nearby-namesakes cue reads them."""
 
-    def __init__(self, prior: Context | None, confident: list[tuple[str, Place]], key):
+    def __init__(self, prior: Context | None, confident: list[tuple[str, Place]], key,
+                 candidates: dict | None = None, near_cache: dict | None = None):
+        # (a Context holding only the document's candidate points, for Context.names_near)
+        self._nearby = Context(candidates=candidates if candidates is not None else {},
+                                  near_cache=near_cache if near_cache is not None else {})
         base = prior if prior is not None else Context()
         self.countries, self.admin1s, self.admin2s = set(base.countries), set(base.admin1s), set(base.admin2s)
         self.points = set(base.points)
@@ -75,9 +117,14 @@ class MentionContexts:
         for (part, item), keys in by.items():
             if len(keys) == 1:
                 self._only.setdefault(next(iter(keys)), {}).setdefault(part, set()).add(item)
-        self.bands: dict[int, list[tuple[float, float]]] = {}
+        # the points by latitude band, each band by longitude: (longitudes, points)
+        bands: dict[int, list[tuple[float, float]]] = {}
         for p, q in self.points:
-            self.bands.setdefault(math.floor(p / _DLAT), []).append((p, q))
+            bands.setdefault(math.floor(p / _DLAT), []).append((p, q))
+        self.bands: dict[int, tuple[list[float], list[tuple[float, float]]]] = {}
+        for k, pts in bands.items():
+            pts.sort(key=lambda pq: pq[1])
+            self.bands[k] = ([q for _, q in pts], pts)
         self._whole = _View(self, {})
 
     def for_mention(self, own) -> _View:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from gazetteer import ADMIN1, COUNTRY, FEATURE, REGION, Context, Gazetteer, Match, Place, default_gazetteer
-from gazetteer.geocoder import NO_QUALIFIER, Qualifier
+from gazetteer import ADMIN1, ADMIN2, COUNTRY, FEATURE, REGION, Context, Gazetteer, Match, Place, default_gazetteer
+from gazetteer.geocoder import LOCAL_KINDS, NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
 
@@ -49,7 +49,8 @@ TITLES = frozenset("""mr mrs ms miss dr prof president gov governor sen senator 
 secretary judge justice officer sheriff chief sgt sergeant lt lieutenant capt captain col colonel gen
 general mayor councilman councilwoman commissioner deputy det detective trooper pastor rev reverend
 father sister brother saint coach organizer organiser activist director spokesman spokeswoman
-spokesperson minister ambassador attorney lawyer chairman superintendent principal dean agent""".split())
+spokesperson minister ambassador attorney lawyer chairman chairwoman superintendent principal dean agent
+investigator manager""".split())
 # Words before a name that make it a person's: "caravan organizer Irineo Mujica".
 ROLES = frozenset("""organizer organiser activist host migrant resident anchor reporter correspondent
 leader founder member official officials advocate priest photographer by""".split())
@@ -87,9 +88,22 @@ STREET_RE = re.compile(
 FEATURE_RE = re.compile(
     rf"\b{_CAP}(?: {_CAP}){{0,2}} (?:River|Creek|Lake|Bay|Island|Islands|Mountain|Mountains|Valley|Canyon|"
     rf"Gulf|Sea|Ocean|Strait|Desert|Peninsula|Gap|Park|National Park|Forest|Township|Reservoir|Dam)\b|\b(?:Lake|Mount|Mt\.|Gulf of|Isle of) {_CAP}(?: {_CAP})?\b")
-_AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of ))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
+_AP_RE = re.compile(r"(?:(?<=, )|(?<= in )|(?<= of )|(?<=[DRI]-))(?:W\. ?Va\.|[NRSD]\.[A-Z]\.|[A-Z][a-z]{1,4}\.)")
 
+# Generic geographic nouns: alone and capitalised ("the Gulf", "Region 1", "Metro 911",
+# "Loop 286") they are rarely a place's own name, though some town bears each.
+GENERIC = frozenset("""river creek lake bay island islands mountain mountains valley canyon gulf sea ocean strait
+desert peninsula gap park forest township reservoir dam street road avenue drive boulevard lane parkway
+highway way circle trail pike square plaza bridge region metro city county district area loop mill hill side
+delta summit harbor harbour port beach falls springs heights station center centre village town""".split())
 _STATE_WORD_AFTER = re.compile(r"\s+(?:[Ss]tate|[Pp]rovince|[Dd]epartment)\b")
+# "Anderson and Cherokee counties", "Douglas, Sarpy and Lancaster counties": each name is a county.
+_NAME = r"[A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*)?"
+_COUNTIES_AFTER = re.compile(rf"(?:,\s*{_NAME})*,?\s+(?:and|or|&)\s+{_NAME}\s+(?:[Cc]ounties|[Pp]arishes)\b"
+                             r"|\s+(?:[Cc]ounties|[Pp]arishes)\b")
+# How far after a name that list is looked for: a list of a few dozen counties. (Unbounded,
+# each name of a 10 MB comma-separated list of places matched the rest of it: quadratic.)
+_COUNTIES_REACH = 600
 _STATE_WORD_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Dd]epartment) of\s+$")
 _COMMA_CAPITAL = re.compile(r",\s*[A-Z]")
 _UNIT_AFTER = re.compile(r"(?:\s+(?:community|town|village|city|neighbou?rhood|colonia))?,\s*"
@@ -105,7 +119,12 @@ DEFAULT_RECOGNITION = {
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
     "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
+    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0, "org_word": -2.0, "generic_word": -1.0,
 }
+# "Rep. Nick Rahall, D-W. Va.", "Sen. Ray Miller, D-Columbus": a legislator's party and home.
+_PARTY_BEFORE = re.compile(r"(?:^|[\s(])(?:D|R|I|DFL)\s?-\s?$")
+# A dateline: "BANTAM — A Danbury mason...", "CHARLESTON, W.Va. -- All lanes..."
+_DATELINE_AFTER = re.compile(r"(?:,\s*[A-Z][\w.]*(?:\s?[A-Z][\w.]*)?)?\s*(?:—|–|--|-)\s")
 
 
 class Toponyms(list):
@@ -157,6 +176,44 @@ class _Span:
 
 
 @lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Given names at least 1 in 100,000 Americans bear (the Census lists of `names`)."""
+    out = set()
+    try:
+        for fn in ("dist.female.first", "dist.male.first"):
+            for line in resources.files("names").joinpath(fn).read_text("ascii").splitlines():
+                parts = line.split()
+                word = parts[0].lower() if parts else ""
+                # the lists hold a few ordinary words ("In", "May", "Will"): not a name's cue
+                if len(parts) >= 2 and float(parts[1]) >= 0.001 and len(word) > 2 \
+                        and word not in STOP and word not in CALENDAR:
+                    out.add(word)
+    except (ModuleNotFoundError, FileNotFoundError, ValueError):
+        pass
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def person_name_share() -> dict[str, float]:
+    """How common each word is as a US given name or surname (percent of people, the larger
+    of the two; US Census 1990 lists shipped by the `names` package): "Jones" 0.62, "Paris"
+    0.005. A cue for a bare "Jones" or "Mary" being a person; the model weighs it against
+    the place's size. Empty if the package is missing (the cue is then silent)."""
+    out: dict[str, float] = {}
+    try:
+        folder = resources.files("names")
+        for fn in ("dist.all.last", "dist.female.first", "dist.male.first"):
+            for line in folder.joinpath(fn).read_text("ascii").splitlines():
+                parts = line.split()
+                if len(parts) >= 2:
+                    key = parts[0].lower()
+                    out[key] = max(out.get(key, 0.0), float(parts[1]))
+    except (ModuleNotFoundError, FileNotFoundError, ValueError):
+        return {}
+    return out
+
+
+@lru_cache(maxsize=1)
 def load_recognition_weights() -> dict[str, float]:
     try:
         learned = json.loads(resources.files("geoparser").joinpath(_WEIGHTS_FILE).read_text("utf-8"))
@@ -167,16 +224,20 @@ def load_recognition_weights() -> dict[str, float]:
 
 def tokenize(text: str, start: int = 0, end: int | None = None, words: dict[str, str] | None = None) -> list[_Token]:
     """The words of text[start:end] (offsets into `text`)."""
-    toks = []
+    toks: list[_Token] = []
+    append = toks.append
     words = {} if words is None else words  # one string per distinct word: a long text repeats its words
+    setdefault = words.setdefault
     for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
-        s, e = m.span()
         word = m.group()
-        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":  # possessive "Mexico’s"
-            e -= 2
+        if word[-1] in "sS" and len(word) > 2 and word[-2] in "'’":  # possessive "Mexico’s"
             word = word[:-2]
-        word = words.setdefault(word, word)
-        toks.append(_Token(s, e, word, word[:1].isupper()))
+            word = setdefault(word, word)
+            s = m.start()
+            append(_Token(s, s + len(word), word, word[0].isupper()))
+        else:
+            word = setdefault(word, word)
+            append(_Token(m.start(), m.end(), word, word[0].isupper()))
     return toks
 
 
@@ -343,25 +404,42 @@ class Geoparser:
         apposition ("Jonás Sosa, a Venezuelan migrant").
         """
         names = self.gaz.index.names
+        given = given_names()
         idx, surnames = set(), set()
         i, n = 0, len(toks)
         while i < n:
+            if not toks[i].capitalised:  # a run starts at a capital ("for Elizabeth Fairfield")
+                i += 1
+                continue
             j = i
             while j + 1 < n and toks[j + 1].capitalised and text[toks[j].end:toks[j + 1].start] in (" ", "-"):
                 j += 1
             if j > i and toks[i].capitalised:
                 first = i + 1 if toks[i].text.lower() in TITLES else i
-                run = text[toks[first].start:toks[j].end]
-                # an organisation ("the Del Rio Police Department said") is not a person
-                if first < j and norm(run) not in names and toks[j].text.lower() not in ORG_AFTER:
-                    before = toks[i - 1].text.lower() if i > 0 else ""
-                    after = text[toks[j].end:toks[j].end + 30]
-                    role = toks[i].text.lower() in TITLES or before in TITLES or before in ROLES
-                    speech = re.match(r",?\s+(\w+)", after)
-                    if role or (speech and speech.group(1).lower() in SPEECH) or re.match(r",\s+(?:a|an|the|who)\s", after):
-                        idx.update(range(first, j + 1))
-                        surnames.add(toks[j].text)
-                        surnames.add(text[toks[first + 1].start:toks[j].end] if j > first + 1 else toks[j].text)
+                # "Dublin Mayor Marilee Chinnici-Zuercher", "Carthage Police Chief Chris McKenzie":
+                # the person begins after the last title; what stands before it is theirs
+                for k in range(j - 1, first, -1):
+                    if toks[k].text.lower() in TITLES:
+                        first = k + 1
+                        break
+                before = toks[i - 1].text.lower() if i > 0 else ""
+                after = text[toks[j].end:toks[j].end + 30]
+                role = toks[i].text.lower() in TITLES or before in TITLES or before in ROLES
+                speech = re.match(r",?\s+(\w+)", after)
+                # an apposition only after a given name: "Elizabeth Fairfield, a Lebanon woman",
+                # not "Downtown Columbus, the ..."
+                cue = role or (speech and speech.group(1).lower() in SPEECH) or (
+                    toks[first].text.lower() in given and re.match(r",\s+(?:a|an|the|who)\s", after))
+                # an organisation ("the Del Rio Police Department said", "by Paris Police
+                # Department Sgt. Ricky ...") is not a person, nor a run that ends in a title
+                if cue and first < j and not (text[toks[first].end:toks[first].end + 1] == "-"
+                                              and toks[first].text in ("D", "R", "I", "DFL")) \
+                        and toks[j].text.lower() not in TITLES \
+                        and not any(t.text.lower() in ORG_AFTER for t in toks[first:j + 1]) \
+                        and norm(text[toks[first].start:toks[j].end]) not in names:
+                    idx.update(range(first, j + 1))
+                    surnames.add(toks[j].text)
+                    surnames.add(text[toks[first + 1].start:toks[j].end] if j > first + 1 else toks[j].text)
             i = j + 1
         return idx, surnames
 
@@ -369,19 +447,22 @@ class Geoparser:
         """Words seen inside a run of capitalised words that is no place name and no
         organisation ("Mary Johnson", "Bob Jones"): a bare "Mary" or "Jones" elsewhere
         is then probably that person."""
-        names = self.gaz.index.names
+        names, kind = self.gaz.index.names, self.gaz.index.kind
         words: set[str] = set()
         i, n = 0, len(toks)
         while i < n:
+            if not toks[i].capitalised:
+                i += 1
+                continue
             j = i
             while j + 1 < n and toks[j + 1].capitalised and text[toks[j].end:toks[j + 1].start] == " ":
                 j += 1
             if toks[i].capitalised and 0 < j - i < 3:
                 run = text[toks[i].start:toks[j].end]
                 last = toks[j].text.lower()
-                if norm(run) not in names and last not in ORG_AFTER and not any(
-                        norm(t.text) in names and self.gaz.index.kind[names[norm(t.text)][0] >> 1] in (COUNTRY, ADMIN1)
-                        for t in toks[i:j + 1]):
+                if last not in ORG_AFTER and norm(run) not in names and not any(
+                        kind[refs[0] >> 1] in (COUNTRY, ADMIN1) for refs in (names.get(norm(t.text)) for t in toks[i:j + 1])
+                        if refs):
                     words.update(t.text for t in toks[i:j + 1] if t.text.lower() not in TITLES)
             i = j + 1
         return words
@@ -398,6 +479,8 @@ class Geoparser:
         d = self.gaz.index
         person_idx, person_names = self._people(text, toks)
         run_words = self._name_run_words(text, toks)
+        name_share = person_name_share()
+        has_counties = "counties" in text or "Counties" in text or "arishes" in text
         covered = {k for s in spans for k in range(s.first, s.last + 1)}
         # Surnames: capitalised words that follow a non-place capitalised word somewhere
         # ("Irineo Mujica" makes a later bare "Mujica" a person).
@@ -416,7 +499,9 @@ class Geoparser:
             if not ini:
                 mid.add(s.text)
         # The cues of a name by itself are the same wherever it stands: worked out once per
-        # name (a list of places repeats a few names a million times).
+        # name (a list of places repeats a few names a million times). Cues that read the
+        # words around a span (glued runs, "counties" after, a party before, a dateline) are
+        # worked out per span below.
         alone: dict[tuple, tuple] = {}
         for s, ini in zip(spans, initial):
             tags = s.features or {}  # set by _pattern_spans
@@ -428,32 +513,41 @@ class Geoparser:
                 pop_rows = [r for r in rows if d.kind[r] != FEATURE] if FEATURE in kinds else rows
                 kinds_region = REGION in kinds
                 words = s.text.split()
+                single = len(words) == 1
+                low = s.text.lower()
+                share = name_share.get(low, 0.0) if single else 0.0
                 cues = alone[key] = (
                     1.0 if s.text.isupper() and len(s.text) > 3 else 0.0,
                     # prominence: people, or for an area without people (an ocean) its km²
                     # (a river crossing or a station has neither: no evidence either way)
-                    (max(math.log10(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
-                                        else 0) + 10) for r in pop_rows) - 4.0) if pop_rows else 0.0,
+                    (math.log10(max(max(d.population[r], d.extent[r][4] if kinds_region and r in d.extent
+                                        else 0) for r in pop_rows) + 10) - 4.0) if pop_rows else 0.0,
                     1.0 if COUNTRY in kinds else 0.0,
                     1.0 if ADMIN1 in kinds else 0.0,
                     # a continent, region, ocean or sea: no population, but an area
                     1.0 if REGION in kinds and any(r in d.extent for r in rows) else 0.0,
                     1.0 if any(r & 1 for r in s.refs) else 0.0,
-                    1.0 if len(words) == 1 and s.text.lower() in lower_words else 0.0,
-                    1.0 if s.text.lower() in STOP else 0.0,
-                    1.0 if len(words) == 1 and s.text in surnames else 0.0,
+                    1.0 if single and low in lower_words else 0.0,
+                    1.0 if low in STOP else 0.0,
+                    1.0 if single and s.text in surnames else 0.0,
                     1.0 if len(s.text) <= 3 and "." not in s.text else 0.0,
                     math.log(len(s.refs)) if s.refs else 0.0,
                     math.log(counts[s.text]),
-                    1.0 if s.text.lower() in CALENDAR else 0.0,
+                    1.0 if low in CALENDAR else 0.0,
                     1.0 if all(w.lower() in DIRECTIONS for w in words) else 0.0,
-                    len(words) == 1 and s.text in run_words,
+                    single and s.text in run_words,
                     s.text in person_names,
                     s.text in mid,
+                    math.log10(1.0 + 100.0 * share) if share else 0.0,
+                    # a generic geographic noun alone ("Gulf", "Region", "Metro")
+                    1.0 if single and low in GENERIC else 0.0,
+                    # the word is itself an organisation's or a title's ("Police", "Council", "Mayor")
+                    1.0 if single and (low in ORG_AFTER or low in TITLES) else 0.0,
+                    single or s.text.isupper(),  # (a dateline's name: one word, or in capitals)
                 )
             (all_caps, log_pop, kind_country, kind_admin1, kind_region, has_primary, lower_in_doc, stopword,
              surname_elsewhere, short, n_candidates, repeated, calendar, direction, run_word, person_name,
-             seen_mid) = cues
+             seen_mid, person_share, generic_word, org_word, dateline_like) = cues
             prev_tok = toks[s.first - 1] if s.first > 0 else None
             next_tok = toks[s.last + 1] if s.last + 1 < len(toks) else None
             # Two capitalised words side by side without a comma read as one name
@@ -466,6 +560,17 @@ class Geoparser:
                     and (s.first - 1) not in covered and prev_tok.text.lower() not in TITLES))
             glued_after = next_tok is not None and next_tok.capitalised and _joinable(text, toks[s.last], next_tok)
             after = text[s.end:s.end + 40]
+            # The capitalised words glued after it end in an organisation or a title:
+            # "Springfield Science Museum", "Dublin City Council", "Carthage Police Chief".
+            org_run = False
+            if glued_after:
+                k = s.last + 1
+                while k < len(toks) and k <= s.last + 4 and toks[k].capitalised and _joinable(text, toks[k - 1], toks[k]):
+                    word = toks[k].text.lower()
+                    if word in ORG_AFTER or word in TITLES:
+                        org_run = True
+                        break
+                    k += 1
             yield {
                 "bias": 1.0,
                 "n_tokens": min(s.last - s.first + 1, 4) - 1,
@@ -499,6 +604,15 @@ class Geoparser:
                 "direction": direction,
                 "in_name_run": 1.0 if run_word and not (glued_before or glued_after) else 0.0,
                 "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or person_name else 0.0,
+                "person_name": person_share,
+                "org_run_after": 1.0 if org_run else 0.0,
+                "counties_after": 1.0 if has_counties and _COUNTIES_AFTER.match(
+                    text, s.end, s.end + _COUNTIES_REACH) else 0.0,
+                "generic_word": generic_word,
+                "org_word": org_word,
+                "party_before": 1.0 if text[s.start - 1:s.start] == "-" and _PARTY_BEFORE.search(
+                    text, max(0, s.start - 6), s.start) else 0.0,
+                "dateline": 1.0 if ini and dateline_like and _DATELINE_AFTER.match(text, s.end) else 0.0,
                 "after_comma_place": 1.0 if prev_tok is not None and text[prev_tok.end:s.start] == ", "
                 and (s.first - 1) in covered else 0.0,
                 **tags,
@@ -529,14 +643,16 @@ class Geoparser:
                 return q
         return NO_QUALIFIER
 
-    def _units_only(self, refs: tuple[int, ...]) -> tuple[int, ...]:
+    def _units_only(self, refs: tuple[int, ...], kind: str = ADMIN1) -> tuple[int, ...]:
         d = self.gaz.index
-        units = tuple(r for r in refs if d.kind[r >> 1] == ADMIN1)
+        units = tuple(r for r in refs if d.kind[r >> 1] == kind)
         return units or refs
 
     def probability(self, f: dict[str, float]) -> float:
-        w = self.weights
-        z = sum(w.get(k, 0.0) * v for k, v in f.items() if v)  # most cues are 0: skip them
+        w, z = self.weights, 0.0
+        for k, v in f.items():
+            if v:  # most cues are 0: skip them
+                z += w.get(k, 0.0) * v
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     # -- the whole pass ----------------------------------------------------------------------
@@ -561,6 +677,8 @@ class Geoparser:
                         text[max(0, s.start - 20):s.start].rstrip().endswith("of")
                         and _STATE_WORD_BEFORE.search(text, max(0, s.start - 20), s.start)):
                     s.refs = self._units_only(s.refs)  # "Oaxaca State", "the state of Chiapas"
+                elif f.get("counties_after"):
+                    s.refs = self._units_only(s.refs, ADMIN2)  # "Anderson and Cherokee counties"
                 kept.append(s)
         toponyms = self._resolve(kept, prior)
         # "European" of "European Union" is part of a place name, not a demonym. (The places
@@ -581,29 +699,67 @@ class Geoparser:
         for s in spans:
             key = (s.text, s.qualifier)
             if key not in first:
-                first[key] = gaz.rank(_dedupe(s.refs), None, s.qualifier, norm(s.text)) if s.refs else []
+                # only the best reading of pass 1 is used
+                first[key] = gaz.rank(_dedupe(s.refs), None, s.qualifier, norm(s.text), limit=1) if s.refs else []
         # Pass 2: each distinct mention again, in the context of what the *other* mentions
         # confidently are. A mention never counts as its own context, so every
         # repetition of one text shares one context: rank once per (text, qualifier).
         confident = [(text, ranked[0].place) for (text, _), ranked in first.items()
                      if ranked and ranked[0].confidence >= 0.5]
-        # ("CIUDAD HIDALGO" in the dateline is the same mention as "Ciudad Hidalgo": by norm.)
-        contexts = MentionContexts(prior, confident, norm)
-        second: dict[tuple, list[Match]] = {}
+        # Every local candidate of every name, for the nearby-namesakes cue: the same in both
+        # passes, as are its answers (by candidate row and name).
+        candidates = self.candidate_points(spans)
+        near_cache: dict = {}
+
+        def in_context(confident, todo: set | None = None) -> dict[tuple, list[Match]]:
+            """Each distinct mention ranked beside the prior and the *other* confident ones.
+            The context is built once per pass ("CIUDAD HIDALGO" in the dateline is the same
+            mention as "Ciudad Hidalgo": by norm). `todo`: only these (text, qualifier)s."""
+            contexts = MentionContexts(prior, confident, norm, candidates, near_cache)
+            out: dict[tuple, list[Match]] = {}
+            for s in spans:
+                key = (s.text, s.qualifier)
+                if key not in out and (todo is None or key in todo):
+                    own = norm(s.text)
+                    # (a Toponym keeps 5: one list for every mention of the name, read-only;
+                    # a list each was a million lists for a 10 MB list of places)
+                    out[key] = gaz.rank(_dedupe(s.refs), contexts.for_mention(own), s.qualifier, own,
+                                        limit=5) if s.refs else []
+            return out
+
+        second = in_context(confident)
+        # Pass 3: what is still in doubt, read once more beside what pass 2 settled ("London"
+        # settled by "Twickenham" settles "Richmond").
+        settled = [(text, ranked[0].place) for (text, _), ranked in second.items()
+                   if ranked and ranked[0].confidence >= 0.5]
+        if len(settled) > len(confident):
+            doubt = {key for key, ranked in second.items() if ranked and ranked[0].confidence < 0.5}
+            second.update(in_context(settled, doubt))
         out = []
         for s in spans:
-            key = (s.text, s.qualifier)
-            ranked = second.get(key)
-            if ranked is None:
-                own = norm(s.text)
-                ranked = gaz.rank(_dedupe(s.refs), contexts.for_mention(own), s.qualifier, own) if s.refs else []
-                # One list of candidates for every mention of the name (read-only): a list
-                # each was a million lists for a 10 MB list of places.
-                second[key] = ranked = ranked[:5]
+            ranked = second[(s.text, s.qualifier)]
             top = ranked[0] if ranked else None
             out.append(Toponym(s.start, s.end, s.text, "place", top.place if top else None,
                                (top.confidence if top else 0.0) * s.prob, ranked))
         return out
+
+    def candidate_points(self, spans: list[_Span], confident: set[str] = frozenset()) -> dict:
+        """Every local candidate (town, crossing) of every distinct name, by cell."""
+        d = self.gaz.index
+        ctx = Context()
+        done = set(confident)
+        texts: set[str] = set()  # (a list of places repeats a few names a million times: norm each once)
+        for s in spans:
+            if s.text in texts:
+                continue
+            texts.add(s.text)
+            key = norm(s.text)
+            if key in done:
+                continue
+            done.add(key)
+            ctx.add_candidates([(d.lat[r >> 1], d.lon[r >> 1]) for r in _dedupe(s.refs)
+                                if d.kind[r >> 1] in LOCAL_KINDS], key)
+        return ctx.candidates
 
     def _demonyms(self, toks: list[_Token], text: str) -> list[Toponym]:
         out = []

@@ -144,7 +144,29 @@ def test_a_local_context_can_still_pick_the_namesake_town():
     town = towns[0]
     ctx = Context(countries={town.country_code}, admin1s={(town.country_code, town.admin1)},
                   points=[(town.lat + 0.1, town.lon)])
+    # as the geoparser passes it: the neighbour is also one of the article's candidate points
+    ctx.add_candidates([(town.lat + 0.1, town.lon)], "a neighbouring town")
     assert g.geocode("Pacific", context=ctx).place.kind != REGION
+
+
+def test_a_namesake_near_the_articles_other_places_wins_and_a_hamlet_never_beats_a_state():
+    g = default_gazetteer()
+    # a name of several towns of a size that no training article used (no corpus prior)
+    name = next(n for n in ("Salem", "Franklin", "Greenville", "Fairview", "Madison")
+                if n.lower() not in g.index.name_prior)
+    ranked = g.geocode(name, limit=10)
+    towns = [m.place for m in [ranked] + ranked.alternatives if getattr(m, "place", None) and m.place.kind == CITY]
+    assert len(towns) >= 3
+    for town in towns[1:3]:  # not the favourite: the namesake the article's other names lie near
+        ctx = Context()
+        ctx.add_candidates([(town.lat + 0.2, town.lon)], "another name")
+        assert g.geocode(name, context=ctx).place.geonameid == town.geonameid
+    # a state's name that is also a hamlet's: the hamlet lying near the article's places is no reason
+    hamlets = [m.place for m in g.geocode("Michoacán", limit=10).alternatives if m.place.kind == CITY]
+    assert hamlets
+    ctx = Context()
+    ctx.add_candidates([(hamlets[0].lat + 0.1, hamlets[0].lon)], "a neighbouring town")
+    assert g.geocode("Michoacán", context=ctx).place.kind == "admin1"
 
 
 def test_every_curated_row_names_its_source_and_features_are_placed_from_geonames_towns():

@@ -194,3 +194,40 @@ def test_rivers_and_border_crossings_caravans_pass_are_places(text, surface, nea
     assert t.place.source.startswith("curated:") and "GeoNames" in t.place.source  # the row names its source
     town = geocode(near_town).place
     assert haversine_km(t.place.lat, t.place.lon, town.lat, town.lon) < 10
+
+
+# Issue 14, recognition: cues learned on LGL's training half, each on a sentence of our own.
+def test_a_common_surname_alone_is_a_person_and_a_places_own_title_does_not_hide_it():
+    from gazetteer import default_gazetteer
+
+    assert default_gazetteer().refs("Jones"), "the test needs a surname that is also a town's name"
+    got = [t.text for t in geoparse("Police said Jones was seen near the school. Jones told officers he left Texas in May.")]
+    assert got == ["Texas"]
+    # "Mayor" inside the run: the person begins after it, the town before it stays a place
+    for text in ("On Monday, Springfield Mayor Anne Smith said the road would reopen.",
+                 "The Gainesville Police Chief Tony Jones said the road would reopen."):
+        assert [t.text for t in geoparse(text)] == [text.split()[2] if text.startswith("On") else text.split()[1]]
+
+
+def test_a_legislators_home_and_a_dateline_are_places():
+    got = {t.text: t.place for t in geoparse("Rep. Joseph F. Wagner, D-Chicopee, and Sen. Bob Casey, D-Pa., backed the bill.")}
+    assert got["Chicopee"].admin1 == "Massachusetts" and got["Pa."].name == "Pennsylvania"
+    got = {t.text: t.place for t in geoparse("Home hit by fire. BYESVILLE -- Firefighters were called on Monday.")}
+    assert got["BYESVILLE"].admin1 == "Ohio"
+
+
+def test_names_listed_before_counties_are_counties():
+    got = {t.text: t.place for t in geoparse("Flooding closed roads in Anderson and Cherokee counties on Monday.")}
+    assert got["Anderson"].kind == got["Cherokee"].kind == "admin2"
+    assert got["Anderson"].admin1 == got["Cherokee"].admin1  # one state: the two lie side by side
+
+
+def test_an_organisation_word_alone_is_not_a_place_even_where_a_town_bears_it():
+    from gazetteer import default_gazetteer
+
+    assert default_gazetteer().refs("Police"), "the test needs a town named like an organisation word"
+    for text in ("The women were hit, according to a release from Gainesville Police. Police say they were crossing.",
+                 "He called Police at 6 p.m. from his home in Athens."):
+        got = [t.text for t in geoparse(text)]
+        assert "Police" not in got and len(got) == 1
+
