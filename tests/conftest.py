@@ -243,15 +243,20 @@ def _pg_admin():
         engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request, tmp_path, _pg_admin):
-    if request.param == "postgresql" and _pg_admin is None:
+def open_backend(name: str, tmp_path: Path, pg_admin) -> Backend:
+    """A `Backend` on `name`; PostgreSQL without a server skips the test (fails it under CI)."""
+    if name == "postgresql" and pg_admin is None:
         why = (f"{PG_URL_VAR} is not set: no PostgreSQL server to test the store on "
                "(`bash scripts/setup.sh test` starts one)")
         if IN_CI:
             pytest.fail(f"CI=true but {why}; CI must test both back ends", pytrace=False)
         pytest.skip(why)
-    b = Backend(request.param, tmp_path, _pg_admin)
+    return Backend(name, tmp_path, pg_admin)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, tmp_path, _pg_admin):
+    b = open_backend(request.param, tmp_path, _pg_admin)
     try:
         yield b
     finally:

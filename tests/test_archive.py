@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from conftest import IN_CI, PG_URL_VAR, Backend, corpus_generator
+from conftest import corpus_generator, open_backend
 from dashboard import journey
 from dashboard.state import ViewState
 from archive import views
@@ -32,12 +32,7 @@ def corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def archive_store(request, corpus, tmp_path_factory, _pg_admin):
-    if request.param == "postgresql" and _pg_admin is None:
-        why = f"{PG_URL_VAR} is not set: no PostgreSQL server to test the store on"
-        if IN_CI:
-            pytest.fail(f"CI=true but {why}; CI must test both back ends", pytrace=False)
-        pytest.skip(why)
-    b = Backend(request.param, tmp_path_factory.mktemp("archive"), _pg_admin)
+    b = open_backend(request.param, tmp_path_factory.mktemp("archive"), _pg_admin)
     store = b.store()
     result = ingest([corpus], store)
     assert not result.failed and len(result.added) == 152

@@ -23,7 +23,7 @@ from archive import views
 from archive.filters import UNKNOWN_OUTLET, Filters
 from archive.ingest import ingest
 from archive.schema import observations
-from conftest import IN_CI, PG_URL_VAR, Backend, corpus_generator
+from conftest import corpus_generator, open_backend
 from dashboard import journey
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -46,12 +46,7 @@ def corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def store(request, corpus, tmp_path_factory, _pg_admin):
-    if request.param == "postgresql" and _pg_admin is None:
-        why = f"{PG_URL_VAR} is not set: no PostgreSQL server to test the store on"
-        if IN_CI:
-            pytest.fail(f"CI=true but {why}; CI must test both back ends", pytrace=False)
-        pytest.skip(why)
-    b = Backend(request.param, tmp_path_factory.mktemp("agree"), _pg_admin)
+    b = open_backend(request.param, tmp_path_factory.mktemp("agree"), _pg_admin)
     s = b.store()
     result = ingest([corpus], s)
     assert not result.failed
