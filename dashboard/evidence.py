@@ -3,20 +3,18 @@ stop, and the caravan legend/summary cards. Everything from the document is esca
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from urllib.parse import urlparse
 
 from journeys.terms import UNKNOWN_OUTLET
 
+from . import assets
 from .journey import ROLE_LABEL, Atlas, Stop, article_title, fmt_date, fmt_int, stop_size
 from .layers import vagueness
 
 MAX_TEXT = 200_000  # characters of article text shown (the evidence is always inside the window)
 
 
-def _asset(name: str) -> str:
-    """A CSS/JS file beside this module (css/, js/)."""
-    return (Path(__file__).resolve().parent / name).read_text(encoding="utf-8")
+_asset = assets.text
 
 
 def e(text) -> str:

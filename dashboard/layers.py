@@ -14,13 +14,12 @@ import json
 import math
 import re
 import unicodedata
-from pathlib import Path
 
 from journeys.terms import UNKNOWN_OUTLET
 
 from .journey import (COARSE_DATES, ROLE_LABEL, Atlas, Stop, by_caravan, fmt_date, head, mercator_y, route_points,
                       spot, stacks, stop_size)
-from . import offline
+from . import assets, offline
 
 MIN_RADIUS = 5.0  # size not reported
 MIN_KNOWN_RADIUS = 4.0
@@ -370,9 +369,7 @@ def spec_json(spec: dict) -> str:
 # real files an editor and a linter can read, loaded once at import.
 
 
-def _asset(name: str) -> str:
-    return (Path(__file__).resolve().parent / name).read_text(encoding="utf-8")
-
+_asset = assets.text
 
 # Draws a spec (lines, arrows, stops, badges, rings, places) into the map's feature group.
 RENDERER_JS = _asset("js/renderer.js")

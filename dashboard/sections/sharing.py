@@ -8,26 +8,12 @@ import streamlit as st
 
 from archive.views import Catalogue
 
+from .. import assets
 from ..session import PageState
 from ..state import KEYS, ViewState, parse_query, query_string, to_query
 
 # The copy button copies the page's own address (the app keeps it equal to the view).
-COPY_BUTTON = """
-<button type="button" class="ca-copy" style="padding:6px 12px;border-radius:6px;border:1px solid #bbb;
- background:#fff;cursor:pointer;font:inherit">Copy link to this view</button>
-<script>
-(function () {
-  document.querySelectorAll('button.ca-copy:not([data-ready])').forEach(function (b) {
-    b.setAttribute('data-ready', '1');
-    b.addEventListener('click', function () {
-      navigator.clipboard.writeText(window.location.href).then(
-        function () { b.textContent = 'Link copied ✓'; setTimeout(function () { b.textContent = 'Copy link to this view'; }, 2500); },
-        function () { b.textContent = 'Copy failed: use the link below'; });
-    });
-  });
-})();
-</script>
-"""
+COPY_BUTTON = "\n" + assets.text("html/copy_button.html")
 
 
 def _url_params() -> dict:
