@@ -553,6 +553,10 @@ class Extractor:
         # Dates only date places and sizes: a sentence with neither needs none.
         dates = [d for d in find_dates(s.text, art.published, offset=s.start)
                  if not _dateline_date(text, d)] if in_s or sizes else []
+        # A day after the report is a plan ("to rest this Sunday"): it dates destinations only,
+        # never when a place was passed; a year alone ("in 2024") is too coarse to date a stop.
+        planned = [x for x in dates if _after_report(x, art)]
+        passed = [x for x in dates if x.precision != "year" and not _after_report(x, art)]
 
         # Which caravan: a background cue switches for the rest of the sentence.
         cue = _NEW_CARAVAN.search(s.text)
@@ -601,14 +605,7 @@ class Extractor:
                 continue
             obs = Observation(art.id, role, evidence, place=ref)
             obs.confidences = {"role": round(confidence, 3), "place": round(_place_confidence(t), 3)}
-            if role != DESTINATION:
-                # A year alone ("in 2024", "a year ago") is context, too coarse to date a stop;
-                # a day after the report is a plan ("to rest this Sunday"), never when a place was passed.
-                d = _nearest_date([x for x in dates if x.precision != "year" and not (
-                    x.date and art.published and x.date > art.published)], t.start)
-            else:  # a destination is dated only by a plan: a date after the report
-                planned = [x for x in dates if x.date and art.published and x.date > art.published]
-                d = _nearest_date(planned, t.start)
+            d = _nearest_date(planned if role == DESTINATION else passed, t.start)
             if d is not None:
                 _set_date(obs, d)
             elif role == CURRENT and s.caption:
@@ -766,6 +763,11 @@ def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
 
 
 _COARSER = {"day": 0, "month": 80, "year": 200}
+
+
+def _after_report(d: DateMention, article) -> bool:
+    """A date later than the article's publication: something planned or expected."""
+    return bool(d.date and article.published and d.date > article.published)
 
 
 def _nearest_date(dates: list[DateMention], pos: int) -> DateMention | None:
