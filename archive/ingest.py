@@ -35,6 +35,7 @@ def unique_id(aid: str, taken: set[str]) -> str:
         n += 1
     return f"{aid}-{n}"
 
+
 log = logging.getLogger(__name__)
 
 

@@ -38,6 +38,7 @@ def _cache_dir() -> Path:
     return cache_dir() / "map-frames"
 
 
+@functools.cache  # (files and versions do not change while the server runs)
 def _code_hash() -> str:
     """Everything the rendered base depends on besides its arguments."""
     from importlib.metadata import version
@@ -89,7 +90,7 @@ def _walk(el):
 
 def base_frame(bounds, legend: str = layers.LEGEND_HTML, map_height: int = layers.MAP_HEIGHT) -> dict:
     """The rendered base (memory, else disk, else folium), for these bounds and legend."""
-    key = hashlib.sha256(json.dumps([bounds, legend, map_height, _code_hash_once()]).encode()).hexdigest()[:24]
+    key = hashlib.sha256(json.dumps([bounds, legend, map_height, _code_hash()]).encode()).hexdigest()[:24]
     frame = _frames.get(key)
     if frame is not None:
         return frame
@@ -109,14 +110,6 @@ def base_frame(bounds, legend: str = layers.LEGEND_HTML, map_height: int = layer
     return frame
 
 
-_code_hash_value = None
-
-
-def _code_hash_once() -> str:
-    global _code_hash_value
-    if _code_hash_value is None:
-        _code_hash_value = _code_hash()
-    return _code_hash_value
 
 
 def _declare():
