@@ -44,6 +44,8 @@ NAME_CONNECTORS = CONNECTORS | {"and"}
 # Separators allowed between two words of one name.
 _JOIN = re.compile(r"^(?:[ \t]|-|\.\s?)$|^[ \t]$")
 _ABBREV = frozenset("st ste ft mt pt".split())
+# Words of a unit's title before its name: "City of Norfolk", "Town of Cary".
+_UNIT_PREFIX = frozenset("city town village township borough".split())
 
 TITLES = frozenset("""mr mrs ms miss dr prof president gov governor sen senator rep representative
 secretary judge justice officer sheriff chief sgt sergeant lt lieutenant capt captain col colonel gen
@@ -124,6 +126,7 @@ DEFAULT_RECOGNITION = {
 # "Rep. Nick Rahall, D-W. Va.", "Sen. Ray Miller, D-Columbus": a legislator's party and home.
 _PARTY_BEFORE = re.compile(r"(?:^|[\s(])(?:D|R|I|DFL)\s?-\s?$")
 # A dateline: "BANTAM — A Danbury mason...", "CHARLESTON, W.Va. -- All lanes..."
+_PARTY_PREFIX = re.compile(r"(?:D|R|I)-(?=[A-Z])")
 _DATELINE_AFTER = re.compile(r"(?:,\s*[A-Z][\w.]*(?:\s?[A-Z][\w.]*)?)?\s*(?:—|–|--|-)\s")
 
 
@@ -338,8 +341,15 @@ class Geoparser:
                 j += 1
             if best:
                 j, refs = best
+                first = i
+                if j >= i + 2 and toks[i].text.lower() in _UNIT_PREFIX and toks[i + 1].text == "of" \
+                        and toks[i + 2].capitalised:
+                    # "City of Norfolk", "Town of Cary": the name is what follows "of"; the
+                    # whole phrase still says which unit ("City of London" is the City). Not "State of":
+                    # "State of Mexico" read as "Mexico" would stand for the country in a reader's eyes
+                    first, t = i + 2, toks[i + 2]
                 surface = text[t.start:toks[j].end]
-                spans.append(_Span(i, j, t.start, toks[j].end, surfaces.setdefault(surface, surface), refs))
+                spans.append(_Span(first, j, t.start, toks[j].end, surfaces.setdefault(surface, surface), refs))
                 i = j + 1
             else:
                 i += 1
@@ -364,8 +374,11 @@ class Geoparser:
                 extra.append((m.start(), m.end(), (row << 1 | 1,), "us_state_abbrev"))
         for rx, tag in ((STREET_RE, "street"), (FEATURE_RE, "natural")):
             for m in rx.finditer(text, 0, end):
-                refs = d.names.get(norm(m.group()), ())
-                extra.append((m.start(), m.end(), refs, tag))
+                s0 = m.start()
+                if _PARTY_PREFIX.match(text, s0):  # "Rep. Jane Roe, R-Elbow Lake": the party is not the name
+                    s0 += 2
+                refs = d.names.get(norm(text[s0:m.end()]), ())
+                extra.append((s0, m.end(), refs, tag))
         if not extra:
             return spans
         extra.sort()

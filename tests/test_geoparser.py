@@ -231,3 +231,17 @@ def test_an_organisation_word_alone_is_not_a_place_even_where_a_town_bears_it():
         got = [t.text for t in geoparse(text)]
         assert "Police" not in got and len(got) == 1
 
+
+
+def test_a_units_title_is_not_part_of_its_name_and_a_party_is_not_part_of_a_lake():
+    from gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+    assert gaz.refs("City of Norfolk") and gaz.refs("Norfolk"), "the test needs a unit named with its title"
+    got = {t.text: t.place for t in geoparse("Crews from the City of Norfolk cleared the storm drains on Tuesday.")}
+    assert list(got) == ["Norfolk"] and got["Norfolk"].name == "City of Norfolk"  # the phrase still says which
+    # "State of" stays whole: "State of Mexico" read as "Mexico" would name the country
+    got = {t.text: t.place for t in geoparse("The caravan crossed the State of Mexico on foot.")}
+    assert list(got) == ["State of Mexico"] and got["State of Mexico"].kind == "admin1"
+    got = [t.text for t in geoparse("Rep. Jane Doe, R-Elbow Lake, voted against the plan.")]
+    assert got == ["Elbow Lake"]
