@@ -245,3 +245,10 @@ def test_a_units_title_is_not_part_of_its_name_and_a_party_is_not_part_of_a_lake
     assert list(got) == ["State of Mexico"] and got["State of Mexico"].kind == "admin1"
     got = [t.text for t in geoparse("Rep. Jane Doe, R-Elbow Lake, voted against the plan.")]
     assert got == ["Elbow Lake"]
+
+
+def test_a_territory_with_people_but_no_area_is_read_as_a_place():
+    # curated territories carry their census population: with none they looked like nothing
+    got = {t.text: t.place for t in geoparse("Clinics in the Gaza Strip ran short of fuel, and schools in the West Bank closed.")}
+    assert set(got) == {"Gaza Strip", "West Bank"}
+    assert all(p.kind == "region" and p.country_code == "PS" and p.population > 1_000_000 for p in got.values())
