@@ -1,5 +1,5 @@
 """Write gazetteer/data/geonames_points.csv: GeoNames' own points for countries, first-level
-divisions, continents, regions and seas, as carried by the GeoNames tags of LGL's training half.
+divisions, continents, regions, seas and zones (the European Union), as carried by the GeoNames tags of LGL's training half.
 
 Why: the installed packages give countries and states a point from `countryinfo` / ISO 3166-2,
 up to 1,000 km from GeoNames' own record (the United States 235 km off), and no package on the
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from geoparse_corpora import SHARED  # noqa: E402
 
-AREAL = {"PCLI", "PCLS", "PCLD", "PCLIX", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RGN", "OCN", "SEA"}
+AREAL = {"PCLI", "PCLS", "PCLD", "PCLIX", "PCLF", "PCL", "TERR", "ADM1", "CONT", "RGN", "OCN", "SEA", "ZN"}
 OUT = ROOT / "gazetteer" / "data" / "geonames_points.csv"
 
 

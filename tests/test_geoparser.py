@@ -252,3 +252,12 @@ def test_a_territory_with_people_but_no_area_is_read_as_a_place():
     got = {t.text: t.place for t in geoparse("Clinics in the Gaza Strip ran short of fuel, and schools in the West Bank closed.")}
     assert set(got) == {"Gaza Strip", "West Bank"}
     assert all(p.kind == "region" and p.country_code == "PS" and p.population > 1_000_000 for p in got.values())
+
+
+def test_a_union_of_countries_is_one_place_not_a_demonym_and_a_word():
+    got = [(t.text, t.kind, t.place) for t in geoparse("Ministers of the European Union met European farmers on Monday.")]
+    assert [(text, kind) for text, kind, _ in got] == [("European Union", "place"), ("European", "demonym")]
+    union = got[0][2]
+    assert union.kind == "region" and union.population > 100_000_000
+    # GeoNames' own record of the Union puts it at its seat, not at the continent's middle
+    assert haversine_km(union.lat, union.lon, 50.85, 4.35) < 50
