@@ -201,16 +201,21 @@ def size_error_kinds(x, gold_sizes: set, pred_sizes: set) -> list[tuple[tuple, s
     from journeys.sizes import find_sizes
 
     found: dict[tuple, list] = {}
+    skipped = set()  # ranges kept only in sentences the extractor skips (furniture, repeats)
     for s in x.sentences:
         for z in find_sizes(s.text):
             found.setdefault((z.low, z.high if z.high is not None else z.low), []).append(z)
+            if s.furniture or s.duplicate_of is not None:
+                skipped.add(id(z))
     out = []
     for v in sorted(pred_sizes - gold_sizes):
         zs = [z for z in found.get(v, []) if z.is_caravan_size]
         out.append((v, "size extra: " + (_reason_kind(zs[0].reason) if zs else "other")))
     for v in sorted(gold_sizes - pred_sizes):
         zs = found.get(v, [])
-        kind = ("kept then dropped" if any(z.is_caravan_size for z in zs) else
+        kind = ("kept in a skipped sentence (furniture or repeat)" if zs and all(
+            id(z) in skipped for z in zs if z.is_caravan_size) and any(z.is_caravan_size for z in zs) else
+                "kept then dropped" if any(z.is_caravan_size for z in zs) else
                 f"rejected as {_reason_kind(zs[0].reason)}" if zs else "no figure read")
         out.append((v, "size missed: " + kind))
     return out

@@ -828,6 +828,15 @@ def _finish(c: Caravan, article: Article) -> None:
             old.size_low, old.size_high, old.size_text, old.size_qualifier = (
                 o.size_low, o.size_high, o.size_text, o.size_qualifier)
             _take_confidence(old, o, "size")
+        elif o.size_low is not None and (o.size_low, o.size_high) != (old.size_low, old.size_high):
+            # The stop said again with another figure ("left X with 2,000" ... "left X, now
+            # 4,000 strong"): the stop is one fact, the second figure stays a size of its own.
+            extra = Observation(o.article, REPORT, o.evidence, date=o.date, date_precision=o.date_precision,
+                                date_text=o.date_text, size_low=o.size_low, size_high=o.size_high,
+                                size_text=o.size_text, size_qualifier=o.size_qualifier)
+            extra.confidences = {k: v for k, v in o.confidences.items() if k in ("size", "date")}
+            merged[(REPORT, o.size_low, o.size_high, o.date)] = extra
+            order.append(extra)
         old.also.append(o.evidence)
     # A size repeated in another sentence is one fact too.
     seen_sizes: dict[tuple, Observation] = {}

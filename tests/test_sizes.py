@@ -249,3 +249,25 @@ def test_train_size_recall_and_precision():
     assert labelled >= 40
     # measured on train: 43/48 and 44/45 (the rules were first written on the dev set alone)
     assert recall >= 0.87 and precision >= 0.95
+
+
+# ----------------------------------------------------------------------------- in an article
+
+
+def _extracted_sizes(text: str) -> set[tuple[int, int]]:
+    import datetime as dt
+
+    from journeys.articles import Article
+    from journeys.extract import extract_article
+
+    art = Article("t", "t.txt", None, None, dt.date(2024, 3, 9), None, text=text)
+    return {(o.size_low, o.size_high) for c in extract_article(art).caravans for o in c.observations
+            if o.size_low is not None}
+
+
+def test_a_stop_said_twice_with_two_figures_keeps_both_figures():
+    # Both sentences name the same departure: one stop, but the second figure is a size
+    # of its own (merging the stop used to drop it).
+    text = ("A caravan of about 1,800 migrants left Tapachula on Monday, walking north.\n\n"
+            "Organizers said the caravan had some 3,200 people when it left Tapachula on Monday.")
+    assert {(1800, 1800), (3200, 3200)} <= _extracted_sizes(text)
