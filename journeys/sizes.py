@@ -158,7 +158,9 @@ _QUAL_KIND = {
 
 # Sentence cues that make a figure a statistic, not a crowd on the move.
 _STAT_CUES = re.compile(
-    r"""\b(?:arrests|arrested|apprehend(?:ed|ing)|apprehensions|encounter(?:s|ed)|surrender(?:ed|ing)|fiscal\s+year|
+    r"""\b(?:arrests|arrested|apprehend(?:ed|ing)|apprehensions|encountered|
+         (?:border|migrant|monthly|daily|total|record|recorded|number\s+of|those|[\d,]+)\s+encounters|
+         surrender(?:ed|ing)|fiscal\s+year|
          (?:number\s+of|total|record|illegal|irregular|border|monthly|daily|annual)\s+crossings|incidents|
          deport(?:ed|ing|ations)|repatriat(?:ed|ing|ions)|returnees?|opted\s+to\s+return|
          (?:sent|send|sending|flown|flew|bused|bussed|driven|taken)\s+(?:\S+\s+){0,6}?back|returned\s+home|expelled|expulsions|

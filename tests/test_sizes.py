@@ -149,6 +149,9 @@ def test_seed_002_ie11_is_not_a_size():
         ("Of the roughly 5,000 who left the city, most walked.", 5000, 5000, "about"),
         ("A migrant caravan numbering in the thousands set off.", 2000, 9999, "vague"),
         ("The 600-member group rested in a stadium.", 600, 600, "exact"),
+        # "encounters" as clashes, not border records
+        ("Police and marchers clashed in two encounters as officers tried to hold a group of about 700 at the river.",
+         700, 700, "about"),
     ],
 )
 def test_crowd_sizes(sentence, low, high, qualifier):
@@ -185,6 +188,8 @@ def test_crowd_sizes(sentence, low, high, qualifier):
         "Agents have encountered groups of at least 150 people 45 times since March.",
         "She waited 2.5 months for a permit.",
         "The expulsion falls under Title 42.",
+        "Monthly border encounters of families reached 61,000 people in May.",
+        "Agents encountered about 900 migrants near the river in a single week.",
     ],
 )
 def test_other_counts_are_not_caravan_sizes(sentence):
