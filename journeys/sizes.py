@@ -189,9 +189,17 @@ _GROWTH = re.compile(
 )
 _PEAK = re.compile(r"\b(?:high(?:\s+point)?|peak|height|maximum)\s+of\s+$", re.I)
 _CROWD_VERB_AFTER = re.compile(
-    r"\s+(?:of\s+them\s+|\w+ly\s+)?(?:have\s+|had\s+|has\s+|were\s+|are\s+)?(?:managed|crossed|walked|marched|"
+    r"\s+(?:of\s+(?:them|those|these|the\s+[\w-]+(?:\s+[\w-]+)?)\s+)?"
+    r"(?:(?:\w+ly|already|now|still|have|had|has|were|are|been)\s+){0,3}(?:managed|crossed|walked|marched|"
     r"left|arrived|returned|remained|stayed|continued|joined|set\s+(?:out|off)|reached|boarded|headed|went|"
     r"pressed|made\s+it|gathered|camped|slept|rested|broke\s+away|split\s+off|advanced|moved\s+on)\b", re.I)
+_COMP = "|".join(sorted(_COMPOSITION))
+# "150 women and children went ahead": a composition noun phrase, then a verb of the crowd.
+_COMPOSITION_VERB = re.compile(
+    rf"\s+(?:[\w-]+\s+)?(?:{_COMP})(?:\s*(?:,|and|or)\s*(?:[\w-]+\s+)?(?:{_COMP}))*" + _CROWD_VERB_AFTER.pattern,
+    re.I)
+
+
 # Clause boundaries: a statistic in one clause does not taint a crowd in another
 # ("A caravan of 300 left; 40 were deported").
 _CLAUSE_END = re.compile(r";|:\s|\s[–—]\s|,\s+(?:while|but|whereas|although|though|and)\s|[.!?]\s")
@@ -322,11 +330,16 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         return False, f"counts {noun.lower()}, not people"
     if cat == "place":
         return False, f"counts {noun.lower()}, not people"
-    if cat == "composition" and not _CROWD_OF.search(before):
+    # A part that moves on its own is a size with a scope ("some 300 of them crossed",
+    # "of whom several hundred have already arrived", "150 women and children went ahead");
+    # a part named by what it is or did before the authorities is a breakdown.
+    moving_part = bool(_CROWD_VERB_AFTER.match(s[at.end:]) or (cat == "composition" and _COMPOSITION_VERB.match(s[at.end:])))
+    if cat == "composition" and not _CROWD_OF.search(before) and not moving_part:
         # "nearly 150 children" inside a crowd is a breakdown; "a contingent of 150
         # women and children" is a group of its own (a part of the caravan).
         return False, f"a part of a group ({noun}), not the whole crowd"
-    if cat == "subset" or re.search(r"\b(?:includ\w*|among\s+them|of\s+whom|of\s+which|out\s+of)\s+(?:\w+\s+){0,2}$", before, re.I):
+    if (cat == "subset" or re.search(r"\b(?:includ\w*|among\s+them|of\s+whom|of\s+which|out\s+of)\s+(?:\w+\s+){0,2}$",
+                                     before, re.I)) and not (moving_part and not re.search(r"\binclud\w*\s+(?:\w+\s+){0,2}$", before, re.I)):
         return False, "a subset or breakdown of a crowd already counted"
     if re.search(r"\b(?:groups|caravans|convoys|waves)\s+(?:of|with)\s+$", before, re.I) and not re.search(
         r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,2}(?:groups|caravans|convoys|waves)\s+(?:of|with)\s+$",

@@ -149,6 +149,12 @@ def test_seed_002_ie11_is_not_a_size():
         ("Of the roughly 5,000 who left the city, most walked.", 5000, 5000, "about"),
         ("A migrant caravan numbering in the thousands set off.", 2000, 9999, "vague"),
         ("The 600-member group rested in a stadium.", 600, 600, "exact"),
+        # a part of the crowd that moves on its own: a size with a scope
+        ("Some 150 women and children went ahead to the next town.", 150, 150, "about"),
+        ("The caravan is still in the south, of whom several hundred have already reached the capital.",
+         200, 999, "vague"),
+        ("About 300 of the marchers crossed the river at dawn while the rest of the group waited.",
+         300, 300, "about"),
         # "encounters" as clashes, not border records
         ("Police and marchers clashed in two encounters as officers tried to hold a group of about 700 at the river.",
          700, 700, "about"),
