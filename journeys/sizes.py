@@ -167,6 +167,19 @@ _STAT_CUES = re.compile(
          (?:been|were|was|being)\s+returned|detained|stranded|served|
          awaiting\s+processing|backlog|asylum\s+(?:applications|claims|requests)|visas?\s+(?:issued|granted)|
          since\s+last\s+year|this\s+year\s+alone|so\s+far\s+(?:this\s+year|in\s+\d{4})|
+         # held or rescued by the authorities
+         intercept(?:ed|ing|ions?)|rescued|captured|rounded\s+up|(?:taken\s+into|in)\s+(?:custody|detention)|
+         # papers: a count of files, not of a crowd
+         (?:received|granted|issued|given|obtained|applied\s+for|requested)\s+(?:\w+\s+){0,2}?
+           (?:visas?|permits?|papers|documents|asylum|refugee\s+status|humanitarian)|
+         # sent away or moved elsewhere by others
+         turned\s+(?:back|away)|(?:were|been|was|being)\s+(?:removed|transferred|relocated)|
+         (?:bused|bussed|flown|driven|transferred|relocated|taken)\s+(?:\S+\s+){0,3}?to\s+(?:shelters?|other|different|immigration|detention)|
+         # a period's total
+         (?:day|week|month|year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|
+           June|July|August|September|October|November|December|\d{4})\s+alone|(?:year\s+)?to\s+date|
+         so\s+far\s+this\s+(?:month|week)|since\s+the\s+(?:start|beginning)\s+of|
+         (?:in|over|during)\s+the\s+(?:first|past|last)\s+(?:\w+\s+)?(?:months|years|quarters?|half)|record\s+number|
          (?:per|each|every)\s+(?:day|week|month|year)|annually|
          between\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+and\s+
          (?:January|February|March|April|May|June|July|August|September|October|November|December))\b""",

@@ -195,6 +195,12 @@ def test_crowd_sizes(sentence, low, high, qualifier):
         "She waited 2.5 months for a permit.",
         "The expulsion falls under Title 42.",
         "Monthly border encounters of families reached 61,000 people in May.",
+        # held, given papers, moved away by others, a period's total
+        "The navy intercepted about 260 migrants on two boats off the coast.",
+        "Some 1,400 people have received humanitarian visas in the border city.",
+        "About 700 migrants were transferred to shelters in three states.",
+        "More than 350 people reached the border post on Friday alone.",
+        "Around 9,000 migrants have crossed the jungle in the first three months of the year.",
         "Agents encountered about 900 migrants near the river in a single week.",
     ],
 )
