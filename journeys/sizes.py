@@ -375,6 +375,10 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         return False, f"too large for one caravan (over {MAX_CROWD:,})"
     if at.high < MIN_CROWD:
         return False, f"too small for a caravan (under {MIN_CROWD})"
+    if at.vague and at.high < 200:
+        # "dozens of migrants": the labels give vague sizes for hundreds and thousands only;
+        # dozens are the people of one event (hurt, on a bus, turned back), not a crowd's size.
+        return False, "dozens: a handful of people, not a caravan's size"
     if re.search(r"\b(?:died|dead|killed|drowned|deaths)\b", s[at.end:at.end + 40], re.I):
         return False, "counts deaths"
     if cat in ("people", "composition"):

@@ -195,6 +195,7 @@ def test_crowd_sizes(sentence, low, high, qualifier):
         "She waited 2.5 months for a permit.",
         "The expulsion falls under Title 42.",
         "Monthly border encounters of families reached 61,000 people in May.",
+        "Dozens of migrants rested by the road before the others caught up.",
         # held, given papers, moved away by others, a period's total
         "The navy intercepted about 260 migrants on two boats off the coast.",
         "Some 1,400 people have received humanitarian visas in the border city.",
