@@ -381,6 +381,12 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         return False, "dozens: a handful of people, not a caravan's size"
     if re.search(r"\b(?:died|dead|killed|drowned|deaths)\b", s[at.end:at.end + 40], re.I):
         return False, "counts deaths"
+    if cat in ("people", "composition") and q_start == at.start and not at.vague and at.low == at.high \
+            and not _round(at.low) and not (_CROWD_OF.search(before) or _GROWTH.search(before)):
+        # "312 migrants", "1,087 people": an unqualified, unrounded head count is a tally
+        # (of people detained, rescued, registered, housed); a crowd is estimated ("about
+        # 300", "more than 1,000") unless its own organisers counted it ("a caravan of 312").
+        return False, "an exact tally of people, not an estimate of a crowd"
     if cat in ("people", "composition"):
         return True, f"counts {noun}" if noun.lower() not in ("strong", "member", "person", "who", "whom") else "counts people"
     # A bare figure ("has grown to 4,000", "caravan of 2,000", "Haitians - 12,000 ...",
@@ -400,6 +406,11 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         # subject of what the crowd does (a size with a scope, not a statistic).
         return True, "bare figure as the subject of the crowd's verb"
     return False, "no counted noun (bare number)"
+
+
+def _round(n: int) -> bool:
+    """As crowds are estimated: to the ten below 1,000, to the fifty from there."""
+    return n % 10 == 0 if n < 1000 else n % 50 == 0
 
 
 # Each figure is read in the text around it, at most this far either side: every rule looks

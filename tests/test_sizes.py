@@ -149,6 +149,9 @@ def test_seed_002_ie11_is_not_a_size():
         ("Of the roughly 5,000 who left the city, most walked.", 5000, 5000, "about"),
         ("A migrant caravan numbering in the thousands set off.", 2000, 9999, "vague"),
         ("The 600-member group rested in a stadium.", 600, 600, "exact"),
+        # an unrounded count is a size when the crowd's own construction gives it
+        ("A caravan of 312 migrants left the plaza at dawn.", 312, 312, "exact"),
+        ("About 1,087 people walked out of the city.", 1087, 1087, "about"),
         # a part of the crowd that moves on its own: a size with a scope
         ("Some 150 women and children went ahead to the next town.", 150, 150, "about"),
         ("The caravan is still in the south, of whom several hundred have already reached the capital.",
@@ -196,6 +199,9 @@ def test_crowd_sizes(sentence, low, high, qualifier):
         "The expulsion falls under Title 42.",
         "Monthly border encounters of families reached 61,000 people in May.",
         "Dozens of migrants rested by the road before the others caught up.",
+        # an exact, unrounded head count is a tally, not an estimate of a crowd
+        "Officials said 312 migrants slept in the gymnasium on Tuesday.",
+        "In the city, 1,087 Venezuelans now wait for an appointment.",
         # held, given papers, moved away by others, a period's total
         "The navy intercepted about 260 migrants on two boats off the coast.",
         "Some 1,400 people have received humanitarian visas in the border city.",
