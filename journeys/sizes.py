@@ -347,6 +347,10 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
     # "of whom several hundred have already arrived", "150 women and children went ahead");
     # a part named by what it is or did before the authorities is a breakdown.
     moving_part = bool(_CROWD_VERB_AFTER.match(s[at.end:]) or (cat == "composition" and _COMPOSITION_VERB.match(s[at.end:])))
+    if cat == "composition" and re.match(
+            r"\s+(?:[\w-]+\s+)?(?:men|adults),?\s+(?:women,?\s+)?(?:and|&)\s+(?:children|minors|kids)\b"
+            r"|\s+(?:[\w-]+\s+)?women,\s+men,?\s+(?:and|&)\s+(?:children|minors|kids)\b", s[at.end:], re.I):
+        cat, noun = "people", "people"  # "3,000 men, women and children": every age named, the whole crowd
     if cat == "composition" and not _CROWD_OF.search(before) and not moving_part:
         # "nearly 150 children" inside a crowd is a breakdown; "a contingent of 150
         # women and children" is a group of its own (a part of the caravan).

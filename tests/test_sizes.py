@@ -152,6 +152,9 @@ def test_seed_002_ie11_is_not_a_size():
         # an unrounded count is a size when the crowd's own construction gives it
         ("A caravan of 312 migrants left the plaza at dawn.", 312, 312, "exact"),
         ("About 1,087 people walked out of the city.", 1087, 1087, "about"),
+        # every age named is the whole crowd, not a part of it
+        ("About 3,000 men, women and children crossed the bridge.", 3000, 3000, "about"),
+        ("Some 400 adults and children slept in the square.", 400, 400, "about"),
         # a part of the crowd that moves on its own: a size with a scope
         ("Some 150 women and children went ahead to the next town.", 150, 150, "about"),
         ("The caravan is still in the south, of whom several hundred have already reached the capital.",
