@@ -441,6 +441,10 @@ _GROWTH_VERB = re.compile(r"\b(?:swell\w*|swollen|grew|grown|grow\w*|estimat\w*|
                           r"totall?\w*|reach\w*|according to|said|says|about|nearly|some|around)\b", re.I)
 
 
+_CROWD_NOUN_AT = re.compile(r"\b(?:caravans?|group|crowd|contingent|column|march|exodus|convoy|procession)\b", re.I)
+_OTHER_GROUP = re.compile(r"\b(?:another|other|separate|second|earlier|previous|last\s+year|meanwhile|elsewhere)\b", re.I)
+
+
 def size_features(s: Sentence, z: SizeMention) -> dict[str, float]:
     """What a reader looks at to tell whether a figure is this caravan's size: the rules'
     reading and reason, the counted noun, the verb that reports it, subset cues, magnitude."""
@@ -469,6 +473,18 @@ def size_features(s: Sentence, z: SizeMention) -> dict[str, float]:
         f["subset_cue"] = 1.0
     if _GROWTH_VERB.search(s.text[max(0, rel_start - 40):rel_start]):
         f["report_verb"] = 1.0
+    if z.low is not None and z.low == high and z.qualifier == "exact":
+        f["exact_round" if (high % 10 == 0 if high < 1000 else high % 50 == 0) else "exact_unround"] = 1.0
+    # How far (in words) the nearest crowd noun is from the figure, and cues of another group.
+    crowd = [m.start() for m in _CROWD_NOUN_AT.finditer(s.text)]
+    if crowd:
+        near = min(crowd, key=lambda c: abs(c - rel_start))
+        words = len(_WORD.findall(s.text[min(near, rel_start):max(near, rel_start)]))
+        f["crowd_dist=" + ("le3" if words <= 3 else "le10" if words <= 10 else "far")] = 1.0
+    else:
+        f["crowd_dist=none"] = 1.0
+    if _OTHER_GROUP.search(s.text):
+        f["other_group_cue"] = 1.0
     return f
 
 
