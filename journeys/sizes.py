@@ -175,6 +175,13 @@ _STAT_CUES = re.compile(
          # sent away or moved elsewhere by others
          turned\s+(?:back|away)|(?:were|been|was|being)\s+(?:removed|transferred|relocated)|
          (?:bused|bussed|flown|driven|transferred|relocated|taken)\s+(?:\S+\s+){0,3}?to\s+(?:shelters?|other|different|immigration|detention)|
+         # waiting in a place, not on the move (the family of "stranded")
+         stuck|trapped|waiting\s+(?:in|for|at)|wait\s+(?:in|for|at)|living\s+in|
+         # cared for by others (the family of "served")
+         assisted|attended\s+to|treated|fed|vaccinated|cared\s+for|(?:has|have|had)\s+(?:taken\s+in|hosted)|
+         # a choice before the authorities (the family of "opted to return")
+         (?:chose|choose|decided|agreed|accepted|opted)\s+to\s+(?:return|go\s+back|be\s+\w+|take\s+(?:the\s+)?bus|board)|
+         accepted\s+(?:an?\s+|the\s+)?offers?|
          # a period's total
          (?:day|week|month|year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|
            June|July|August|September|October|November|December|\d{4})\s+alone|(?:year\s+)?to\s+date|

@@ -202,6 +202,10 @@ def test_crowd_sizes(sentence, low, high, qualifier):
         "The expulsion falls under Title 42.",
         "Monthly border encounters of families reached 61,000 people in May.",
         "Dozens of migrants rested by the road before the others caught up.",
+        # waiting somewhere, cared for by others, a choice before the authorities
+        "About 2,000 migrants are stuck in the border city without papers.",
+        "Doctors treated some 300 people for blisters and dehydration.",
+        "More than 600 migrants agreed to be taken to shelters in the north.",
         # an exact, unrounded head count is a tally, not an estimate of a crowd
         "Officials said 312 migrants slept in the gymnasium on Tuesday.",
         "In the city, 1,087 Venezuelans now wait for an appointment.",
