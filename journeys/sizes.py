@@ -146,7 +146,8 @@ _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ans|ians|eans|ese|is)$")
 _QUALIFIER = re.compile(
     r"""\b(?P<q>as\s+many\s+as|up\s+to|no\s+more\s+than|fewer\s+than|less\s+than|just\s+under|almost|nearly|close\s+to|
          more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|just\s+over|well\s+over|no\s+fewer\s+than|
-         about|around|approximately|approx\.|roughly|some|an\s+estimated|estimated|circa|an\s+approximate)\s*$""",
+         about|around|approximately|approx\.|roughly|some|an\s+estimated|estimated|circa|an\s+approximate|
+         al\s+menos|m[aá]s\s+de|cerca\s+de|casi|unos|unas|alrededor\s+de|aproximadamente)\s*$""",
     re.X | re.I,
 )
 _QUAL_KIND = {
@@ -154,6 +155,8 @@ _QUAL_KIND = {
     "less than": "up_to", "just under": "up_to", "almost": "up_to", "nearly": "up_to", "close to": "up_to",
     "more than": "at_least", "over": "at_least", "at least": "at_least", "upwards of": "at_least",
     "in excess of": "at_least", "just over": "at_least", "well over": "at_least", "no fewer than": "at_least",
+    # Spanish, as quoted in embedded posts of the region's outlets
+    "al menos": "at_least", "más de": "at_least", "mas de": "at_least", "cerca de": "up_to", "casi": "up_to",
 }
 
 # Sentence cues that make a figure a statistic, not a crowd on the move.
@@ -199,7 +202,8 @@ _CROWD_WORDS = re.compile(
 )
 _CROWD_OF = re.compile(
     r"\b(?:caravan|group|contingent|crowd|column|march|exodus|convoy|wave|throng|band|party|procession|"
-    r"mass|multitude|total)\s+(?:of|with|numbering|totaling|totalling)\s+$", re.I
+    r"mass|multitude|total)\s+(?:of|with|numbering|totaling|totalling)\s+$"
+    r"|\b(?:caravana|grupo|contingente|marcha)\s+(?:de|con)\s+$", re.I
 )
 _GROWTH = re.compile(
     r"\b(?:(?:grown|grew|swelled|swollen|risen|rose|increased|reached|dropped|fell|shrunk|shrank|dwindled|declined)"

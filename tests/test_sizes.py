@@ -152,6 +152,9 @@ def test_seed_002_ie11_is_not_a_size():
         # an unrounded count is a size when the crowd's own construction gives it
         ("A caravan of 312 migrants left the plaza at dawn.", 312, 312, "exact"),
         ("About 1,087 people walked out of the city.", 1087, 1087, "about"),
+        # Spanish, as embedded posts of the region's outlets quote it
+        ("Una caravana de al menos 700 personas salió al amanecer.", 700, 700, "at_least"),
+        ("Un grupo de unos 1,500 migrantes avanzó por la carretera.", 1500, 1500, "about"),
         # every age named is the whole crowd, not a part of it
         ("About 3,000 men, women and children crossed the bridge.", 3000, 3000, "about"),
         ("Some 400 adults and children slept in the square.", 400, 400, "about"),
