@@ -167,7 +167,7 @@ _STAT_CUES = re.compile(
          (?:number\s+of|total|record|illegal|irregular|border|monthly|daily|annual)\s+crossings|incidents|
          deport(?:ed|ing|ations)|repatriat(?:ed|ing|ions)|returnees?|opted\s+to\s+return|
          (?:sent|send|sending|flown|flew|bused|bussed|driven|taken)\s+(?:\S+\s+){0,6}?back|returned\s+home|expelled|expulsions|
-         (?:been|were|was|being)\s+returned|detained|stranded|served|
+         (?:been|were|was|being)\s+returned|detained|served|
          awaiting\s+processing|backlog|asylum\s+(?:applications|claims|requests)|visas?\s+(?:issued|granted)|
          since\s+last\s+year|this\s+year\s+alone|so\s+far\s+(?:this\s+year|in\s+\d{4})|
          # held or rescued by the authorities
@@ -178,8 +178,6 @@ _STAT_CUES = re.compile(
          # sent away or moved elsewhere by others
          turned\s+(?:back|away)|(?:were|been|was|being)\s+(?:removed|transferred|relocated)|
          (?:bused|bussed|flown|driven|transferred|relocated|taken)\s+(?:\S+\s+){0,3}?to\s+(?:shelters?|other|different|immigration|detention)|
-         # waiting in a place, not on the move (the family of "stranded")
-         stuck|trapped|waiting\s+(?:in|for|at)|wait\s+(?:in|for|at)|living\s+in|
          # cared for by others (the family of "served")
          assisted|attended\s+to|treated|fed|vaccinated|cared\s+for|(?:has|have|had)\s+(?:taken\s+in|hosted)|
          # a choice before the authorities (the family of "opted to return")
@@ -195,6 +193,11 @@ _STAT_CUES = re.compile(
          (?:January|February|March|April|May|June|July|August|September|October|November|December))\b""",
     re.X | re.I,
 )
+# Waiting in a place, not on the move: people somewhere, unless the figure is said to be the
+# caravan's own ("thousands of migrants from the caravan remain stranded").
+_STATE_CUES = re.compile(r"\b(?:stranded|stuck|trapped|waiting\s+(?:in|for|at)|wait\s+(?:in|for|at)|living\s+in)\b", re.I)
+_OF_THE_CARAVAN = re.compile(r"^(?:\s+[\w-]+){0,3}?\s+(?:from|of|in)\s+(?:the|a|this|that)\s+(?:[\w-]+\s+)?(?:caravan|march|convoy)\b"
+                             r"|^(?:\s+of)?\s+caravan\s+(?:members|participants)\b", re.I)
 _CROWD_WORDS = re.compile(
     r"\b(?:caravans?|migrants?|group|crowd|contingent|column|march|exodus|convoy|throng|asylum[- ]seekers|"
     + "|".join(sorted(w for w in _PEOPLE if w.isalpha() and len(w) > 6 or w in ("people", "members")))
@@ -383,7 +386,8 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
     if re.search(r"\b(?:city|town|village|municipality|community|population)\s+of\s+(?:\w+\s+){0,2}$", before, re.I) \
             and re.match(r"\s+(?:people|inhabitants|residents)\b", s[at.end:], re.I):
         return False, "a place's population"
-    cue = _STAT_CUES.search(_clause(s, at.start, at.end))
+    clause = _clause(s, at.start, at.end)
+    cue = _STAT_CUES.search(clause) or (_STATE_CUES.search(clause) if not _OF_THE_CARAVAN.match(s[at.end:]) else None)
     if cue:
         return False, f"a statistic ('{' '.join(cue.group().split())}')"
     if at.high > MAX_CROWD:

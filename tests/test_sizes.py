@@ -155,6 +155,10 @@ def test_seed_002_ie11_is_not_a_size():
         # Spanish, as embedded posts of the region's outlets quote it
         ("Una caravana de al menos 700 personas salió al amanecer.", 700, 700, "at_least"),
         ("Un grupo de unos 1,500 migrantes avanzó por la carretera.", 1500, 1500, "about"),
+        # waiting somewhere, but said to be the caravan's own people
+        ("Thousands of migrants from the caravan that left in spring remain stuck at the river.",
+         2000, 9999, "vague"),
+        ("Hundreds of caravan members are waiting at the checkpoint.", 200, 999, "vague"),
         # every age named is the whole crowd, not a part of it
         ("About 3,000 men, women and children crossed the bridge.", 3000, 3000, "about"),
         ("Some 400 adults and children slept in the square.", 400, 400, "about"),
