@@ -445,6 +445,13 @@ _CROWD_NOUN_AT = re.compile(r"\b(?:caravans?|group|crowd|contingent|column|march
 _OTHER_GROUP = re.compile(r"\b(?:another|other|separate|second|earlier|previous|last\s+year|meanwhile|elsewhere)\b", re.I)
 
 
+@lru_cache(maxsize=1024)
+def _crowd_cues(text: str) -> tuple[tuple[int, ...], bool]:
+    """Where a sentence names a crowd, and whether it speaks of another group: once per
+    sentence, not once per figure in it."""
+    return tuple(m.start() for m in _CROWD_NOUN_AT.finditer(text)), bool(_OTHER_GROUP.search(text))
+
+
 def size_features(s: Sentence, z: SizeMention) -> dict[str, float]:
     """What a reader looks at to tell whether a figure is this caravan's size: the rules'
     reading and reason, the counted noun, the verb that reports it, subset cues, magnitude."""
@@ -476,14 +483,14 @@ def size_features(s: Sentence, z: SizeMention) -> dict[str, float]:
     if z.low is not None and z.low == high and z.qualifier == "exact":
         f["exact_round" if (high % 10 == 0 if high < 1000 else high % 50 == 0) else "exact_unround"] = 1.0
     # How far (in words) the nearest crowd noun is from the figure, and cues of another group.
-    crowd = [m.start() for m in _CROWD_NOUN_AT.finditer(s.text)]
+    crowd, other_group = _crowd_cues(s.text)
     if crowd:
         near = min(crowd, key=lambda c: abs(c - rel_start))
         words = len(_WORD.findall(s.text[min(near, rel_start):max(near, rel_start)]))
         f["crowd_dist=" + ("le3" if words <= 3 else "le10" if words <= 10 else "far")] = 1.0
     else:
         f["crowd_dist=none"] = 1.0
-    if _OTHER_GROUP.search(s.text):
+    if other_group:
         f["other_group_cue"] = 1.0
     return f
 
