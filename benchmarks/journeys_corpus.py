@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import re
 import sys
 import time
 from collections import Counter
@@ -173,6 +174,8 @@ def score(items, verbose: bool = False) -> dict:
         tot["size_ok"] += len(gold_sizes & pred_sizes)
         kinds["size missed"] += len(gold_sizes - pred_sizes)
         kinds["size extra"] += len(pred_sizes - gold_sizes)
+        for value, kind in size_error_kinds(x, gold_sizes, pred_sizes):
+            kinds[kind] += 1
         if verbose:
             for s in sorted(gold_sizes - pred_sizes):
                 print(f"  SIZE MISS  {item.name[:12]} {s}")
@@ -183,6 +186,39 @@ def score(items, verbose: bool = False) -> dict:
     tot["articles"] = len(items)
     tot["kinds"] = kinds
     return tot
+
+
+def _reason_kind(reason: str) -> str:
+    """A size decision's reason, without what it quotes: a kind, never a test article's words."""
+    reason = re.sub(r"\s*[('(].*$", "", reason).strip()
+    return "counts a people noun" if reason.startswith("counts ") and reason not in (
+        "counts deaths", "counts security forces") else reason
+
+
+def size_error_kinds(x, gold_sizes: set, pred_sizes: set) -> list[tuple[tuple, str]]:
+    """Each missed and each extra size with its kind: the reason the figure was kept (extra),
+    or why the figure with that range was not (missed; "no figure read" when none has it)."""
+    from journeys.sizes import find_sizes
+
+    found: dict[tuple, list] = {}
+    skipped = set()  # ranges kept only in sentences the extractor skips (furniture, repeats)
+    for s in x.sentences:
+        for z in find_sizes(s.text):
+            found.setdefault((z.low, z.high if z.high is not None else z.low), []).append(z)
+            if s.furniture or s.duplicate_of is not None:
+                skipped.add(id(z))
+    out = []
+    for v in sorted(pred_sizes - gold_sizes):
+        zs = [z for z in found.get(v, []) if z.is_caravan_size]
+        out.append((v, "size extra: " + (_reason_kind(zs[0].reason) if zs else "other")))
+    for v in sorted(gold_sizes - pred_sizes):
+        zs = found.get(v, [])
+        kind = ("kept in a skipped sentence (furniture or repeat)" if zs and all(
+            id(z) in skipped for z in zs if z.is_caravan_size) and any(z.is_caravan_size for z in zs) else
+                "kept then dropped" if any(z.is_caravan_size for z in zs) else
+                f"rejected as {_reason_kind(zs[0].reason)}" if zs else "no figure read")
+        out.append((v, "size missed: " + kind))
+    return out
 
 
 def _local_for(lab_caravan: dict, x):

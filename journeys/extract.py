@@ -441,6 +441,17 @@ _GROWTH_VERB = re.compile(r"\b(?:swell\w*|swollen|grew|grown|grow\w*|estimat\w*|
                           r"totall?\w*|reach\w*|according to|said|says|about|nearly|some|around)\b", re.I)
 
 
+_CROWD_NOUN_AT = re.compile(r"\b(?:caravans?|group|crowd|contingent|column|march|exodus|convoy|procession)\b", re.I)
+_OTHER_GROUP = re.compile(r"\b(?:another|other|separate|second|earlier|previous|last\s+year|meanwhile|elsewhere)\b", re.I)
+
+
+@lru_cache(maxsize=1024)
+def _crowd_cues(text: str) -> tuple[tuple[int, ...], bool]:
+    """Where a sentence names a crowd, and whether it speaks of another group: once per
+    sentence, not once per figure in it."""
+    return tuple(m.start() for m in _CROWD_NOUN_AT.finditer(text)), bool(_OTHER_GROUP.search(text))
+
+
 def size_features(s: Sentence, z: SizeMention) -> dict[str, float]:
     """What a reader looks at to tell whether a figure is this caravan's size: the rules'
     reading and reason, the counted noun, the verb that reports it, subset cues, magnitude."""
@@ -469,6 +480,18 @@ def size_features(s: Sentence, z: SizeMention) -> dict[str, float]:
         f["subset_cue"] = 1.0
     if _GROWTH_VERB.search(s.text[max(0, rel_start - 40):rel_start]):
         f["report_verb"] = 1.0
+    if z.low is not None and z.low == high and z.qualifier == "exact":
+        f["exact_round" if (high % 10 == 0 if high < 1000 else high % 50 == 0) else "exact_unround"] = 1.0
+    # How far (in words) the nearest crowd noun is from the figure, and cues of another group.
+    crowd, other_group = _crowd_cues(s.text)
+    if crowd:
+        near = min(crowd, key=lambda c: abs(c - rel_start))
+        words = len(_WORD.findall(s.text[min(near, rel_start):max(near, rel_start)]))
+        f["crowd_dist=" + ("le3" if words <= 3 else "le10" if words <= 10 else "far")] = 1.0
+    else:
+        f["crowd_dist=none"] = 1.0
+    if other_group:
+        f["other_group_cue"] = 1.0
     return f
 
 
@@ -828,6 +851,15 @@ def _finish(c: Caravan, article: Article) -> None:
             old.size_low, old.size_high, old.size_text, old.size_qualifier = (
                 o.size_low, o.size_high, o.size_text, o.size_qualifier)
             _take_confidence(old, o, "size")
+        elif o.size_low is not None and (o.size_low, o.size_high) != (old.size_low, old.size_high):
+            # The stop said again with another figure ("left X with 2,000" ... "left X, now
+            # 4,000 strong"): the stop is one fact, the second figure stays a size of its own.
+            extra = Observation(o.article, REPORT, o.evidence, date=o.date, date_precision=o.date_precision,
+                                date_text=o.date_text, size_low=o.size_low, size_high=o.size_high,
+                                size_text=o.size_text, size_qualifier=o.size_qualifier)
+            extra.confidences = {k: v for k, v in o.confidences.items() if k in ("size", "date")}
+            merged[(REPORT, o.size_low, o.size_high, o.date)] = extra
+            order.append(extra)
         old.also.append(o.evidence)
     # A size repeated in another sentence is one fact too.
     seen_sizes: dict[tuple, Observation] = {}

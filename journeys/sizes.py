@@ -146,7 +146,8 @@ _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ans|ians|eans|ese|is)$")
 _QUALIFIER = re.compile(
     r"""\b(?P<q>as\s+many\s+as|up\s+to|no\s+more\s+than|fewer\s+than|less\s+than|just\s+under|almost|nearly|close\s+to|
          more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|just\s+over|well\s+over|no\s+fewer\s+than|
-         about|around|approximately|approx\.|roughly|some|an\s+estimated|estimated|circa|an\s+approximate)\s*$""",
+         about|around|approximately|approx\.|roughly|some|an\s+estimated|estimated|circa|an\s+approximate|
+         al\s+menos|m[aá]s\s+de|cerca\s+de|casi|unos|unas|alrededor\s+de|aproximadamente)\s*$""",
     re.X | re.I,
 )
 _QUAL_KIND = {
@@ -154,22 +155,49 @@ _QUAL_KIND = {
     "less than": "up_to", "just under": "up_to", "almost": "up_to", "nearly": "up_to", "close to": "up_to",
     "more than": "at_least", "over": "at_least", "at least": "at_least", "upwards of": "at_least",
     "in excess of": "at_least", "just over": "at_least", "well over": "at_least", "no fewer than": "at_least",
+    # Spanish, as quoted in embedded posts of the region's outlets
+    "al menos": "at_least", "más de": "at_least", "mas de": "at_least", "cerca de": "up_to", "casi": "up_to",
 }
 
 # Sentence cues that make a figure a statistic, not a crowd on the move.
 _STAT_CUES = re.compile(
-    r"""\b(?:arrests|arrested|apprehend(?:ed|ing)|apprehensions|encounter(?:s|ed)|surrender(?:ed|ing)|fiscal\s+year|
+    r"""\b(?:arrests|arrested|apprehend(?:ed|ing)|apprehensions|encountered|
+         (?:border|migrant|monthly|daily|total|record|recorded|number\s+of|those|[\d,]+)\s+encounters|
+         surrender(?:ed|ing)|fiscal\s+year|
          (?:number\s+of|total|record|illegal|irregular|border|monthly|daily|annual)\s+crossings|incidents|
          deport(?:ed|ing|ations)|repatriat(?:ed|ing|ions)|returnees?|opted\s+to\s+return|
          (?:sent|send|sending|flown|flew|bused|bussed|driven|taken)\s+(?:\S+\s+){0,6}?back|returned\s+home|expelled|expulsions|
-         (?:been|were|was|being)\s+returned|detained|stranded|served|
+         (?:been|were|was|being)\s+returned|detained|served|
          awaiting\s+processing|backlog|asylum\s+(?:applications|claims|requests)|visas?\s+(?:issued|granted)|
          since\s+last\s+year|this\s+year\s+alone|so\s+far\s+(?:this\s+year|in\s+\d{4})|
+         # held or rescued by the authorities
+         intercept(?:ed|ing|ions?)|rescued|captured|rounded\s+up|(?:taken\s+into|in)\s+(?:custody|detention)|
+         # papers: a count of files, not of a crowd
+         (?:received|granted|issued|given|obtained|applied\s+for|requested)\s+(?:\w+\s+){0,2}?
+           (?:visas?|permits?|papers|documents|asylum|refugee\s+status|humanitarian)|
+         # sent away or moved elsewhere by others
+         turned\s+(?:back|away)|(?:were|been|was|being)\s+(?:removed|transferred|relocated)|
+         (?:bused|bussed|flown|driven|transferred|relocated|taken)\s+(?:\S+\s+){0,3}?to\s+(?:shelters?|other|different|immigration|detention)|
+         # cared for by others (the family of "served")
+         assisted|attended\s+to|treated|fed|vaccinated|cared\s+for|(?:has|have|had)\s+(?:taken\s+in|hosted)|
+         # a choice before the authorities (the family of "opted to return")
+         (?:chose|choose|decided|agreed|accepted|opted)\s+to\s+(?:return|go\s+back|be\s+\w+|take\s+(?:the\s+)?bus|board)|
+         accepted\s+(?:an?\s+|the\s+)?offers?|
+         # a period's total
+         (?:day|week|month|year|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|
+           June|July|August|September|October|November|December|\d{4})\s+alone|(?:year\s+)?to\s+date|
+         so\s+far\s+this\s+(?:month|week)|since\s+the\s+(?:start|beginning)\s+of|
+         (?:in|over|during)\s+the\s+(?:first|past|last)\s+(?:\w+\s+)?(?:months|years|quarters?|half)|record\s+number|
          (?:per|each|every)\s+(?:day|week|month|year)|annually|
          between\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+and\s+
          (?:January|February|March|April|May|June|July|August|September|October|November|December))\b""",
     re.X | re.I,
 )
+# Waiting in a place, not on the move: people somewhere, unless the figure is said to be the
+# caravan's own ("thousands of migrants from the caravan remain stranded").
+_STATE_CUES = re.compile(r"\b(?:stranded|stuck|trapped|waiting\s+(?:in|for|at)|wait\s+(?:in|for|at)|living\s+in)\b", re.I)
+_OF_THE_CARAVAN = re.compile(r"^(?:\s+[\w-]+){0,3}?\s+(?:from|of|in)\s+(?:the|a|this|that)\s+(?:[\w-]+\s+)?(?:caravan|march|convoy)\b"
+                             r"|^(?:\s+of)?\s+caravan\s+(?:members|participants)\b", re.I)
 _CROWD_WORDS = re.compile(
     r"\b(?:caravans?|migrants?|group|crowd|contingent|column|march|exodus|convoy|throng|asylum[- ]seekers|"
     + "|".join(sorted(w for w in _PEOPLE if w.isalpha() and len(w) > 6 or w in ("people", "members")))
@@ -177,7 +205,8 @@ _CROWD_WORDS = re.compile(
 )
 _CROWD_OF = re.compile(
     r"\b(?:caravan|group|contingent|crowd|column|march|exodus|convoy|wave|throng|band|party|procession|"
-    r"mass|multitude|total)\s+(?:of|with|numbering|totaling|totalling)\s+$", re.I
+    r"mass|multitude|total)\s+(?:of|with|numbering|totaling|totalling)\s+$"
+    r"|\b(?:caravana|grupo|contingente|marcha)\s+(?:de|con)\s+$", re.I
 )
 _GROWTH = re.compile(
     r"\b(?:(?:grown|grew|swelled|swollen|risen|rose|increased|reached|dropped|fell|shrunk|shrank|dwindled|declined)"
@@ -187,9 +216,17 @@ _GROWTH = re.compile(
 )
 _PEAK = re.compile(r"\b(?:high(?:\s+point)?|peak|height|maximum)\s+of\s+$", re.I)
 _CROWD_VERB_AFTER = re.compile(
-    r"\s+(?:of\s+them\s+|\w+ly\s+)?(?:have\s+|had\s+|has\s+|were\s+|are\s+)?(?:managed|crossed|walked|marched|"
+    r"\s+(?:of\s+(?:them|those|these|the\s+[\w-]+(?:\s+[\w-]+)?)\s+)?"
+    r"(?:(?:\w+ly|already|now|still|have|had|has|were|are|been)\s+){0,3}(?:managed|crossed|walked|marched|"
     r"left|arrived|returned|remained|stayed|continued|joined|set\s+(?:out|off)|reached|boarded|headed|went|"
     r"pressed|made\s+it|gathered|camped|slept|rested|broke\s+away|split\s+off|advanced|moved\s+on)\b", re.I)
+_COMP = "|".join(sorted(_COMPOSITION))
+# "150 women and children went ahead": a composition noun phrase, then a verb of the crowd.
+_COMPOSITION_VERB = re.compile(
+    rf"\s+(?:[\w-]+\s+)?(?:{_COMP})(?:\s*(?:,|and|or)\s*(?:[\w-]+\s+)?(?:{_COMP}))*" + _CROWD_VERB_AFTER.pattern,
+    re.I)
+
+
 # Clause boundaries: a statistic in one clause does not taint a crowd in another
 # ("A caravan of 300 left; 40 were deported").
 _CLAUSE_END = re.compile(r";|:\s|\s[–—]\s|,\s+(?:while|but|whereas|although|though|and)\s|[.!?]\s")
@@ -320,11 +357,20 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         return False, f"counts {noun.lower()}, not people"
     if cat == "place":
         return False, f"counts {noun.lower()}, not people"
-    if cat == "composition" and not _CROWD_OF.search(before):
+    # A part that moves on its own is a size with a scope ("some 300 of them crossed",
+    # "of whom several hundred have already arrived", "150 women and children went ahead");
+    # a part named by what it is or did before the authorities is a breakdown.
+    moving_part = bool(_CROWD_VERB_AFTER.match(s[at.end:]) or (cat == "composition" and _COMPOSITION_VERB.match(s[at.end:])))
+    if cat == "composition" and re.match(
+            r"\s+(?:[\w-]+\s+)?(?:men|adults),?\s+(?:women,?\s+)?(?:and|&)\s+(?:children|minors|kids)\b"
+            r"|\s+(?:[\w-]+\s+)?women,\s+men,?\s+(?:and|&)\s+(?:children|minors|kids)\b", s[at.end:], re.I):
+        cat, noun = "people", "people"  # "3,000 men, women and children": every age named, the whole crowd
+    if cat == "composition" and not _CROWD_OF.search(before) and not moving_part:
         # "nearly 150 children" inside a crowd is a breakdown; "a contingent of 150
         # women and children" is a group of its own (a part of the caravan).
         return False, f"a part of a group ({noun}), not the whole crowd"
-    if cat == "subset" or re.search(r"\b(?:includ\w*|among\s+them|of\s+whom|of\s+which|out\s+of)\s+(?:\w+\s+){0,2}$", before, re.I):
+    if (cat == "subset" or re.search(r"\b(?:includ\w*|among\s+them|of\s+whom|of\s+which|out\s+of)\s+(?:\w+\s+){0,2}$",
+                                     before, re.I)) and not (moving_part and not re.search(r"\binclud\w*\s+(?:\w+\s+){0,2}$", before, re.I)):
         return False, "a subset or breakdown of a crowd already counted"
     if re.search(r"\b(?:groups|caravans|convoys|waves)\s+(?:of|with)\s+$", before, re.I) and not re.search(
         r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:\w+\s+){0,2}(?:groups|caravans|convoys|waves)\s+(?:of|with)\s+$",
@@ -340,15 +386,26 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
     if re.search(r"\b(?:city|town|village|municipality|community|population)\s+of\s+(?:\w+\s+){0,2}$", before, re.I) \
             and re.match(r"\s+(?:people|inhabitants|residents)\b", s[at.end:], re.I):
         return False, "a place's population"
-    cue = _STAT_CUES.search(_clause(s, at.start, at.end))
+    clause = _clause(s, at.start, at.end)
+    cue = _STAT_CUES.search(clause) or (_STATE_CUES.search(clause) if not _OF_THE_CARAVAN.match(s[at.end:]) else None)
     if cue:
         return False, f"a statistic ('{' '.join(cue.group().split())}')"
     if at.high > MAX_CROWD:
         return False, f"too large for one caravan (over {MAX_CROWD:,})"
     if at.high < MIN_CROWD:
         return False, f"too small for a caravan (under {MIN_CROWD})"
+    if at.vague and at.high < 200:
+        # "dozens of migrants": the labels give vague sizes for hundreds and thousands only;
+        # dozens are the people of one event (hurt, on a bus, turned back), not a crowd's size.
+        return False, "dozens: a handful of people, not a caravan's size"
     if re.search(r"\b(?:died|dead|killed|drowned|deaths)\b", s[at.end:at.end + 40], re.I):
         return False, "counts deaths"
+    if cat in ("people", "composition") and q_start == at.start and not at.vague and at.low == at.high \
+            and not _round(at.low) and not (_CROWD_OF.search(before) or _GROWTH.search(before)):
+        # "312 migrants", "1,087 people": an unqualified, unrounded head count is a tally
+        # (of people detained, rescued, registered, housed); a crowd is estimated ("about
+        # 300", "more than 1,000") unless its own organisers counted it ("a caravan of 312").
+        return False, "an exact tally of people, not an estimate of a crowd"
     if cat in ("people", "composition"):
         return True, f"counts {noun}" if noun.lower() not in ("strong", "member", "person", "who", "whom") else "counts people"
     # A bare figure ("has grown to 4,000", "caravan of 2,000", "Haitians - 12,000 ...",
@@ -368,6 +425,11 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         # subject of what the crowd does (a size with a scope, not a statistic).
         return True, "bare figure as the subject of the crowd's verb"
     return False, "no counted noun (bare number)"
+
+
+def _round(n: int) -> bool:
+    """As crowds are estimated: to the ten below 1,000, to the fifty from there."""
+    return n % 10 == 0 if n < 1000 else n % 50 == 0
 
 
 # Each figure is read in the text around it, at most this far either side: every rule looks
