@@ -46,6 +46,7 @@ class DateMention:
     date: _dt.date | None
     precision: str | None  # "day" | "month" | "year"; None when unresolved
     relative: bool  # resolution depends on the publication date (or another date)
+    future: bool = False  # said of something to come ("will leave on Tuesday", "is expected Monday")
 
 
 MONTHS = {
@@ -119,8 +120,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 _FUTURE = re.compile(
     r"\b(?:will|'ll|shall|would|going\s+to|plans?\s+to|planned\s+to|planning\s+to|expects?\s+to|expected\s+to|"
-    r"scheduled|set\s+to|due\s+to|aims?\s+to|aiming\s+to|hopes?\s+to|hoping\s+to|wants?\s+to|intends?\s+to|"
-    r"intending\s+to|upcoming|next|will\s+be)\b", re.I)
+    r"scheduled|set\s+to|due\s+to(?!\s+(?:the|a|an|its|their|this|that|there|it|lack|heavy|high|low)\b)|aims?\s+to|aiming\s+to|hopes?\s+to|hoping\s+to|wants?\s+to|intends?\s+to|"
+    r"intending\s+to|upcoming|next|will\s+be|"
+    # "is expected in Huixtla on Thursday", "are due at the border on Monday": an arrival to come
+    r"(?:is|are|'s|’s)\s+(?:\w+ly\s+)?(?:expected|due)(?!\s+to\s+(?:the|a|an|its|their|this|that|there|it|lack|heavy|high|low)\b))\b", re.I)
 _PAST = re.compile(
     r"\b(?:was|were|had|did|left|departed|arrived|reached|crossed|entered|began|started|set\s+out|set\s+off|said|"
     r"told|came|went|got|marched|walked|gathered|rested|slept|stayed|broke|formed|blocked|stopped|pushed|"
@@ -283,6 +286,7 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> lis
         date: _dt.date | None = None
         precision: str | None = None
         relative = False
+        future = False
         try:
             if kind == "iso":
                 date, precision = _dt.date(int(m["year"]), int(m["m"]), int(m["day"])), "day"
@@ -301,7 +305,8 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> lis
                     relative = True
                     if pub:
                         wd = WEEKDAYS[m["wd"].lower()] if m["wd"] else None
-                        date = _pick_year(pub, month, day, _clause_tense(text, start), wd)
+                        future = _clause_tense(text, start) == "future"
+                        date = _pick_year(pub, month, day, "future" if future else None, wd)
                         precision = "day" if date else None
                 start = _trim_leading_preposition(text, start, end)
             elif kind == "my":
@@ -393,6 +398,7 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> lis
                         mode = "strict_future"
                     else:
                         mode = "future" if _clause_tense(text, r.start) == "future" else "past"
+                    future = mode in ("future", "strict_future")
                     date, precision = _weekday_date(pub, wd, mode), "day"
             elif kind == "year":
                 mod = (m["mod"] or "").strip().lower()
@@ -406,7 +412,8 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> lis
             continue  # "Feb. 30", out-of-range arithmetic: not a date
         if date is not None and precision == "day" and kind not in ("ago", "in_n"):
             last_explicit = date
-        out.append(DateMention(start + offset, end + offset, text[start:end], date, precision if date else None, relative))
+        out.append(DateMention(start + offset, end + offset, text[start:end], date, precision if date else None, relative,
+                               future or bool(date and pub and date > pub)))
     return out
 
 

@@ -25,7 +25,7 @@ from gazetteer.geocoder import default_gazetteer
 from geoparser import Toponym, geoparse
 
 from .articles import Article, Sentence, segment
-from .dates import DateMention, find_dates
+from .dates import DateMention, _clause_tense, find_dates
 from .learned import load_model
 from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, WAYPOINT, Caravan, Evidence,
                     Observation, PlaceRef)
@@ -172,6 +172,9 @@ class _State:
         self.figures_left = MAX_ARTICLE_FIGURES
         self.places_left = MAX_ARTICLE_PLACES
         self.unread: dict[str, int] = {}
+        # The day the last caravan sentence gave a place passed, per caravan: the next sentence
+        # may go on telling the same event without repeating it (_carried_date).
+        self.last_day: dict[str, DateMention] = {}
 
     def left_unread(self, kind: str, n: int) -> None:
         if n:
@@ -541,6 +544,7 @@ class Extractor:
         sizes = self._sizes(state, s)
         if not (_CARAVAN_WORDS.search(s.text) if state.main is not None else _THIS_CROWD.search(s.text)) and not sizes:
             state.background = None
+            state.last_day = {}
             return
         if state.places_left > 0:
             in_s = [t for t in places.within(s.start, s.end) if not _is_dateline(text, t)]
@@ -555,8 +559,8 @@ class Extractor:
                  if not _dateline_date(text, d)] if in_s or sizes else []
         # A day after the report is a plan ("to rest this Sunday"): it dates destinations only,
         # never when a place was passed; a year alone ("in 2024") is too coarse to date a stop.
-        planned = [x for x in dates if _after_report(x, art)]
-        passed = [x for x in dates if x.precision != "year" and not _after_report(x, art)]
+        planned = [x for x in dates if _after_report(x, art) or (x.future and x.date == art.published)]
+        passed = [x for x in dates if x.precision != "year" and x not in planned]
 
         # Which caravan: a background cue switches for the rest of the sentence.
         cue = _NEW_CARAVAN.search(s.text)
@@ -576,6 +580,7 @@ class Extractor:
             return current if current is not None else state.main_caravan()
 
         observations: list[Observation] = []
+        days_said: dict[str, DateMention] = {}  # per caravan, the day this sentence gave a place passed
         prev: Toponym | None = None
         prev_role: str | None = None
         for t in in_s:
@@ -606,8 +611,18 @@ class Extractor:
             obs = Observation(art.id, role, evidence, place=ref)
             obs.confidences = {"role": round(confidence, 3), "place": round(_place_confidence(t), 3)}
             d = _nearest_date(planned if role == DESTINATION else passed, t.start)
+            if d is not None and role != DEPARTURE and _FROM.search(window):
+                d = None  # "entered Mexico from Guatemala on Friday": the day it entered, not left
+            carried = _carried_date(state, caravan_at(t.start), s, t) if (
+                d is None and not dates and role in (WAYPOINT, CURRENT, ARRIVAL, DEPARTURE)
+                and not _FROM.search(window)) else None
             if d is not None:
                 _set_date(obs, d)
+                if d.precision == "day" and role != DESTINATION:
+                    days_said[caravan_at(t.start).id] = d
+            elif carried is not None:
+                _set_date(obs, carried)
+                obs.confidences["date"] = date_confidence("derived") or obs.confidences.get("date")
             elif role == CURRENT and s.caption:
                 # An undated photo caption tells where the caravan was when the picture was
                 # taken, in the present tense: a place passed, not its latest position.
@@ -641,6 +656,7 @@ class Extractor:
 
         for c in {id(x): x for x in (current, background) if x is not None}.values():
             self._caravan_facts(c, s, toponyms)
+        state.last_day = days_said
         state.background = background if background is not None else (
             state.background if current is state.background and current is not None else None)
 
@@ -763,6 +779,25 @@ def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
 
 
 _COARSER = {"day": 0, "month": 80, "year": 200}
+
+
+def _carried_date(state: _State, c: Caravan, s: Sentence, t: Toponym) -> DateMention | None:
+    """'The caravan crossed into Mexico through the bridge': a sentence without a date of
+    its own, told in the simple past right after one that gave a place its day, goes on
+    telling that day's event ("entered Mexico ... on Friday")."""
+    d = state.last_day.get(c.id)
+    if d is None:
+        return None
+    before = s.text[:t.start - s.start]
+    if _clause_tense(before + " ", len(before)) != "past" or re.search(r"\b(?:had|has|have|'ve|’ve)\b", before):
+        return None  # "had crossed": earlier than that day; "have crossed": up to now
+    if _LATER_ON.search(s.text):
+        return None  # "later stopped at Huixtla": another day
+    return d
+
+
+_LATER_ON = re.compile(r"\b(?:later|then|afterwards?|subsequently|eventually|since|next|following|previously|"
+                       r"earlier|before|after|until|once|by now|so far|already|recent\w*|ago)\b", re.I)
 
 
 def _after_report(d: DateMention, article) -> bool:

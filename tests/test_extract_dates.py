@@ -1,0 +1,71 @@
+"""Which date each extracted stop gets (journeys.extract), on short articles written here.
+
+The real pipeline: the real gazetteer, the geoparser and the extractor; only the texts are
+invented (never copied from a corpus article).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from journeys.articles import read_article
+from journeys.extract import extract_article
+
+D = dt.date
+WED = D(2024, 3, 13)  # a Wednesday
+
+
+def _extract(tmp_path, body: str, published: dt.date = WED):
+    f = tmp_path / "a.txt"
+    f.write_text(f"---\ntitle: test\npublished: {published.isoformat()}\nurl: https://example.org/a\n---\n{body}\n",
+                 encoding="utf-8")
+    return extract_article(read_article(f))
+
+
+def _stop(x, place: str, role: str | None = None):
+    hits = [o for c in x.caravans for o in c.observations
+            if o.place is not None and o.place.text == place and (role is None or o.role == role)]
+    assert len(hits) == 1, [(o.role, o.place and o.place.text, o.date) for c in x.caravans for o in c.observations]
+    return hits[0]
+
+
+def test_the_next_sentence_goes_on_telling_the_same_day(tmp_path):
+    x = _extract(tmp_path, "A caravan of about 900 migrants entered Guatemala early on Monday.\n\n"
+                           "The caravan crossed the river at Agua Caliente.\n\n"
+                           "The group later rested in Chiquimula.")
+    assert _stop(x, "Guatemala").date == D(2024, 3, 11)
+    carried = _stop(x, "Agua Caliente")
+    assert (carried.date, carried.date_precision) == (D(2024, 3, 11), "day")
+    assert carried.confidences["date"] < _stop(x, "Guatemala").confidences["date"]  # derived: less sure
+    assert _stop(x, "Chiquimula").date is None  # "later": another day
+
+
+@pytest.mark.parametrize("second", [
+    "The caravan had crossed the river at Agua Caliente.",  # earlier than that day
+    "Two weeks ago the caravan crossed the river at Agua Caliente.",  # a date of its own
+])
+def test_no_day_is_carried_into_another_time(tmp_path, second):
+    x = _extract(tmp_path, "A caravan of about 900 migrants entered Guatemala early on Monday.\n\n" + second)
+    o = _stop(x, "Agua Caliente")
+    assert o.date != D(2024, 3, 11)
+
+
+def test_a_day_is_carried_only_to_the_next_sentence(tmp_path):
+    x = _extract(tmp_path, "A caravan of about 900 migrants entered Guatemala on Monday. Officials counted them. "
+                           "The caravan crossed the river at Agua Caliente.")
+    assert _stop(x, "Agua Caliente").date is None
+
+
+def test_the_place_it_came_from_is_not_dated_by_the_entry(tmp_path):
+    x = _extract(tmp_path, "About 900 migrants in a caravan crossed into Mexico from Tecun Uman on Monday.")
+    assert _stop(x, "Mexico").date == D(2024, 3, 11)
+    assert _stop(x, "Tecun Uman").date is None
+    x = _extract(tmp_path, "The caravan left from Tecun Uman on Monday.")
+    assert _stop(x, "Tecun Uman", "departure").date == D(2024, 3, 11)  # where it left: that day
+
+
+def test_a_plan_for_the_day_of_the_report_dates_the_destination(tmp_path):
+    x = _extract(tmp_path, "The caravan left Tapachula on Monday. The caravan will rest in Huixtla on Wednesday.")
+    assert _stop(x, "Tapachula", "departure").date == D(2024, 3, 11)
+    assert _stop(x, "Huixtla", "destination").date == WED
