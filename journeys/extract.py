@@ -559,8 +559,11 @@ class Extractor:
                  if not _dateline_date(text, d)] if in_s or sizes else []
         # A day after the report is a plan ("to rest this Sunday"): it dates destinations only,
         # never when a place was passed; a year alone ("in 2024") is too coarse to date a stop.
-        planned = [x for x in dates if _after_report(x, art) or (x.future and x.date == art.published)]
-        passed = [x for x in dates if x.precision != "year" and x not in planned]
+        # "an official announced this Sunday": the day of the report, not of a stop; "before
+        # the January 20 inauguration": the day of another event, named by its noun.
+        stop_dates = [x for x in dates if not _report_date(text, x) and not _EVENT_NOUN.match(text, x.end)]
+        planned = [x for x in stop_dates if _after_report(x, art) or (x.future and x.date == art.published)]
+        passed = [x for x in stop_dates if x.precision != "year" and x not in planned]
 
         # Which caravan: a background cue switches for the rest of the sentence.
         cue = _NEW_CARAVAN.search(s.text)
@@ -610,7 +613,8 @@ class Extractor:
                 continue
             obs = Observation(art.id, role, evidence, place=ref)
             obs.confidences = {"role": round(confidence, 3), "place": round(_place_confidence(t), 3)}
-            d = _nearest_date(planned if role == DESTINATION else passed, t.start)
+            d = _nearest_date([x for x in (planned if role == DESTINATION else passed) if _same_clause(text, s, x, t)],
+                              t.start)
             if d is not None and role != DEPARTURE and _FROM.search(window):
                 d = None  # "entered Mexico from Guatemala on Friday": the day it entered, not left
             carried = _carried_date(state, caravan_at(t.start), s, t) if (
@@ -798,6 +802,63 @@ def _carried_date(state: _State, c: Caravan, s: Sentence, t: Toponym) -> DateMen
 
 _LATER_ON = re.compile(r"\b(?:later|then|afterwards?|subsequently|eventually|since|next|following|previously|"
                        r"earlier|before|after|until|once|by now|so far|already|recent\w*|ago)\b", re.I)
+
+
+_REPORT_VERB = re.compile(
+    r"\b(?:said|says|told|tells|announced|announces|reported|reports|stated|states|confirmed|confirms|detailed|"
+    r"explained|added|tweeted|posted|wrote|informed|indicated|declared|noted)"
+    r"(?:\s+(?:reporters|journalists|the\s+press|(?:the\s+)?[A-Z][\w.]*|in\s+a\s+statement|on\s+(?:Twitter|X|social\s+media)))?"
+    r"\s*,?\s+(?:on\s+|late\s+|early\s+)?$")
+
+
+_EVENT_NOUN = re.compile(
+    r"\s+(?:presidential\s+|general\s+|midterm\s+)?(?:inauguration|elections?|deadline|summit|meetings?|visit|vote|"
+    r"ceremony|hearing|anniversary|holidays?|celebrations?|debate|swearing-in|speech|talks|decree|agreement|deal|"
+    r"announcement|ruling|court\s+date|appointment|start|kick-?off|launch|match|game|concert)\b", re.I)
+
+
+def _report_date(text: str, d: DateMention) -> bool:
+    """'officials said Tuesday', 'an official source announced this Sunday': when it was said."""
+    return bool(_REPORT_VERB.search(text[max(0, d.start - 60):d.start]))
+
+
+# A finite verb: its subject is another clause's when it follows a relative clause.
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|remains?|[a-z]{3,}ed|broke|went|came|began|became|grew|fell|"
+                     r"split|ran|took|made|got|met|kept|found|fled|sought|spent|slept|led|rode|drove|stood|held)\b")
+_NOT_FINITE_AFTER = {"and", "or", "but", "then", "had", "has", "have", "having", "was", "were", "is", "are", "be",
+                     "been", "being", "to", "who", "that", "which", "not", "also", "later"}
+# "that left", "which set out": a relative clause ("said that the caravan ...": not one).
+_RELATIVE = re.compile(r"(,\s*)?\b(?:that|which|who)\s+(?!(?:the|a|an|its|their|this|these|those|on|in|at|by|"
+                       r"some|many|most|about|more|they|it|he|she|we|migrants|people|caravan|group|members)\b)[a-z]")
+_ED_NOUNS = {"need", "speed", "feed", "seed", "hundred", "red", "bed", "united", "armed", "undocumented", "detained",
+             "accompanied", "based", "related", "so-called", "called", "named", "expected", "scheduled", "planned"}
+
+
+def _same_clause(text: str, s: Sentence, d: DateMention, t: Toponym) -> bool:
+    """'A caravan that left Honduras on Saturday heading north disintegrated upon arriving in
+    Guatemala': a date said inside a relative clause (that/which/who ...) dates that clause,
+    not the main verb's places after it."""
+    if d.end > t.start:
+        return True
+    head = text[s.start:d.start]
+    rel = None
+    for m in _RELATIVE.finditer(head):
+        rel = m
+    if rel is None:
+        return True
+    for m in _FINITE.finditer(text, d.end, t.start):
+        w = m.group()
+        if w.lower() in _ED_NOUNS:
+            continue
+        before = text[max(s.start, m.start() - 30):m.start()].rstrip()
+        prev = re.findall(r"[\w’'-]+|,", before)[-1:] or [""]
+        if prev[0] == ",":
+            if rel.group(1):  # ", which left on Saturday, reached ...": the clause closed
+                return False
+            continue
+        if prev[0].lower() not in _NOT_FINITE_AFTER:
+            return False
+    return True
 
 
 def _after_report(d: DateMention, article) -> bool:

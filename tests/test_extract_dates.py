@@ -69,3 +69,25 @@ def test_a_plan_for_the_day_of_the_report_dates_the_destination(tmp_path):
     x = _extract(tmp_path, "The caravan left Tapachula on Monday. The caravan will rest in Huixtla on Wednesday.")
     assert _stop(x, "Tapachula", "departure").date == D(2024, 3, 11)
     assert _stop(x, "Huixtla", "destination").date == WED
+
+
+def test_a_date_inside_a_relative_clause_dates_that_clause_only(tmp_path):
+    x = _extract(tmp_path, "A caravan that set out from Tapachula on Monday broke apart after reaching Huixtla.")
+    assert _stop(x, "Tapachula", "departure").date == D(2024, 3, 11)
+    assert _stop(x, "Huixtla").date != D(2024, 3, 11)
+    x = _extract(tmp_path, "The caravan, which left Tapachula on Monday, reached Huixtla.")
+    assert _stop(x, "Huixtla").date != D(2024, 3, 11)
+    # Coordinated verbs of one clause share its day.
+    x = _extract(tmp_path, "The caravan left Tapachula on Monday and reached Huixtla.")
+    assert _stop(x, "Huixtla").date == D(2024, 3, 11)
+
+
+def test_the_day_of_the_report_or_of_another_event_dates_no_stop(tmp_path):
+    x = _extract(tmp_path, "The caravan left Tapachula and reached Huixtla, a local official announced this Tuesday.")
+    assert _stop(x, "Tapachula", "departure").date is None
+    x = _extract(tmp_path, "About 1,000 migrants in a new caravan left Tapachula hoping to reach the United States "
+                           "before the January 20 inauguration.", D(2024, 11, 20))
+    assert _stop(x, "United States", "destination").date is None
+    # The same day said of the journey itself still dates it.
+    x = _extract(tmp_path, "The caravan hopes to reach the United States on January 20.", D(2024, 11, 20))
+    assert _stop(x, "United States", "destination").date == D(2025, 1, 20)
