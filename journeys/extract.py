@@ -175,6 +175,7 @@ class _State:
         # The day the last caravan sentence gave a place passed, per caravan: the next sentence
         # may go on telling the same event without repeating it (_carried_date).
         self.last_day: dict[str, DateMention] = {}
+        self.anchor: _dt.date | None = None  # the last day named: "the day before" counts from it
 
     def left_unread(self, kind: str, n: int) -> None:
         if n:
@@ -555,8 +556,9 @@ class Extractor:
             in_s = []
             state.left_unread("place mentions", len(places.within(s.start, s.end)))
         # Dates only date places and sizes: a sentence with neither needs none.
-        dates = [d for d in find_dates(s.text, art.published, offset=s.start)
+        dates = [d for d in find_dates(s.text, art.published, offset=s.start, anchor=state.anchor)
                  if not _dateline_date(text, d)] if in_s or sizes else []
+        state.anchor = next((d.date for d in reversed(dates) if d.precision == "day"), state.anchor)
         # A day after the report is a plan ("to rest this Sunday"): it dates destinations only,
         # never when a place was passed; a year alone ("in 2024") is too coarse to date a stop.
         # "an official announced this Sunday": the day of the report, not of a stop; "before

@@ -91,3 +91,9 @@ def test_the_day_of_the_report_or_of_another_event_dates_no_stop(tmp_path):
     # The same day said of the journey itself still dates it.
     x = _extract(tmp_path, "The caravan hopes to reach the United States on January 20.", D(2024, 11, 20))
     assert _stop(x, "United States", "destination").date == D(2025, 1, 20)
+
+
+def test_the_day_before_counts_from_the_day_said_in_an_earlier_sentence(tmp_path):
+    x = _extract(tmp_path, "The caravan left Tapachula on Monday, organisers said on Tuesday.\n\n"
+                           "The day before, police had stopped about 200 of its members in Huixtla.")
+    assert _stop(x, "Huixtla").date == D(2024, 3, 11)
