@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from gazetteer import ADMIN1, ADMIN2, COUNTRY, REGION, Context, Place
+from gazetteer import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, FEATURE, REGION, Context, Place
 from gazetteer.geocoder import default_gazetteer
 from geoparser import Toponym, geoparse
 
@@ -619,6 +619,7 @@ class Extractor:
                               t.start)
             if d is not None and role != DEPARTURE and _FROM.search(window):
                 d = None  # "entered Mexico from Guatemala on Friday": the day it entered, not left
+            leg = _days_goal(observations, t) if d is None and role == DESTINATION else None
             carried = _carried_date(state, caravan_at(t.start), s, t) if (
                 d is None and not dates and role in (WAYPOINT, CURRENT, ARRIVAL, DEPARTURE)
                 and not _FROM.search(window)) else None
@@ -629,6 +630,9 @@ class Extractor:
             elif carried is not None:
                 _set_date(obs, carried)
                 obs.confidences["date"] = date_confidence("derived") or obs.confidences.get("date")
+            elif leg is not None:
+                obs.date, obs.date_precision, obs.date_text = leg.date, leg.date_precision, leg.date_text
+                _take_confidence(obs, leg, "date")
             elif role == CURRENT and s.caption:
                 # An undated photo caption tells where the caravan was when the picture was
                 # taken, in the present tense: a place passed, not its latest position.
@@ -785,6 +789,27 @@ def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
 
 
 _COARSER = {"day": 0, "month": 80, "year": 200}
+
+
+# A day's walk or two: "left X on Thursday to go to Y" names that day's goal when Y is this near.
+DAY_GOAL_KM = 150.0
+
+
+def _days_goal(observations: list[Observation], t: Toponym) -> Observation | None:
+    """'left Santo Domingo on Thursday to go to Matías Romero', 'began the trek from A on
+    Tuesday and tried to reach B': a town near the place left that day is that day's goal,
+    dated with it (a far goal, "bound for Mexico City", is the journey's, undated)."""
+    p = t.place
+    if p is None or p.kind not in (CITY, ADMIN2, FEATURE, BORDER):
+        return None
+    from gazetteer import haversine_km
+    for o in reversed(observations):
+        q = o.place.place if o.place else None
+        if (o.role in (DEPARTURE, WAYPOINT, CURRENT) and o.date is not None and o.date_precision == "day"
+                and q is not None and q.kind in (CITY, ADMIN2, FEATURE, BORDER)
+                and haversine_km(p.lat, p.lon, q.lat, q.lon) <= DAY_GOAL_KM):
+            return o
+    return None
 
 
 def _carried_date(state: _State, c: Caravan, s: Sentence, t: Toponym) -> DateMention | None:

@@ -97,3 +97,11 @@ def test_the_day_before_counts_from_the_day_said_in_an_earlier_sentence(tmp_path
     x = _extract(tmp_path, "The caravan left Tapachula on Monday, organisers said on Tuesday.\n\n"
                            "The day before, police had stopped about 200 of its members in Huixtla.")
     assert _stop(x, "Huixtla").date == D(2024, 3, 11)
+
+
+def test_a_near_goal_of_the_day_is_dated_with_it_a_far_one_is_not(tmp_path):
+    x = _extract(tmp_path, "On Monday the caravan left Tapachula to go to Huixtla.")
+    assert _stop(x, "Tapachula", "departure").date == D(2024, 3, 11)
+    assert _stop(x, "Huixtla", "destination").date == D(2024, 3, 11)  # about 35 km: that day's walk
+    x = _extract(tmp_path, "On Monday the caravan left Tapachula to go to Mexico City.")
+    assert _stop(x, "Mexico City", "destination").date is None  # the journey's goal, not the day's
