@@ -565,7 +565,7 @@ class Extractor:
         # the January 20 inauguration": the day of another event, named by its noun.
         stop_dates = [x for x in dates if not _report_date(text, x) and not _EVENT_NOUN.match(text, x.end)]
         planned = [x for x in stop_dates if _after_report(x, art) or (x.future and x.date == art.published)]
-        passed = [x for x in stop_dates if x.precision != "year" and x not in planned]
+        passed = [x for x in stop_dates if x.precision != "year" and x not in planned and not _whole_month(x)]
 
         # Which caravan: a background cue switches for the rest of the sentence.
         cue = _NEW_CARAVAN.search(s.text)
@@ -633,6 +633,13 @@ class Extractor:
             elif leg is not None:
                 obs.date, obs.date_precision, obs.date_text = leg.date, leg.date_precision, leg.date_text
                 _take_confidence(obs, leg, "date")
+            elif role in (ARRIVAL, WAYPOINT, CURRENT) and not passed and art.published is not None and \
+                    _JUST_REACHED.search(text[max(s.start, t.start - 90):t.start]):
+                # "have reached the border": reached by now, where it is as of the report.
+                obs.date, obs.date_precision, obs.date_text = art.published, "day", None
+                c = date_confidence("publication")
+                if c is not None:
+                    obs.confidences["date"] = c
             elif role == CURRENT and s.caption:
                 # An undated photo caption tells where the caravan was when the picture was
                 # taken, in the present tense: a place passed, not its latest position.
@@ -791,6 +798,10 @@ def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
 _COARSER = {"day": 0, "month": 80, "year": 200}
 
 
+_JUST_REACHED = re.compile(r"\b(?:has|have|’ve|'ve)\s+(?:now\s+|already\s+|finally\s+|just\s+)?"
+                           r"(?:reached|arrived(?:\s+\w+)?\s+(?:in|at)|got\s+to|made\s+it\s+to)\s+" + _FILLER + r"$", re.I)
+
+
 # A day's walk or two: "left X on Thursday to go to Y" names that day's goal when Y is this near.
 DAY_GOAL_KM = 150.0
 
@@ -842,6 +853,12 @@ _EVENT_NOUN = re.compile(
     r"\s+(?:presidential\s+|general\s+|midterm\s+)?(?:inauguration|elections?|deadline|summit|meetings?|visit|vote|"
     r"ceremony|hearing|anniversary|holidays?|celebrations?|debate|swearing-in|speech|talks|decree|agreement|deal|"
     r"announcement|ruling|court\s+date|appointment|start|kick-?off|launch|match|game|concert)\b", re.I)
+
+
+def _whole_month(d: DateMention) -> bool:
+    """'left Honduras in October': a month named whole is too coarse to date a stop (the
+    labels leave such departures undated); 'in early September', 'last week' narrow it."""
+    return d.precision == "month" and bool(re.fullmatch(r"(?:[A-Z][a-z]+\.?|(?:in|since|during|by|until|from)\s+\S+)", d.text))
 
 
 def _report_date(text: str, d: DateMention) -> bool:

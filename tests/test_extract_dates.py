@@ -105,3 +105,17 @@ def test_a_near_goal_of_the_day_is_dated_with_it_a_far_one_is_not(tmp_path):
     assert _stop(x, "Huixtla", "destination").date == D(2024, 3, 11)  # about 35 km: that day's walk
     x = _extract(tmp_path, "On Monday the caravan left Tapachula to go to Mexico City.")
     assert _stop(x, "Mexico City", "destination").date is None  # the journey's goal, not the day's
+
+
+def test_have_reached_is_where_it_is_as_of_the_report(tmp_path):
+    x = _extract(tmp_path, "About 2,000 migrants in a caravan have reached the border between Guatemala and Mexico.")
+    o = _stop(x, "border between Guatemala and Mexico")
+    assert (o.date, o.date_precision) == (WED, "day")
+
+
+def test_a_month_named_whole_dates_no_stop_a_narrowed_one_does(tmp_path):
+    x = _extract(tmp_path, "The caravan, which left Tapachula in February, is resting in Huixtla. "
+                           "An earlier group left Tecun Uman in early January.")
+    assert _stop(x, "Tapachula", "departure").date is None
+    o = _stop(x, "Tecun Uman", "departure")
+    assert (o.date, o.date_precision) == (D(2024, 1, 1), "month")
