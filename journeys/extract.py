@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from gazetteer import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, FEATURE, REGION, Context, Place
+from gazetteer import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, FEATURE, REGION, Context, Place, haversine_km
 from gazetteer.geocoder import default_gazetteer
 from geoparser import Toponym, geoparse
 
@@ -813,7 +813,6 @@ def _days_goal(observations: list[Observation], t: Toponym) -> Observation | Non
     p = t.place
     if p is None or p.kind not in (CITY, ADMIN2, FEATURE, BORDER):
         return None
-    from gazetteer import haversine_km
     for o in reversed(observations):
         q = o.place.place if o.place else None
         if (o.role in (DEPARTURE, WAYPOINT, CURRENT) and o.date is not None and o.date_precision == "day"
