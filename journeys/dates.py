@@ -20,9 +20,10 @@ the text supports. Rules (the devset README's labelling rules, made explicit):
 - "N days/weeks ago" -> publication minus N days/weeks, day precision (plain
   arithmetic, as the labels count "six days ago"); "N months ago" -> month
   precision; "N years ago" -> year precision; "in N days" -> the future.
-- "N days later" counts from the nearest explicit date before it in the same text
-  ("left on October 13 and entered Mexico six days later" -> 19 Oct); without
-  such an anchor it is reported with date=None.
+- "N days later", "the day before", "the next day", "that same day" count from the nearest
+  explicit day before it in the same text, or the caller's `anchor` (the last day named in
+  the sentences before): "left on October 13 and entered Mexico six days later" -> 19 Oct;
+  without such an anchor it is reported with date=None.
 - Calendar weeks ("last week", "this week", "earlier in the week") cannot be
   named as one day, so they are coarsened to the month that contains most of that
   week (precision "month") rather than pretending to know the day.
@@ -46,6 +47,7 @@ class DateMention:
     date: _dt.date | None
     precision: str | None  # "day" | "month" | "year"; None when unresolved
     relative: bool  # resolution depends on the publication date (or another date)
+    future: bool = False  # said of something to come ("will leave on Tuesday", "is expected Monday")
 
 
 MONTHS = {
@@ -106,6 +108,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         r"currently|overnight|at\s+present)(?![\w-])", re.I)),
     # six days ago / two months ago / in 10 days / six days later
     ("ago", re.compile(rf"(?<![\w-]){_NUM}\s+(?P<unit>days?|weeks?|months?|years?)\s+(?P<dir>ago|earlier|later|from\s+now)\b", re.I)),
+    # the day before, the next day, that same day: counted from the day named before it
+    ("relday", re.compile(
+        r"(?<![\w-])(?P<w>the\s+(?:day|night)\s+before|the\s+(?:previous|next|following)\s+(?:day|night|morning)|"
+        r"(?:that|the)\s+same\s+(?:day|night|morning|afternoon|evening))(?![\w-])", re.I)),
     ("in_n", re.compile(rf"\b(?:in|within)\s+(?:the\s+next\s+)?{_NUM}\s+(?P<unit>days?|weeks?|months?)\b", re.I)),
     # last week / this week / earlier this week / next month / this year
     ("period", re.compile(
@@ -119,8 +125,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 _FUTURE = re.compile(
     r"\b(?:will|'ll|shall|would|going\s+to|plans?\s+to|planned\s+to|planning\s+to|expects?\s+to|expected\s+to|"
-    r"scheduled|set\s+to|due\s+to|aims?\s+to|aiming\s+to|hopes?\s+to|hoping\s+to|wants?\s+to|intends?\s+to|"
-    r"intending\s+to|upcoming|next|will\s+be)\b", re.I)
+    r"scheduled|set\s+to|due\s+to(?!\s+(?:the|a|an|its|their|this|that|there|it|lack|heavy|high|low)\b)|aims?\s+to|aiming\s+to|hopes?\s+to|hoping\s+to|wants?\s+to|intends?\s+to|"
+    r"intending\s+to|upcoming|next|will\s+be|"
+    # "is expected in Huixtla on Thursday", "are due at the border on Monday": an arrival to come
+    r"(?:is|are|'s|’s)\s+(?:\w+ly\s+)?(?:expected|due)(?!\s+to\s+(?:the|a|an|its|their|this|that|there|it|lack|heavy|high|low)\b))\b", re.I)
 _PAST = re.compile(
     r"\b(?:was|were|had|did|left|departed|arrived|reached|crossed|entered|began|started|set\s+out|set\s+off|said|"
     r"told|came|went|got|marched|walked|gathered|rested|slept|stayed|broke|formed|blocked|stopped|pushed|"
@@ -264,18 +272,20 @@ def _trim_leading_preposition(text: str, start: int, end: int) -> int:
     return start + m.end() if m else start
 
 
-def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> list[DateMention]:
+def find_dates(text: str, published: _dt.date | None, *, offset: int = 0,
+               anchor: _dt.date | None = None) -> list[DateMention]:
     """Date expressions in `text`, resolved against `published`.
 
     Spans are offsets into `text` plus `offset`, so a caller can pass one sentence
-    and its start in the article. Never raises on odd input; impossible dates
-    ("Feb. 30") are skipped.
+    and its start in the article. `anchor` is the last day named before `text` (in the
+    sentences before it): "the day before", "six days later" count from it until the text
+    names a day of its own. Never raises on odd input; impossible dates ("Feb. 30") are skipped.
     """
     if not text:
         return []
     pub = published
     out: list[DateMention] = []
-    last_explicit: _dt.date | None = None  # anchor for "N days later"
+    last_explicit: _dt.date | None = anchor  # anchor for "N days later", "the day before"
 
     for r in _candidates(text):
         m, kind = r.m, r.kind
@@ -283,6 +293,7 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> lis
         date: _dt.date | None = None
         precision: str | None = None
         relative = False
+        future = False
         try:
             if kind == "iso":
                 date, precision = _dt.date(int(m["year"]), int(m["m"]), int(m["day"])), "day"
@@ -301,7 +312,8 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> lis
                     relative = True
                     if pub:
                         wd = WEEKDAYS[m["wd"].lower()] if m["wd"] else None
-                        date = _pick_year(pub, month, day, _clause_tense(text, start), wd)
+                        future = _clause_tense(text, start) == "future"
+                        date = _pick_year(pub, month, day, "future" if future else None, wd)
                         precision = "day" if date else None
                 start = _trim_leading_preposition(text, start, end)
             elif kind == "my":
@@ -339,6 +351,12 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> lis
                     elif w.startswith("tomorrow"):
                         delta = 1
                     date, precision = pub + _dt.timedelta(days=delta), "day"
+            elif kind == "relday":
+                w = " ".join(m["w"].lower().split())
+                relative = True
+                if last_explicit is not None:
+                    delta = -1 if ("before" in w or "previous" in w) else 1 if ("next" in w or "following" in w) else 0
+                    date, precision = last_explicit + _dt.timedelta(days=delta), "day"
             elif kind in ("ago", "in_n"):
                 n = _num(m["n"])
                 unit = m["unit"].lower().rstrip("s")
@@ -393,6 +411,7 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> lis
                         mode = "strict_future"
                     else:
                         mode = "future" if _clause_tense(text, r.start) == "future" else "past"
+                    future = mode in ("future", "strict_future")
                     date, precision = _weekday_date(pub, wd, mode), "day"
             elif kind == "year":
                 mod = (m["mod"] or "").strip().lower()
@@ -404,9 +423,10 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0) -> lis
                 date, precision = _dt.date(year, 1, 1), "year"
         except (ValueError, KeyError, OverflowError):
             continue  # "Feb. 30", out-of-range arithmetic: not a date
-        if date is not None and precision == "day" and kind not in ("ago", "in_n"):
+        if date is not None and precision == "day" and kind not in ("ago", "in_n", "relday"):
             last_explicit = date
-        out.append(DateMention(start + offset, end + offset, text[start:end], date, precision if date else None, relative))
+        out.append(DateMention(start + offset, end + offset, text[start:end], date, precision if date else None, relative,
+                               future or bool(date and pub and date > pub)))
     return out
 
 

@@ -20,12 +20,12 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 
-from gazetteer import ADMIN1, ADMIN2, COUNTRY, REGION, Context, Place
+from gazetteer import ADMIN1, ADMIN2, BORDER, CITY, COUNTRY, FEATURE, REGION, Context, Place, haversine_km
 from gazetteer.geocoder import default_gazetteer
 from geoparser import Toponym, geoparse
 
 from .articles import Article, Sentence, segment
-from .dates import DateMention, find_dates
+from .dates import DateMention, _clause_tense, find_dates
 from .learned import load_model
 from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, WAYPOINT, Caravan, Evidence,
                     Observation, PlaceRef)
@@ -172,6 +172,10 @@ class _State:
         self.figures_left = MAX_ARTICLE_FIGURES
         self.places_left = MAX_ARTICLE_PLACES
         self.unread: dict[str, int] = {}
+        # The day the last caravan sentence gave a place passed, per caravan: the next sentence
+        # may go on telling the same event without repeating it (_carried_date).
+        self.last_day: dict[str, DateMention] = {}
+        self.anchor: _dt.date | None = None  # the last day named: "the day before" counts from it
 
     def left_unread(self, kind: str, n: int) -> None:
         if n:
@@ -564,6 +568,7 @@ class Extractor:
         sizes = self._sizes(state, s)
         if not (_CARAVAN_WORDS.search(s.text) if state.main is not None else _THIS_CROWD.search(s.text)) and not sizes:
             state.background = None
+            state.last_day = {}
             return
         if state.places_left > 0:
             in_s = [t for t in places.within(s.start, s.end) if not _is_dateline(text, t)]
@@ -574,12 +579,16 @@ class Extractor:
             in_s = []
             state.left_unread("place mentions", len(places.within(s.start, s.end)))
         # Dates only date places and sizes: a sentence with neither needs none.
-        dates = [d for d in find_dates(s.text, art.published, offset=s.start)
+        dates = [d for d in find_dates(s.text, art.published, offset=s.start, anchor=state.anchor)
                  if not _dateline_date(text, d)] if in_s or sizes else []
+        state.anchor = next((d.date for d in reversed(dates) if d.precision == "day"), state.anchor)
         # A day after the report is a plan ("to rest this Sunday"): it dates destinations only,
         # never when a place was passed; a year alone ("in 2024") is too coarse to date a stop.
-        planned = [x for x in dates if _after_report(x, art)]
-        passed = [x for x in dates if x.precision != "year" and not _after_report(x, art)]
+        # "an official announced this Sunday": the day of the report, not of a stop; "before
+        # the January 20 inauguration": the day of another event, named by its noun.
+        stop_dates = [x for x in dates if not _report_date(text, x) and not _EVENT_NOUN.match(text, x.end)]
+        planned = [x for x in stop_dates if _after_report(x, art) or (x.future and x.date == art.published)]
+        passed = [x for x in stop_dates if x.precision != "year" and x not in planned and not _whole_month(x)]
 
         # Which caravan: a background cue switches for the rest of the sentence.
         cue = _NEW_CARAVAN.search(s.text)
@@ -599,6 +608,7 @@ class Extractor:
             return current if current is not None else state.main_caravan()
 
         observations: list[Observation] = []
+        days_said: dict[str, DateMention] = {}  # per caravan, the day this sentence gave a place passed
         prev: Toponym | None = None
         prev_role: str | None = None
         for t in in_s:
@@ -628,9 +638,31 @@ class Extractor:
                 continue
             obs = Observation(art.id, role, evidence, place=ref)
             obs.confidences = {"role": round(confidence, 3), "place": round(_place_confidence(t), 3)}
-            d = _nearest_date(planned if role == DESTINATION else passed, t.start)
+            d = _nearest_date([x for x in (planned if role == DESTINATION else passed) if _same_clause(text, s, x, t)],
+                              t.start)
+            if d is not None and role != DEPARTURE and _FROM.search(window):
+                d = None  # "entered Mexico from Guatemala on Friday": the day it entered, not left
+            leg = _days_goal(observations, t) if d is None and role == DESTINATION else None
+            carried = _carried_date(state, caravan_at(t.start), s, t) if (
+                d is None and not dates and role in (WAYPOINT, CURRENT, ARRIVAL, DEPARTURE)
+                and not _FROM.search(window)) else None
             if d is not None:
                 _set_date(obs, d)
+                if d.precision == "day" and role != DESTINATION:
+                    days_said[caravan_at(t.start).id] = d
+            elif carried is not None:
+                _set_date(obs, carried)
+                obs.confidences["date"] = date_confidence("derived") or obs.confidences.get("date")
+            elif leg is not None:
+                obs.date, obs.date_precision, obs.date_text = leg.date, leg.date_precision, leg.date_text
+                _take_confidence(obs, leg, "date")
+            elif role in (ARRIVAL, WAYPOINT, CURRENT) and not passed and art.published is not None and \
+                    _JUST_REACHED.search(text[max(s.start, t.start - 90):t.start]):
+                # "have reached the border": reached by now, where it is as of the report.
+                obs.date, obs.date_precision, obs.date_text = art.published, "day", None
+                c = date_confidence("publication")
+                if c is not None:
+                    obs.confidences["date"] = c
             elif role == CURRENT and s.caption:
                 # An undated photo caption tells where the caravan was when the picture was
                 # taken, in the present tense: a place passed, not its latest position.
@@ -664,6 +696,7 @@ class Extractor:
 
         for c in {id(x): x for x in (current, background) if x is not None}.values():
             self._caravan_facts(c, s, toponyms)
+        state.last_day = days_said
         state.background = background if background is not None else (
             state.background if current is state.background and current is not None else None)
 
@@ -786,6 +819,112 @@ def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
 
 
 _COARSER = {"day": 0, "month": 80, "year": 200}
+
+
+_JUST_REACHED = re.compile(r"\b(?:has|have|’ve|'ve)\s+(?:now\s+|already\s+|finally\s+|just\s+)?"
+                           r"(?:reached|arrived(?:\s+\w+)?\s+(?:in|at)|got\s+to|made\s+it\s+to)\s+" + _FILLER + r"$", re.I)
+
+
+# A day's walk or two: "left X on Thursday to go to Y" names that day's goal when Y is this near.
+DAY_GOAL_KM = 150.0
+
+
+def _days_goal(observations: list[Observation], t: Toponym) -> Observation | None:
+    """'left Santo Domingo on Thursday to go to Matías Romero', 'began the trek from A on
+    Tuesday and tried to reach B': a town near the place left that day is that day's goal,
+    dated with it (a far goal, "bound for Mexico City", is the journey's, undated)."""
+    p = t.place
+    if p is None or p.kind not in (CITY, ADMIN2, FEATURE, BORDER):
+        return None
+    for o in reversed(observations):
+        q = o.place.place if o.place else None
+        if (o.role in (DEPARTURE, WAYPOINT, CURRENT) and o.date is not None and o.date_precision == "day"
+                and q is not None and q.kind in (CITY, ADMIN2, FEATURE, BORDER)
+                and haversine_km(p.lat, p.lon, q.lat, q.lon) <= DAY_GOAL_KM):
+            return o
+    return None
+
+
+def _carried_date(state: _State, c: Caravan, s: Sentence, t: Toponym) -> DateMention | None:
+    """'The caravan crossed into Mexico through the bridge': a sentence without a date of
+    its own, told in the simple past right after one that gave a place its day, goes on
+    telling that day's event ("entered Mexico ... on Friday")."""
+    d = state.last_day.get(c.id)
+    if d is None:
+        return None
+    before = s.text[:t.start - s.start]
+    if _clause_tense(before + " ", len(before)) != "past" or re.search(r"\b(?:had|has|have|'ve|’ve)\b", before):
+        return None  # "had crossed": earlier than that day; "have crossed": up to now
+    if _LATER_ON.search(s.text):
+        return None  # "later stopped at Huixtla": another day
+    return d
+
+
+_LATER_ON = re.compile(r"\b(?:later|then|afterwards?|subsequently|eventually|since|next|following|previously|"
+                       r"earlier|before|after|until|once|by now|so far|already|recent\w*|ago)\b", re.I)
+
+
+_REPORT_VERB = re.compile(
+    r"\b(?:said|says|told|tells|announced|announces|reported|reports|stated|states|confirmed|confirms|detailed|"
+    r"explained|added|tweeted|posted|wrote|informed|indicated|declared|noted)"
+    r"(?:\s+(?:reporters|journalists|the\s+press|(?:the\s+)?[A-Z][\w.]*|in\s+a\s+statement|on\s+(?:Twitter|X|social\s+media)))?"
+    r"\s*,?\s+(?:on\s+|late\s+|early\s+)?$")
+
+
+_EVENT_NOUN = re.compile(
+    r"\s+(?:presidential\s+|general\s+|midterm\s+)?(?:inauguration|elections?|deadline|summit|meetings?|visit|vote|"
+    r"ceremony|hearing|anniversary|holidays?|celebrations?|debate|swearing-in|speech|talks|decree|agreement|deal|"
+    r"announcement|ruling|court\s+date|appointment|start|kick-?off|launch|match|game|concert)\b", re.I)
+
+
+def _whole_month(d: DateMention) -> bool:
+    """'left Honduras in October': a month named whole is too coarse to date a stop (the
+    labels leave such departures undated); 'in early September', 'last week' narrow it."""
+    return d.precision == "month" and bool(re.fullmatch(r"(?:[A-Z][a-z]+\.?|(?:in|since|during|by|until|from)\s+\S+)", d.text))
+
+
+def _report_date(text: str, d: DateMention) -> bool:
+    """'officials said Tuesday', 'an official source announced this Sunday': when it was said."""
+    return bool(_REPORT_VERB.search(text[max(0, d.start - 60):d.start]))
+
+
+# A finite verb: its subject is another clause's when it follows a relative clause.
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|remains?|[a-z]{3,}ed|broke|went|came|began|became|grew|fell|"
+                     r"split|ran|took|made|got|met|kept|found|fled|sought|spent|slept|led|rode|drove|stood|held)\b")
+_NOT_FINITE_AFTER = {"and", "or", "but", "then", "had", "has", "have", "having", "was", "were", "is", "are", "be",
+                     "been", "being", "to", "who", "that", "which", "not", "also", "later"}
+# "that left", "which set out": a relative clause ("said that the caravan ...": not one).
+_RELATIVE = re.compile(r"(,\s*)?\b(?:that|which|who)\s+(?!(?:the|a|an|its|their|this|these|those|on|in|at|by|"
+                       r"some|many|most|about|more|they|it|he|she|we|migrants|people|caravan|group|members)\b)[a-z]")
+_ED_NOUNS = {"need", "speed", "feed", "seed", "hundred", "red", "bed", "united", "armed", "undocumented", "detained",
+             "accompanied", "based", "related", "so-called", "called", "named", "expected", "scheduled", "planned"}
+
+
+def _same_clause(text: str, s: Sentence, d: DateMention, t: Toponym) -> bool:
+    """'A caravan that left Honduras on Saturday heading north disintegrated upon arriving in
+    Guatemala': a date said inside a relative clause (that/which/who ...) dates that clause,
+    not the main verb's places after it."""
+    if d.end > t.start:
+        return True
+    head = text[s.start:d.start]
+    rel = None
+    for m in _RELATIVE.finditer(head):
+        rel = m
+    if rel is None:
+        return True
+    for m in _FINITE.finditer(text, d.end, t.start):
+        w = m.group()
+        if w.lower() in _ED_NOUNS:
+            continue
+        before = text[max(s.start, m.start() - 30):m.start()].rstrip()
+        prev = re.findall(r"[\w’'-]+|,", before)[-1:] or [""]
+        if prev[0] == ",":
+            if rel.group(1):  # ", which left on Saturday, reached ...": the clause closed
+                return False
+            continue
+        if prev[0].lower() not in _NOT_FINITE_AFTER:
+            return False
+    return True
 
 
 def _after_report(d: DateMention, article) -> bool:

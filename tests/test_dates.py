@@ -219,3 +219,36 @@ def test_train_stop_dates_agree_with_labels():
         print("  miss:", line)
     assert compared >= 30
     assert rate >= 0.92  # measured on train: 35/36 (97.2%)
+
+
+def test_expected_and_due_are_said_of_what_is_to_come():
+    wed = D(2024, 3, 13)
+    found = find_dates("The group is expected in the port on Thursday and in the capital on Friday.", wed)
+    assert [(m.date, m.future) for m in found] == [(D(2024, 3, 14), True), (D(2024, 3, 15), True)]
+    # The same weekday said in the past of the same sentence stays in the past.
+    found = find_dates("The walkers, who left on Monday, are expected at the river on Saturday.", wed)
+    assert [m.date for m in found] == [D(2024, 3, 11), D(2024, 3, 16)]
+    assert _one("They are due at the border on Sunday.", wed).date == D(2024, 3, 17)
+    # "due to" the rain is a cause, not a plan; "were expected" is not said of the future.
+    assert _one("The delay was due to the rain on Sunday.", wed).date == D(2024, 3, 10)
+    assert _one("They were expected on Sunday.", wed).date == D(2024, 3, 10)
+    # The publication day itself, said in the future tense, is a plan.
+    m = _one("They will rest in the town on Wednesday.", wed)
+    assert (m.date, m.future) == (wed, True)
+    assert _one("They rested in the town on Wednesday.", wed).future is False
+
+
+def test_the_day_before_and_the_next_day_count_from_the_day_named_before():
+    sat = D(2024, 3, 16)
+    found = find_dates("They left on Tuesday and reached the river the next day.", sat)
+    assert [(m.text, m.date) for m in found] == [("Tuesday", D(2024, 3, 12)), ("the next day", D(2024, 3, 13))]
+    # Across sentences, the caller's anchor (the last day named before this text).
+    m = _one("The day before, officials had counted them at the bridge.", sat)
+    assert m.date is None and m.relative
+    m = find_dates("The day before, officials had counted them at the bridge.", sat, anchor=D(2024, 3, 14))[0]
+    assert (m.date, m.precision) == (D(2024, 3, 13), "day")
+    m = find_dates("Four days later they crossed.", sat, anchor=D(2024, 3, 10))[0]
+    assert m.date == D(2024, 3, 14)
+    # A day named in the text itself comes before the anchor.
+    found = find_dates("On Friday they rested; that same day the rain stopped.", sat, anchor=D(2024, 3, 1))
+    assert [m.date for m in found] == [D(2024, 3, 15), D(2024, 3, 15)]
