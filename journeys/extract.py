@@ -172,6 +172,9 @@ class _State:
         self.figures_left = MAX_ARTICLE_FIGURES
         self.places_left = MAX_ARTICLE_PLACES
         self.unread: dict[str, int] = {}
+        # A headline about a caravan names the crowd before the body does: the lead's
+        # "hundreds of migrants who had entered Guatemala" is then that crowd, not background.
+        self.crowd_named = bool(article.title and _THIS_CROWD.search(article.title))
 
     def left_unread(self, kind: str, n: int) -> None:
         if n:
@@ -539,7 +542,8 @@ class Extractor:
     def _sentence(self, state: _State, s: Sentence, places: list[Toponym], toponyms: list[Toponym]) -> None:
         art, text = state.article, state.article.text
         sizes = self._sizes(state, s)
-        if not (_CARAVAN_WORDS.search(s.text) if state.main is not None else _THIS_CROWD.search(s.text)) and not sizes:
+        named = state.main is not None or state.crowd_named
+        if not (_CARAVAN_WORDS.search(s.text) if named else _THIS_CROWD.search(s.text)) and not sizes:
             state.background = None
             return
         if state.places_left > 0:
