@@ -272,6 +272,10 @@ def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | No
     role = base
     if role is None:
         return None
+    if _GENERIC.search(s.text) and not _DEFINITE_CROWD.search(s.text):
+        return None  # "a record flow of migrants trying to reach the US": migrants in general
+    if _QUESTION.match(text, t.end, s.end):
+        return None  # "Why would I go to the United States?": asked, not reported
     if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
         return None  # "pass north through Mexico": a country is no stop on the way
     near = text[max(s.start, t.start - 80):t.start]
@@ -282,6 +286,13 @@ def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | No
     return role
 
 
+# Statements about migrants in general, not about this crowd: records, habits, routes many
+# take ("a popular way station for migrants", "more than half a million migrants traveled").
+_GENERIC = re.compile(r"\b(?:record (?:numbers?|flows?|levels?) of|popular (?:\w+ )?(?:station|route|stop|destination|crossing)|"
+                      r"(?:hundreds of thousands|half a million|a million|millions) (?:of )?(?:migrants|people)|"
+                      r"(?:several|many) years ago)\b", re.I)
+_DEFINITE_CROWD = re.compile(r"\b(?:caravan|group|march|contingent|convoy|procession)\b", re.I)
+_QUESTION = re.compile(r"[^.!?\n]*\?")
 _PLANNED_STAY = re.compile(r"\b(?:will|’ll|'ll|plan(?:s|ning)? to|going to|expect(?:s|ed)? to|intend(?:s|ed)? to)"
                            r"(?:\s+[\w’']+){0,3}?\s+(?:stay|rest|spend|sleep|remain|wait|camp|be sheltered|be housed)\b"
                            r"(?:\s+[\w’']+){0,3}?\s+(?:in|at)\s+(?:[\w.’'\-]+\s+){0,4}?$", re.I)
