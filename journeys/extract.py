@@ -89,7 +89,9 @@ _PRESENT = re.compile(r"\b(?:is|are|continues|continued its|now|currently|making
 # Where a place merely locates another ("near the border with Guatemala").
 _LOCATOR = re.compile(r"\b(?:near|border (?:with|of)|borders|bordering|close to|miles from|km from|from as far as|"
                       r"(?:a|an|another) (?:\w+ )?(?:town|city|village|municipality|community) (?:in|of)|"
-                      r"kilometers from|east of|west of|north of|south of|outside)\s+" + _FILLER + r"$", re.I)
+                      r"kilometers from|east of|west of|north of|south of|outside|"
+                      # "Escuintla, located in the middle part of the Chiapas Coast"
+                      r"located (?:in|on|at|near)|(?:middle|heart|center|centre|part) of)\s+" + _FILLER + r"$", re.I)
 
 # "an earlier group", "a previous caravan", "a larger one that left six days ago".
 _NEW_CARAVAN = re.compile(
