@@ -47,7 +47,9 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"heads?(?: \w+)? (?:to|for|toward|towards)|en route to|on (?:its|their|the) way to|journey to|march(?:ing)? to|"
         r"to (?:\w+ )?(?:reach|get to|arrive (?:in|at)|go to|make (?:it|their way) to)|as far as|destined for|"
         r"make (?:its|their) way to|way to|aim(?:ing)? (?:of|to) reach(?:ing)?|goal (?:is|was) to reach|"
-        r"(?:leading|lead|led|shepherd(?:ing)?)(?: \w+){0,5}? to|(?:walk|travel|trek|go|advance|continue|move)\w* (?:\w+ )?to|"
+        r"(?:leading|lead|led|shepherd(?:ing)?)(?: \w+){0,5}? to|"
+        # not "travel documents to cross Mexico", "transit permits to reach the border"
+        r"(?:walk|travel|trek|go|advance|continue|move)\w* (?!(?:documents?|permits?|visas?|papers|permission|cards?) )(?:\w+ )?to|"
         r"heading north to|(?:catch|take|took|get|got|board\w*) (?:\w+ )?(?:rides?|buses|bus|trains?|trucks?) to|"
         r"press(?:ed|ing)? on (?:toward|towards|to)|next (?:stop|destination) (?:is|was|will be)|"
         r"(?:goal|aim|plan|intention) (?:is|was) to (?:\w+ )?(?:reach|get to|go to)|"
@@ -750,7 +752,7 @@ _QUALIFIER_GAP = re.compile(r"(?:\s+(?:municipality|community|town|city|village|
 # even when the gazetteer does not know the name. Kept unresolved, never dropped.
 _NAMED_UNIT = re.compile(
     r"\b(?:town|city|community|municipality|village|hamlet|port|settlement) of ((?:[A-Z][\w’'\-]+ ?){1,4})"
-    r"|\bthe ((?:[A-Z][\w’'\-]+ ){1,3})(?:municipality|community|town|village|shelter|camp|border crossing)\b")
+    r"|\bthe ((?:[A-Z][\w’'\-]+ ){1,3})(?:municipality|community|town|village|shelter|camp|border crossing)\b(?! of\b)")
 
 
 def _unknown_places(s: Sentence, in_s: list[Toponym]) -> list[Toponym]:
