@@ -68,11 +68,16 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         + _FILLER + r"$", re.I)),
     (ARRIVAL, re.compile(
         r"\b(?:reached|reaching|arrived(?: [\w,]+){0,3}? (?:in|at)|arrives (?:in|at)|arriving (?:in|at)|wound up in|ended up in|got to|"
-        r"made it to|entered|crossed into|reach(?:ed)? the (?:\w+ )?(?:city|town) of)\s+" + _FILLER + r"$", re.I)),
+        r"made it to|entered|crossed into|reach(?:ed)? the (?:\w+ )?(?:city|town) of|"
+        # "pushed its way into Guatemala", "forced their way into Mexico": an entry
+        r"(?:push|pushed|pushing|made|make|making|forced?|forcing|shoved?|shoving|elbowed)(?: \w+)? (?:its|their) way into|"
+        r"(?:managed|able|succeeded) (?:\w+ )?(?:to cross|in crossing)(?: into)?)\s+" + _FILLER + r"$", re.I)),
     (WAYPOINT, re.compile(
         r"\b(?:rest(?:ed|ing)? in|stop(?:ped|s)?(?: [\w()]+){0,7}? (?:in|at)|stay(?:ed|ing)? in|spent the night in|"
         r"(?:at|in) (?:a|the) (?:shelter|camp|church|park|stadium|sports complex|plaza)s? in|on the road in|"
-        r"(?:will )?(?:spend|spent|wait|waited|sleep|slept)(?: \w+)? (?:night |nights |day )?in|remain(?:ed|s)? in|"
+        r"(?:will )?(?:spend|spent|wait|waited|sleep|slept)(?: \w+)? (?:night |nights |day )?in|remain(?:ed|s)?(?: \w+)? (?:in|at)|"
+        # "stalled at a roadblock in Vado Hondo", "stranded in Tapachula", "held up at the border"
+        r"(?:stall|strand|stuck|halt|held up|trap|bottled up|camp)\w*(?: [\w()]+){0,4}? (?:in|at|under|near)|"
         r"after a (?:stop|rest|night|stay) in|(?:walked|marched|streamed|poured) into|"
         r"(?:resumed|continued|resume|continue)s? (?:its|their) (?:journey|march|trek|walk)(?:\s+[\w,.]+){0,6}?\s+in|"
         r"sp(?:end|ent) the night in|slept in|camp(?:ed)? in|via|"
