@@ -233,18 +233,28 @@ _REFUSED = re.compile(r"\b(?:declin\w*|refus\w*|forgo\w*|avoid\w*|abandon\w*|ins
 def _window_cues(window: str) -> frozenset[str]:
     """Every cue that fires in the words before a place (searched once per window: the
     rules and the role model's features both read them)."""
-    fired = {role for role, rx in _ROLE_CUES if rx.search(window)}
+    # "reached the first checkpoint, located in", "camped under a bridge in": the verb's cue
+    # reaches through the facility to the place it stands in.
+    facility = _FACILITY.search(window)
+    bare = window[:facility.start()] + " " if facility else window
+    fired = {role for role, rx in _ROLE_CUES if rx.search(window) or (facility and rx.search(bare))}
     being = _BEING_IN.search(window)
     if being and _CARAVAN_WORDS.search(window, max(0, being.start() - 60), being.start()):
         fired.add("being_in")
     cue_free = re.sub(r"\s+\S+\s*$", " ", window)  # the window less the cue's last word
-    for name, hit in (("locator", _LOCATOR.search(window)), ("from", _FROM.search(window)),
+    for name, hit in (("locator", _LOCATOR.search(bare)), ("from", _FROM.search(window)),
                       ("refused", _REFUSED.search(cue_free) or _REFUSED.search(window)),
                       ("origin_from", _ORIGIN_FROM.search(window)), ("entry_verb", _ENTRY_VERB.search(window)),
                       ("departure_verb", _DEPARTURE_VERB.search(window))):
         if hit:
             fired.add(name)
     return frozenset(fired)
+
+
+_FACILITY = re.compile(r"\s(?:a|an|the|its|their) (?:[\w’'\-]+ ){0,3}?(?:checkpoints?|shelters?|stadium|camps?|church|park|plaza|"
+                       r"bridges?|roadblocks?|gym|(?:immigration |migration |bus |train )?station|border crossing|port of entry|"
+                       r"sports complex|square|offices?)"
+                       r"(?:,? (?:located|situated))? (?:in|at|of|on)(?: the)?\s+$", re.I)
 
 
 def _role_for(window: str, place: Place | None = None) -> str | None:
