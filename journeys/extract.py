@@ -81,7 +81,7 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"after a (?:stop|rest|night|stay) in|(?:walked|marched|streamed|poured) into|"
         r"(?:resumed|continued|resume|continue)s? (?:its|their) (?:journey|march|trek|walk)(?:\s+[\w,.]+){0,6}?\s+in|"
         r"sp(?:end|ent) the night in|slept in|camp(?:ed)? in|via|"
-        r"(?:pass|march|walk|travel|trek|mov|advanc|head|go)\w*(?: \w+){0,2}? through|way(?: \w+){0,2}? through|"
+        r"(?:pass|march|walk|travel|trek|mov|advanc|head|go|transit|cross)\w*(?: \w+){0,2}? through|(?:way|route)(?: \w+){0,2}? through|"
         r"crossed|across|"
         # "have traveled the municipalities of Tapachula, Huehuetán, Huixtla": the list shares it
         r"(?:travell?ed|toured|crossed|passed|walked|covered|went through)(?: \w+){0,2}? (?:the )?"
@@ -295,11 +295,15 @@ def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | No
         return None  # "a record flow of migrants trying to reach the US": migrants in general
     if _QUESTION.match(text, t.end, s.end):
         return None  # "Why would I go to the United States?": asked, not reported
-    if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
-        return None  # "pass north through Mexico": a country is no stop on the way
     near = text[max(s.start, t.start - 80):t.start]
-    if role in (WAYPOINT, CURRENT) and _PLANNED_STAY.search(near):
-        return DESTINATION  # "will likely stay in southern Mexico": a stay to come is a next stop
+    if role in (WAYPOINT, CURRENT) and (_PLANNED_STAY.search(near) or _PLANNED_ROUTE.search(near)):
+        # "will likely stay in southern Mexico", "their planned route through southern Mexico":
+        # a stay or a passage to come is a next stop
+        return DESTINATION
+    if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
+        if _MOVING_THROUGH.search(near):
+            return CURRENT  # "is now heading north through Mexico": where it is, at country scale
+        return None  # "passed north through Mexico": a country is no stop on the way
     if role == WAYPOINT and _PRESENT.search(near) and not re.search(r"\b(?:had|was|were|has been)\b", near):
         role = CURRENT
     return role
@@ -312,6 +316,11 @@ _GENERIC = re.compile(r"\b(?:record (?:numbers?|flows?|levels?) of|popular (?:\w
                       r"(?:several|many) years ago)\b", re.I)
 _DEFINITE_CROWD = re.compile(r"\b(?:caravan|group|march|contingent|convoy|procession)\b", re.I)
 _QUESTION = re.compile(r"[^.!?\n]*\?")
+_PLANNED_ROUTE = re.compile(r"\b(?:(?:will|’ll|'ll|would|plann?\w*|going to|expect\w* to|intend\w* to|hop\w* to|want\w* to)"
+                            r"(?:\s+[\w’']+){0,5}?|to (?:follow|continue|take|resume)(?:\s+[\w’']+){0,3}?)"
+                            r"\s+(?:through|via)\s+(?:[\w.’'\-]+\s+){0,4}?$", re.I)
+_MOVING_THROUGH = re.compile(r"\b(?:is|are)(?: now| still| currently)? \w+ing(?: \w+)? (?:through|across)\s+"
+                             r"(?:[\w.’'\-]+\s+){0,3}?$", re.I)
 _PLANNED_STAY = re.compile(r"\b(?:will|’ll|'ll|plan(?:s|ning)? to|going to|expect(?:s|ed)? to|intend(?:s|ed)? to)"
                            r"(?:\s+[\w’']+){0,3}?\s+(?:stay|rest|spend|sleep|remain|wait|camp|be sheltered|be housed)\b"
                            r"(?:\s+[\w’']+){0,3}?\s+(?:in|at)\s+(?:[\w.’'\-]+\s+){0,4}?$", re.I)
