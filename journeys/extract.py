@@ -57,6 +57,9 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"(?:goal|aim|idea|intention|hope|dream|objective|purpose|plan|intent)s? of (?:reaching|getting to|going to|arriving (?:in|at))|"
         r"(?:when|once|until|before) (?:they|it|the \w+|\w+ members) (?:reach|arrive (?:in|at)|get to|make it to)|"
         r"expect(?:s|ed|ing)? to (?:\w+ )?(?:reach|arrive (?:in|at)|get to)|"
+        # announced arrivals: "is expected in X on Monday", "due to arrive in", "will reach"
+        r"(?:expected|due|scheduled|slated) (?:to (?:arrive|be|reach|get)(?: (?:in|at|to))?|in|at)|"
+        r"will (?:\w+ )?(?:arrive|reach|get to|enter|be)(?: (?:in|at))?|"
         r"(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
         + _FILLER + r"$", re.I)),
     (DEPARTURE, re.compile(
@@ -251,6 +254,8 @@ def _window_cues(window: str) -> frozenset[str]:
     return frozenset(fired)
 
 
+_LIST_ON = re.compile(r",?\s*(?:(?:on|by|this|next|early|late) [\w.]+(?: \d{1,2})?(?: (?:morning|afternoon|evening|night))?,?\s+)?"
+                      r"(?:and|or|&)\s+(?:then\s+|later\s+|on\s+)?(?:in|at|to|toward|towards|through|via)\s+(?:the\s+)?", re.I)
 _FACILITY = re.compile(r"\s(?:a|an|the|its|their) (?:[\w’'\-]+ ){0,3}?(?:checkpoints?|shelters?|stadium|camps?|church|park|plaza|"
                        r"bridges?|roadblocks?|gym|(?:immigration |migration |bus |train )?station|border crossing|port of entry|"
                        r"sports complex|square|offices?)"
@@ -634,7 +639,10 @@ class Extractor:
                 continue  # "Alvaro Obregon community, Tapachula municipality"
             # "Tapachula and Huixtla", "the Rodolfo Robles Bridge in Ciudad Hidalgo": the
             # second place shares the first one's role.
-            listed = bool(prev is not None and re.fullmatch(r",?\s*(?:and|or|&|in|at)?\s*(?:the\s+)?", window))
+            listed = bool(prev is not None and (re.fullmatch(r",?\s*(?:and|or|&|in|at)?\s*(?:the\s+)?", window) or (
+                # "expected in X on Monday and in Y on Tuesday", "to X and then to Y": a
+                # repeated preposition keeps the list going
+                prev_role is not None and _LIST_ON.fullmatch(window))))
             if _NEXT_STOP.match(text, t.end):
                 rule = DESTINATION  # "with Querétaro as the next stop": the cue comes after the place
             elif listed:
