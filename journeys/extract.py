@@ -220,7 +220,8 @@ def _is_dateline(text: str, t: Toponym) -> bool:
     return bool(m) and t.end <= m.end() + 1
 
 
-_FROM = re.compile(r"\bfrom\s+(?:the\s+(?:\w+\s+){0,2}(?:city|town|municipality|state|community|village)\s+of\s+)?$", re.I)
+_FROM = re.compile(r"\bfrom\s+(?:near\s+(?:the\s+)?)?(?:the\s+(?:\w+\s+){0,2}(?:city|town|municipality|state|community|village|"
+                   r"neighbou?rhood|colonia|district|port|region|department|province)\s+of\s+)?$", re.I)
 _DEPARTURE_VERB = re.compile(r"\b(?:left|leav\w*|depart\w*|set (?:out|off)|start\w*|began|begin\w*|form(?:ed|ing)?|"
                              r"walk\w*|trek\w*|march\w*|head\w*|mov\w*|advanc\w*|way)\b", re.I)
 _ENTRY_VERB = re.compile(r"\b(?:crossed|cross\w*|entered|enter\w*)\b", re.I)
@@ -245,7 +246,10 @@ def _window_cues(window: str) -> frozenset[str]:
     if being and _CARAVAN_WORDS.search(window, max(0, being.start() - 60), being.start()):
         fired.add("being_in")
     cue_free = re.sub(r"\s+\S+\s*$", " ", window)  # the window less the cue's last word
-    for name, hit in (("locator", _LOCATOR.search(bare)), ("from", _FROM.search(window)),
+    locator = _LOCATOR.search(bare)
+    if locator and re.search(r"\bfrom\s+$", bare[:locator.start()] + " "):
+        locator = None  # "working its way from near the Guatemala border": where it set out
+    for name, hit in (("locator", locator), ("from", _FROM.search(window)),
                       ("refused", _REFUSED.search(cue_free) or _REFUSED.search(window)),
                       ("origin_from", _ORIGIN_FROM.search(window)), ("entry_verb", _ENTRY_VERB.search(window)),
                       ("departure_verb", _DEPARTURE_VERB.search(window))):
