@@ -283,7 +283,15 @@ def _role_for(window: str, place: Place | None = None) -> str | None:
             return ORIGIN if place is not None and place.kind == COUNTRY else WAYPOINT
         if "departure_verb" in cues:
             return DEPARTURE
+    if "from" in cues and _COMING_FROM.search(window) and place is not None and place.kind not in (COUNTRY, REGION):
+        # "the migrants coming from Oaxaca": a town or state on the route, passed (a country
+        # after "migrants from" is their origin, read elsewhere)
+        return WAYPOINT
     return None
+
+
+_COMING_FROM = re.compile(r"\b(?:coming|arriving|arrived|came|advancing|walking|travell?ing) from\s+(?:[\w.’'\-]+\s+){0,4}?$",
+                          re.I)
 
 
 @lru_cache(maxsize=4096)
