@@ -60,7 +60,9 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         # announced arrivals: "is expected in X on Monday", "due to arrive in", "will reach"
         r"(?:expected|due|scheduled|slated) (?:to (?:arrive|be|reach|get)(?: (?:in|at|to))?|in|at)|"
         r"will (?:\w+ )?(?:arrive|reach|get to|enter|be)(?: (?:in|at))?|"
-        r"(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
+        r"(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to)|"
+        # "want to seek asylum in the U.S.", "buses set for Guatemala"
+        r"(?:seek|request|claim|apply for|ask for)\w* (?:political )?asylum in|(?:buses|bus|trucks?|trains?|vehicles?) (?:set|bound|headed) for)\s+"
         + _FILLER + r"$", re.I)),
     (DEPARTURE, re.compile(
         r"\b(?:left(?: from)?|leaving|leave|leaves|departed(?: from)?|depart(?:s|ing)?(?: from)?|set (?:out|off)(?: \w+)?(?: from)?|"
