@@ -840,7 +840,32 @@ def _unknown_places(s: Sentence, in_s: list[Toponym]) -> list[Toponym]:
         if any(t.start < b and a < t.end for t in in_s):
             continue  # the geoparser found (part of) it: its reading stands
         extra.append(Toponym(a, b, name, "place", None, 0.0, []))
+    for m in _CUED_NAME.finditer(s.text):
+        # "stalled at a roadblock in Vado Hondo", "their walk to Mapstepec": a name the
+        # gazetteer does not know, right after a cue of movement or stay, is a place —
+        # kept unresolved (named, not mapped), never dropped
+        name = m.group(1)
+        a = s.start + m.start(1)
+        b = a + len(name)
+        if name.split()[0] in _NOT_PLACE_WORDS or _ORG_AFTER.match(s.text, m.end(1)) or any(
+                t.start < b and a < t.end for t in in_s + extra):
+            continue
+        cues = _window_cues(s.text[max(0, m.start(1) - 90):m.start(1)])
+        if not any(role in cues for role, _ in _ROLE_CUES) or "locator" in cues or "refused" in cues:
+            continue
+        extra.append(Toponym(a, b, name, "place", None, 0.0, []))
     return sorted(in_s + extra, key=lambda t: t.start) if extra else in_s
+
+
+_CUED_NAME = re.compile(r"(?<=[a-z,] )(?:in|at|to|into|toward|towards|through|via|reach|reached|reaching) "
+                        r"((?:[A-ZÁÉÍÓÚÑ][a-záéíóúñü’'\-]+)(?: (?:de |del |la |el )?[A-ZÁÉÍÓÚÑ][a-záéíóúñü’'\-]+){0,2})\b")
+_NOT_PLACE_WORDS = frozenset(
+    "The A An This That These Those Their Its His Her Our My January February March April May June July August "
+    "September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday President "
+    "Governor Mayor Reuters AP AFP EFE National Federal Mexican American Central South North Latin Spanish English "
+    "Christmas Easter Holy God Migration Immigration Border Customs Homeland Title I We They He She It".split())
+_ORG_AFTER = re.compile(r"\s+(?:Institute|Guard|Party|Commission|Office|Ministry|Department|Agency|News|Times|Post|Patrol|"
+                        r"Police|Army|Church|University|Foundation|Network)\b")
 
 
 def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
