@@ -344,7 +344,8 @@ def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | No
         # "will likely stay in southern Mexico", "their planned route through southern Mexico":
         # a stay or a passage to come is a next stop
         return DESTINATION
-    if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
+    if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT) and not (
+            t.place.country_code == "US" and _BORDER_AFTER.match(text[t.end:t.end + 40])):  # "the U.S.-Mexico border" is a line, not the country
         if _MOVING_THROUGH.search(near):
             return CURRENT  # "is now heading north through Mexico": where it is, at country scale
         return None  # "passed north through Mexico": a country is no stop on the way

@@ -154,3 +154,8 @@ def test_an_unknown_name_after_a_stay_cue_is_kept_unresolved():
     assert [(o.place.text, o.place.place) for o in obs] == [("Xocotlanix", None)]
     # A person or month after "to"/"in" is never taken for a place.
     assert _stops("The caravan spoke to Reuters in January.") == []
+
+
+def test_stranded_at_the_us_mexico_border_is_a_stop_not_the_country():
+    stops = _stops("Thousands of caravan members remain stranded at the U.S.-Mexico border.")
+    assert [p for _, p in stops] == ["U.S.-Mexico border"]
