@@ -159,3 +159,8 @@ def test_an_unknown_name_after_a_stay_cue_is_kept_unresolved():
 def test_stranded_at_the_us_mexico_border_is_a_stop_not_the_country():
     stops = _stops("Thousands of caravan members remain stranded at the U.S.-Mexico border.")
     assert [p for _, p in stops] == ["U.S.-Mexico border"]
+
+
+def test_where_the_crowd_was_stopped_or_broken_up_is_a_stop():
+    stops = _stops("On Tuesday, agents detained dozens of the caravan members in Escuintla.")
+    assert "Escuintla" in _places(stops)
