@@ -122,6 +122,8 @@ _CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|ex
 # a sentence about "migrants" is background ("a record number of migrants crossed the Darien").
 _THIS_CROWD = re.compile(r"\b(?:caravans?|group|march|convoy|exodus|contingent|procession|marchers|walkers|"
                          r"caravan members)\b", re.I)
+# Once the crowd is named, "their planned route", "our walk" still speak of it.
+_THEIR = re.compile(r"\btheir\b", re.I)
 _NEXT_STOP = re.compile(r"\s+(?:as|is|was|will be) (?:the|their|its) (?:next|last|final) (?:stop|destination)\b", re.I)
 _LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.I)
 _DATELINE = re.compile(r"^\s*\(?[A-Z][A-Za-z.’' ]{1,40}(?:,\s*[A-Za-z.’' ]{2,30})?\s*(?:\([^)]{1,40}\)\s*)?"
@@ -629,7 +631,8 @@ class Extractor:
         art, text = state.article, state.article.text
         sizes = self._sizes(state, s)
         named = state.main is not None or state.crowd_named
-        if not (_CARAVAN_WORDS.search(s.text) if named else _THIS_CROWD.search(s.text)) and not sizes:
+        if not ((_CARAVAN_WORDS.search(s.text) or _THEIR.search(s.text)) if named else _THIS_CROWD.search(s.text)) \
+                and not sizes:
             state.background = None
             return
         if state.places_left > 0:
