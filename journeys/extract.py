@@ -339,9 +339,9 @@ def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | No
     role = base
     if role is None:
         return None
-    if _GENERIC.search(s.text) and not _DEFINITE_CROWD.search(s.text):
+    if _generic_sentence(s.text):
         return None  # "a record flow of migrants trying to reach the US": migrants in general
-    if _QUESTION.match(text, t.end, s.end):
+    if _QUESTION.match(text, t.end, min(s.end, t.end + 300)):
         return None  # "Why would I go to the United States?": asked, not reported
     near = text[max(s.start, t.start - 80):t.start]
     if role in (WAYPOINT, CURRENT) and (_PLANNED_STAY.search(near) or _PLANNED_ROUTE.search(near)):
@@ -364,6 +364,14 @@ _GENERIC = re.compile(r"\b(?:record (?:numbers?|flows?|levels?) of|popular (?:\w
                       r"(?:hundreds of thousands|half a million|a million|millions) (?:of )?(?:migrants|people)|"
                       r"(?:several|many) years ago)\b", re.I)
 _DEFINITE_CROWD = re.compile(r"\b(?:caravan|group|march|contingent|convoy|procession)\b", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _generic_sentence(sentence: str) -> bool:
+    """Is the sentence about migrants in general (searched once per sentence, not per place)?"""
+    return bool(_GENERIC.search(sentence)) and not _DEFINITE_CROWD.search(sentence)
+
+
 _QUESTION = re.compile(r"[^.!?\n]*\?")
 _PLANNED_ROUTE = re.compile(r"\b(?:(?:will|’ll|'ll|would|plann?\w*|going to|expect\w* to|intend\w* to|hop\w* to|want\w* to)"
                             r"(?:\s+[\w’']+){0,5}?|to (?:follow|continue|take|resume)(?:\s+[\w’']+){0,3}?)"
