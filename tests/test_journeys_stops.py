@@ -162,7 +162,7 @@ def test_stranded_at_the_us_mexico_border_is_a_stop_not_the_country():
 
 
 def test_where_the_crowd_was_stopped_or_broken_up_is_a_stop():
-    stops = _stops("On Tuesday, agents detained the caravan members in Escuintla.")
+    stops = _stops("On Tuesday, agents detained dozens of the caravan members in Escuintla.")
     assert "Escuintla" in _places(stops)
 
 
