@@ -83,8 +83,6 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"(?:will )?(?:spend|spent|wait|waited|sleep|slept)(?: \w+)? (?:night |nights |day )?in|remain(?:ed|s)?(?: \w+)? (?:in|at)|"
         # "stalled at a roadblock in Vado Hondo", "stranded in Tapachula", "held up at the border"
         r"(?:stall|strand|stuck|halt|held up|trap|bottled up|camp)\w*(?: [\w()]+){0,4}? (?:in|at|under|near)|"
-        # where the crowd was met, stopped or broken up: "were detained in", "dispersed at"
-        r"(?:detain|intercept|disband|dissolv|dispers|broke up|broken up|blocked|clash|surround|corral|rescu)\w*(?: [\w()]+){0,4}? (?:in|at)|"
         r"after a (?:stop|rest|night|stay) in|(?:walked|marched|streamed|poured) into|"
         r"(?:resumed|continued|resume|continue)s? (?:its|their) (?:journey|march|trek|walk)(?:\s+[\w,.]+){0,6}?\s+in|"
         r"sp(?:end|ent) the night in|slept in|camp(?:ed)? in|via|"
