@@ -294,31 +294,6 @@ def _role_for(window: str, place: Place | None = None) -> str | None:
     return None
 
 
-# "Huixtla, Chiapas, where the caravan spent the night": the cue comes after the place.
-_WHERE_AFTER = re.compile(r"^(?:,?\s+[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2})?,?\s+where\s+"
-                          r"(?:(?:the|its|their|some|many|most|hundreds|thousands|of|about|they|it)\s+)*"
-                          r"(?:(?:caravan|group|migrants|members|marchers|contingent|people|families)\s+)?"
-                          r"(?:(?:had|have|has|were|are|was|is|will|would|plan to|hope to|intend to|then|first|later|also|"
-                          r"already|now|still)\s+)*(?P<verb>[\w’']+(?:\s+\w+)?)", re.I)
-_WHERE_VERBS = (
-    (DEPARTURE, re.compile(r"^(?:set (?:out|off)|left|leave|started|start|began|formed|gathered|departed|assembled)\b", re.I)),
-    (ARRIVAL, re.compile(r"^(?:arrived|reached|arrive|reach|got)\b", re.I)),
-    (WAYPOINT, re.compile(r"^(?:spent|spend|rested|rest|resting|stayed|stay|staying|slept|sleep|sleeping|camped|camp|"
-                          r"camping|remain\w*|waited|wait|waiting|sheltered|gathering|stopped|stop|regrouped|awaited)\b", re.I)),
-)
-
-
-def _where_role(after: str) -> str | None:
-    m = _WHERE_AFTER.match(after)
-    if not m:
-        return None
-    future = re.search(r"\b(?:will|would|plan to|hope to|intend to)\b", after[:m.start("verb")], re.I)
-    for role, rx in _WHERE_VERBS:
-        if rx.match(m.group("verb")):
-            return DESTINATION if future and role != DEPARTURE else role
-    return None
-
-
 _COMING_FROM = re.compile(r"\b(?:coming|arriving|arrived|came|advancing|walking|travell?ing) from\s+(?:[\w.’'\-]+\s+){0,4}?$",
                           re.I)
 
@@ -700,10 +675,6 @@ class Extractor:
                 rule = prev_role
             else:
                 rule = _role_for(text[max(s.start, t.start - 90):t.start], t.place)
-                where = _where_role(text[t.end:min(s.end, t.end + 120)]) if rule in (None, DESTINATION) else None
-                if rule is None or where in (WAYPOINT, ARRIVAL):
-                    # "walked to Huixtla, where they spent the night": reached, not a goal
-                    rule = where or rule
             rule = _rule_role(text, s, t, rule)
             role, confidence = self._decide(state, s, t, rule, listed, prev_role)
             prev, prev_role = t, role
