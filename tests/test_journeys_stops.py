@@ -160,6 +160,7 @@ def test_stranded_at_the_us_mexico_border_is_a_stop_not_the_country():
     stops = _stops("Thousands of caravan members remain stranded at the U.S.-Mexico border.")
     assert [p for _, p in stops] == ["U.S.-Mexico border"]
 
+
 def test_their_speaks_of_the_named_crowd():
     stops = _stops("The caravan left Tapachula on Monday. Heavy rain fell on their planned route through Oaxaca.")
     assert _role_of(stops, "Oaxaca") == {"destination"}
