@@ -139,13 +139,6 @@ def test_coming_from_a_state_on_the_route_is_a_place_passed():
     assert "Honduras" not in _places(_stops("The caravan, mostly migrants from Honduras, rested on Monday."))
 
 
-def test_a_cue_after_the_place_gives_its_role():
-    stops = _stops("The caravan walked to Huixtla, Chiapas, where the migrants spent the night. "
-                   "Hundreds of them had gathered in a park in Tapachula, where the caravan formed.")
-    assert _role_of(stops, "Huixtla") == {"waypoint"}  # reached, not a goal
-    assert "departure" in _role_of(stops, "Tapachula")
-
-
 def test_an_unknown_name_after_a_stay_cue_is_kept_unresolved():
     art = article_from_text("The caravan members had been stalled at a roadblock in Xocotlanix for two days.",
                             "/tmp/test_journeys_stops.txt", title="Caravan stalled", published=PUBLISHED,
