@@ -47,7 +47,9 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"heads?(?: \w+)? (?:to|for|toward|towards)|en route to|on (?:its|their|the) way to|journey to|march(?:ing)? to|"
         r"to (?:\w+ )?(?:reach|get to|arrive (?:in|at)|go to|make (?:it|their way) to)|as far as|destined for|"
         r"make (?:its|their) way to|way to|aim(?:ing)? (?:of|to) reach(?:ing)?|goal (?:is|was) to reach|"
-        r"(?:leading|lead|led|shepherd(?:ing)?)(?: \w+){0,5}? to|(?:walk|travel|trek|go|advance|continue|move)\w* (?:\w+ )?to|"
+        r"(?:leading|lead|led|shepherd(?:ing)?)(?: \w+){0,5}? to|"
+        # not "travel documents to cross Mexico", "transit permits to reach the border"
+        r"(?:walk|travel|trek|go|advance|continue|move)\w* (?!(?:documents?|permits?|visas?|papers|permission|cards?) )(?:\w+ )?to|"
         r"heading north to|(?:catch|take|took|get|got|board\w*) (?:\w+ )?(?:rides?|buses|bus|trains?|trucks?) to|"
         r"press(?:ed|ing)? on (?:toward|towards|to)|next (?:stop|destination) (?:is|was|will be)|"
         r"(?:goal|aim|plan|intention) (?:is|was) to (?:\w+ )?(?:reach|get to|go to)|"
@@ -55,7 +57,12 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         r"(?:goal|aim|idea|intention|hope|dream|objective|purpose|plan|intent)s? of (?:reaching|getting to|going to|arriving (?:in|at))|"
         r"(?:when|once|until|before) (?:they|it|the \w+|\w+ members) (?:reach|arrive (?:in|at)|get to|make it to)|"
         r"expect(?:s|ed|ing)? to (?:\w+ )?(?:reach|arrive (?:in|at)|get to)|"
-        r"(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to))\s+"
+        # announced arrivals: "is expected in X on Monday", "due to arrive in", "will reach"
+        r"(?:expected|due|scheduled|slated) (?:to (?:arrive|be|reach|get)(?: (?:in|at|to))?|in|at)|"
+        r"will (?:\w+ )?(?:arrive|reach|get to|enter|be)(?: (?:in|at))?|"
+        r"(?:planned?|plans?|planning|hop(?:e[sd]?|ing)|want(?:s|ed|ing)?|intend(?:s|ed|ing)?|seek(?:s|ing)?) to (?:\w+ )?(?:reach|get to|go to)|"
+        # "want to seek asylum in the U.S.", "buses set for Guatemala"
+        r"(?:seek|request|claim|apply for|ask for)\w* (?:political )?asylum in|(?:buses|bus|trucks?|trains?|vehicles?) (?:set|bound|headed) for)\s+"
         + _FILLER + r"$", re.I)),
     (DEPARTURE, re.compile(
         r"\b(?:left(?: from)?|leaving|leave|leaves|departed(?: from)?|depart(?:s|ing)?(?: from)?|set (?:out|off)(?: \w+)?(?: from)?|"
@@ -66,15 +73,20 @@ _ROLE_CUES: list[tuple[str, re.Pattern]] = [
         + _FILLER + r"$", re.I)),
     (ARRIVAL, re.compile(
         r"\b(?:reached|reaching|arrived(?: [\w,]+){0,3}? (?:in|at)|arrives (?:in|at)|arriving (?:in|at)|wound up in|ended up in|got to|"
-        r"made it to|entered|crossed into|reach(?:ed)? the (?:\w+ )?(?:city|town) of)\s+" + _FILLER + r"$", re.I)),
+        r"made it to|entered|crossed into|reach(?:ed)? the (?:\w+ )?(?:city|town) of|"
+        # "pushed its way into Guatemala", "forced their way into Mexico": an entry
+        r"(?:push|pushed|pushing|made|make|making|forced?|forcing|shoved?|shoving|elbowed)(?: \w+)? (?:its|their) way into|"
+        r"(?:managed|able|succeeded) (?:\w+ )?(?:to cross|in crossing)(?: into)?)\s+" + _FILLER + r"$", re.I)),
     (WAYPOINT, re.compile(
         r"\b(?:rest(?:ed|ing)? in|stop(?:ped|s)?(?: [\w()]+){0,7}? (?:in|at)|stay(?:ed|ing)? in|spent the night in|"
         r"(?:at|in) (?:a|the) (?:shelter|camp|church|park|stadium|sports complex|plaza)s? in|on the road in|"
-        r"(?:will )?(?:spend|spent|wait|waited|sleep|slept)(?: \w+)? (?:night |nights |day )?in|remain(?:ed|s)? in|"
+        r"(?:will )?(?:spend|spent|wait|waited|sleep|slept)(?: \w+)? (?:night |nights |day )?in|remain(?:ed|s)?(?: \w+)? (?:in|at)|"
+        # "stalled at a roadblock in Vado Hondo", "stranded in Tapachula", "held up at the border"
+        r"(?:stall|strand|stuck|halt|held up|trap|bottled up|camp)\w*(?: [\w()]+){0,4}? (?:in|at|under|near)|"
         r"after a (?:stop|rest|night|stay) in|(?:walked|marched|streamed|poured) into|"
         r"(?:resumed|continued|resume|continue)s? (?:its|their) (?:journey|march|trek|walk)(?:\s+[\w,.]+){0,6}?\s+in|"
         r"sp(?:end|ent) the night in|slept in|camp(?:ed)? in|via|"
-        r"(?:pass|march|walk|travel|trek|mov|advanc|head|go)\w*(?: \w+){0,2}? through|way(?: \w+){0,2}? through|"
+        r"(?:pass|march|walk|travel|trek|mov|advanc|head|go|transit|cross)\w*(?: \w+){0,2}? through|(?:way|route)(?: \w+){0,2}? through|"
         r"crossed|across|"
         # "have traveled the municipalities of Tapachula, Huehuetán, Huixtla": the list shares it
         r"(?:travell?ed|toured|crossed|passed|walked|covered|went through)(?: \w+){0,2}? (?:the )?"
@@ -89,7 +101,9 @@ _PRESENT = re.compile(r"\b(?:is|are|continues|continued its|now|currently|making
 # Where a place merely locates another ("near the border with Guatemala").
 _LOCATOR = re.compile(r"\b(?:near|border (?:with|of)|borders|bordering|close to|miles from|km from|from as far as|"
                       r"(?:a|an|another) (?:\w+ )?(?:town|city|village|municipality|community) (?:in|of)|"
-                      r"kilometers from|east of|west of|north of|south of|outside)\s+" + _FILLER + r"$", re.I)
+                      r"kilometers from|east of|west of|north of|south of|outside|"
+                      # "Escuintla, located in the middle part of the Chiapas Coast"
+                      r"located (?:in|on|at|near)|(?:middle|heart|center|centre|part) of)\s+" + _FILLER + r"$", re.I)
 
 # "an earlier group", "a previous caravan", "a larger one that left six days ago".
 _NEW_CARAVAN = re.compile(
@@ -106,6 +120,8 @@ _CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|ex
 # a sentence about "migrants" is background ("a record number of migrants crossed the Darien").
 _THIS_CROWD = re.compile(r"\b(?:caravans?|group|march|convoy|exodus|contingent|procession|marchers|walkers|"
                          r"caravan members)\b", re.I)
+# Once the crowd is named, "their planned route", "our walk" still speak of it.
+_THEIR = re.compile(r"\btheir\b", re.I)
 _NEXT_STOP = re.compile(r"\s+(?:as|is|was|will be) (?:the|their|its) (?:next|last|final) (?:stop|destination)\b", re.I)
 _LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.I)
 _DATELINE = re.compile(r"^\s*\(?[A-Z][A-Za-z.’' ]{1,40}(?:,\s*[A-Za-z.’' ]{2,30})?\s*(?:\([^)]{1,40}\)\s*)?"
@@ -176,6 +192,9 @@ class _State:
         # may go on telling the same event without repeating it (_carried_date).
         self.last_day: dict[str, DateMention] = {}
         self.anchor: _dt.date | None = None  # the last day named: "the day before" counts from it
+        # A headline about a caravan names the crowd before the body does: the lead's
+        # "hundreds of migrants who had entered Guatemala" is then that crowd, not background.
+        self.crowd_named = bool(article.title and _THIS_CROWD.search(article.title))
 
     def left_unread(self, kind: str, n: int) -> None:
         if n:
@@ -209,7 +228,8 @@ def _is_dateline(text: str, t: Toponym) -> bool:
     return bool(m) and t.end <= m.end() + 1
 
 
-_FROM = re.compile(r"\bfrom\s+(?:the\s+(?:\w+\s+){0,2}(?:city|town|municipality|state|community|village)\s+of\s+)?$", re.I)
+_FROM = re.compile(r"\bfrom\s+(?:near\s+(?:the\s+)?)?(?:the\s+(?:\w+\s+){0,2}(?:city|town|municipality|state|community|village|"
+                   r"neighbou?rhood|colonia|district|port|region|department|province)\s+of\s+)?$", re.I)
 _DEPARTURE_VERB = re.compile(r"\b(?:left|leav\w*|depart\w*|set (?:out|off)|start\w*|began|begin\w*|form(?:ed|ing)?|"
                              r"walk\w*|trek\w*|march\w*|head\w*|mov\w*|advanc\w*|way)\b", re.I)
 _ENTRY_VERB = re.compile(r"\b(?:crossed|cross\w*|entered|enter\w*)\b", re.I)
@@ -225,18 +245,33 @@ _REFUSED = re.compile(r"\b(?:declin\w*|refus\w*|forgo\w*|avoid\w*|abandon\w*|ins
 def _window_cues(window: str) -> frozenset[str]:
     """Every cue that fires in the words before a place (searched once per window: the
     rules and the role model's features both read them)."""
-    fired = {role for role, rx in _ROLE_CUES if rx.search(window)}
+    # "reached the first checkpoint, located in", "camped under a bridge in": the verb's cue
+    # reaches through the facility to the place it stands in.
+    facility = _FACILITY.search(window)
+    bare = window[:facility.start()] + " " if facility else window
+    fired = {role for role, rx in _ROLE_CUES if rx.search(window) or (facility and rx.search(bare))}
     being = _BEING_IN.search(window)
     if being and _CARAVAN_WORDS.search(window, max(0, being.start() - 60), being.start()):
         fired.add("being_in")
     cue_free = re.sub(r"\s+\S+\s*$", " ", window)  # the window less the cue's last word
-    for name, hit in (("locator", _LOCATOR.search(window)), ("from", _FROM.search(window)),
+    locator = _LOCATOR.search(bare)
+    if locator and re.search(r"\bfrom\s+$", bare[:locator.start()] + " "):
+        locator = None  # "working its way from near the Guatemala border": where it set out
+    for name, hit in (("locator", locator), ("from", _FROM.search(window)),
                       ("refused", _REFUSED.search(cue_free) or _REFUSED.search(window)),
                       ("origin_from", _ORIGIN_FROM.search(window)), ("entry_verb", _ENTRY_VERB.search(window)),
                       ("departure_verb", _DEPARTURE_VERB.search(window))):
         if hit:
             fired.add(name)
     return frozenset(fired)
+
+
+_LIST_ON = re.compile(r",?\s*(?:(?:on|by|this|next|early|late) [\w.]+(?: \d{1,2})?(?: (?:morning|afternoon|evening|night))?,?\s+)?"
+                      r"(?:and|or|&)\s+(?:then\s+|later\s+|on\s+)?(?:in|at|to|toward|towards|through|via)\s+(?:the\s+)?", re.I)
+_FACILITY = re.compile(r"\s(?:a|an|the|its|their) (?:[\w’'\-]+ ){0,3}?(?:checkpoints?|shelters?|stadium|camps?|church|park|plaza|"
+                       r"bridges?|roadblocks?|gym|(?:immigration |migration |bus |train )?station|border crossing|port of entry|"
+                       r"sports complex|square|offices?)"
+                       r"(?:,? (?:located|situated))? (?:in|at|of|on)(?: the)?\s+$", re.I)
 
 
 def _role_for(window: str, place: Place | None = None) -> str | None:
@@ -256,7 +291,15 @@ def _role_for(window: str, place: Place | None = None) -> str | None:
             return ORIGIN if place is not None and place.kind == COUNTRY else WAYPOINT
         if "departure_verb" in cues:
             return DEPARTURE
+    if "from" in cues and _COMING_FROM.search(window) and place is not None and place.kind not in (COUNTRY, REGION):
+        # "the migrants coming from Oaxaca": a town or state on the route, passed (a country
+        # after "migrants from" is their origin, read elsewhere)
+        return WAYPOINT
     return None
+
+
+_COMING_FROM = re.compile(r"\b(?:coming|arriving|arrived|came|advancing|walking|travell?ing) from\s+(?:[\w.’'\-]+\s+){0,4}?$",
+                          re.I)
 
 
 @lru_cache(maxsize=4096)
@@ -273,16 +316,45 @@ def _rule_role(text: str, s: Sentence, t: Toponym, base: str | None) -> str | No
     role = base
     if role is None:
         return None
-    if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT):
-        return None  # "pass north through Mexico": a country is no stop on the way
+    if _generic_sentence(s.text):
+        return None  # "a record flow of migrants trying to reach the US": migrants in general
+    if _QUESTION.match(text, t.end, min(s.end, t.end + 300)):
+        return None  # "Why would I go to the United States?": asked, not reported
     near = text[max(s.start, t.start - 80):t.start]
-    if role in (WAYPOINT, CURRENT) and _PLANNED_STAY.search(near):
-        return DESTINATION  # "will likely stay in southern Mexico": a stay to come is a next stop
+    if role in (WAYPOINT, CURRENT) and (_PLANNED_STAY.search(near) or _PLANNED_ROUTE.search(near)):
+        # "will likely stay in southern Mexico", "their planned route through southern Mexico":
+        # a stay or a passage to come is a next stop
+        return DESTINATION
+    if t.place is not None and t.place.kind == COUNTRY and role in (WAYPOINT, CURRENT) and not (
+            t.place.country_code == "US" and _BORDER_AFTER.match(text[t.end:t.end + 40])):  # "the U.S.-Mexico border" is a line, not the country
+        if _MOVING_THROUGH.search(near):
+            return CURRENT  # "is now heading north through Mexico": where it is, at country scale
+        return None  # "passed north through Mexico": a country is no stop on the way
     if role == WAYPOINT and _PRESENT.search(near) and not re.search(r"\b(?:had|was|were|has been)\b", near):
         role = CURRENT
     return role
 
 
+# Statements about migrants in general, not about this crowd: records, habits, routes many
+# take ("a popular way station for migrants", "more than half a million migrants traveled").
+_GENERIC = re.compile(r"\b(?:record (?:numbers?|flows?|levels?) of|popular (?:\w+ )?(?:station|route|stop|destination|crossing)|"
+                      r"(?:hundreds of thousands|half a million|a million|millions) (?:of )?(?:migrants|people)|"
+                      r"(?:several|many) years ago)\b", re.I)
+_DEFINITE_CROWD = re.compile(r"\b(?:caravan|group|march|contingent|convoy|procession)\b", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _generic_sentence(sentence: str) -> bool:
+    """Is the sentence about migrants in general (searched once per sentence, not per place)?"""
+    return bool(_GENERIC.search(sentence)) and not _DEFINITE_CROWD.search(sentence)
+
+
+_QUESTION = re.compile(r"[^.!?\n]*\?")
+_PLANNED_ROUTE = re.compile(r"\b(?:(?:will|’ll|'ll|would|plann?\w*|going to|expect\w* to|intend\w* to|hop\w* to|want\w* to)"
+                            r"(?:\s+[\w’']+){0,5}?|to (?:follow|continue|take|resume)(?:\s+[\w’']+){0,3}?)"
+                            r"\s+(?:through|via)\s+(?:[\w.’'\-]+\s+){0,4}?$", re.I)
+_MOVING_THROUGH = re.compile(r"\b(?:is|are)(?: now| still| currently)? \w+ing(?: \w+)? (?:through|across)\s+"
+                             r"(?:[\w.’'\-]+\s+){0,3}?$", re.I)
 _PLANNED_STAY = re.compile(r"\b(?:will|’ll|'ll|plan(?:s|ning)? to|going to|expect(?:s|ed)? to|intend(?:s|ed)? to)"
                            r"(?:\s+[\w’']+){0,3}?\s+(?:stay|rest|spend|sleep|remain|wait|camp|be sheltered|be housed)\b"
                            r"(?:\s+[\w’']+){0,3}?\s+(?:in|at)\s+(?:[\w.’'\-]+\s+){0,4}?$", re.I)
@@ -566,7 +638,9 @@ class Extractor:
     def _sentence(self, state: _State, s: Sentence, places: list[Toponym], toponyms: list[Toponym]) -> None:
         art, text = state.article, state.article.text
         sizes = self._sizes(state, s)
-        if not (_CARAVAN_WORDS.search(s.text) if state.main is not None else _THIS_CROWD.search(s.text)) and not sizes:
+        named = state.main is not None or state.crowd_named
+        if not ((_CARAVAN_WORDS.search(s.text) or _THEIR.search(s.text)) if named else _THIS_CROWD.search(s.text)) \
+                and not sizes:
             state.background = None
             state.last_day = {}
             return
@@ -624,7 +698,10 @@ class Extractor:
                 continue  # "Alvaro Obregon community, Tapachula municipality"
             # "Tapachula and Huixtla", "the Rodolfo Robles Bridge in Ciudad Hidalgo": the
             # second place shares the first one's role.
-            listed = bool(prev is not None and re.fullmatch(r",?\s*(?:and|or|&|in|at)?\s*(?:the\s+)?", window))
+            listed = bool(prev is not None and (re.fullmatch(r",?\s*(?:and|or|&|in|at)?\s*(?:the\s+)?", window) or (
+                # "expected in X on Monday and in Y on Tuesday", "to X and then to Y": a
+                # repeated preposition keeps the list going
+                prev_role is not None and _LIST_ON.fullmatch(window))))
             if _NEXT_STOP.match(text, t.end):
                 rule = DESTINATION  # "with Querétaro as the next stop": the cue comes after the place
             elif listed:
@@ -789,7 +866,7 @@ _QUALIFIER_GAP = re.compile(r"(?:\s+(?:municipality|community|town|city|village|
 # even when the gazetteer does not know the name. Kept unresolved, never dropped.
 _NAMED_UNIT = re.compile(
     r"\b(?:town|city|community|municipality|village|hamlet|port|settlement) of ((?:[A-Z][\w’'\-]+ ?){1,4})"
-    r"|\bthe ((?:[A-Z][\w’'\-]+ ){1,3})(?:municipality|community|town|village|shelter|camp|border crossing)\b")
+    r"|\bthe ((?:[A-Z][\w’'\-]+ ){1,3})(?:municipality|community|town|village|shelter|camp|border crossing)\b(?! of\b)")
 
 
 def _unknown_places(s: Sentence, in_s: list[Toponym]) -> list[Toponym]:
@@ -802,7 +879,32 @@ def _unknown_places(s: Sentence, in_s: list[Toponym]) -> list[Toponym]:
         if any(t.start < b and a < t.end for t in in_s):
             continue  # the geoparser found (part of) it: its reading stands
         extra.append(Toponym(a, b, name, "place", None, 0.0, []))
+    for m in _CUED_NAME.finditer(s.text):
+        # "stalled at a roadblock in Vado Hondo", "their walk to Mapstepec": a name the
+        # gazetteer does not know, right after a cue of movement or stay, is a place —
+        # kept unresolved (named, not mapped), never dropped
+        name = m.group(1)
+        a = s.start + m.start(1)
+        b = a + len(name)
+        if name.split()[0] in _NOT_PLACE_WORDS or _ORG_AFTER.match(s.text, m.end(1)) or any(
+                t.start < b and a < t.end for t in in_s + extra):
+            continue
+        cues = _window_cues(s.text[max(0, m.start(1) - 90):m.start(1)])
+        if not any(role in cues for role, _ in _ROLE_CUES) or "locator" in cues or "refused" in cues:
+            continue
+        extra.append(Toponym(a, b, name, "place", None, 0.0, []))
     return sorted(in_s + extra, key=lambda t: t.start) if extra else in_s
+
+
+_CUED_NAME = re.compile(r"(?<=[a-z,] )(?:in|at|to|into|toward|towards|through|via|reach|reached|reaching) "
+                        r"((?:[A-ZÁÉÍÓÚÑ][a-záéíóúñü’'\-]+)(?: (?:de |del |la |el )?[A-ZÁÉÍÓÚÑ][a-záéíóúñü’'\-]+){0,2})\b")
+_NOT_PLACE_WORDS = frozenset(
+    "The A An This That These Those Their Its His Her Our My January February March April May June July August "
+    "September October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday President "
+    "Governor Mayor Reuters AP AFP EFE National Federal Mexican American Central South North Latin Spanish English "
+    "Christmas Easter Holy God Migration Immigration Border Customs Homeland Title I We They He She It".split())
+_ORG_AFTER = re.compile(r"\s+(?:Institute|Guard|Party|Commission|Office|Ministry|Department|Agency|News|Times|Post|Patrol|"
+                        r"Police|Army|Church|University|Foundation|Network)\b")
 
 
 def _is_qualifier(prev: Toponym, t: Toponym) -> bool:
