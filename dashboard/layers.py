@@ -388,6 +388,8 @@ MAP_CSS = "\n<style>\n" + _asset("css/map.css") + "</style>\n"
 LEGEND_HTML = "\n" + _asset("html/legend.html")
 LEGEND_JS = _asset("js/legend.js")  # the legend as a Leaflet control (folded on a phone)
 LAYERS_LABEL_JS = _asset("js/layers_label.js")  # a name for the layers button
+# Caravans chosen in the sidebar: the others hidden at once, before the page's rerun.
+CHOICE_JS = _asset("js/choice.js")
 
 
 def _macro(script: str, **attrs):
@@ -423,6 +425,7 @@ def base_map(bounds: list | None, height: int = MAP_HEIGHT, legend: str = LEGEND
            path=offline.LEAFLET_IMAGES).add_to(m)
     _macro(BASEMAP_JS, name="Basemap", url=offline.COUNTRIES_URL, base=offline.GEO_URL).add_to(m)
     _macro(RENDERER_JS, name="Renderer").add_to(m)
+    _macro(CHOICE_JS, name="Choice").add_to(m)
     _macro(PNG_JS, name="PngExport").add_to(m)
     _macro(TIMELINE_JS, name="Timeline", height=TIMELINE_HEIGHT, map_height=height).add_to(m)
     from .basemap import ATTRIBUTION as MAP_DATA

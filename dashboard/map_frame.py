@@ -156,10 +156,17 @@ def st_map(bounds, spec: dict, *, key: str, height: int, returned_objects: list,
         if on_change is not None:
             on_change()
 
-    return _declare()(
+    # Lists go as tuples and the default as None (the same JSON for the front end): Streamlit
+    # asks of every list or dict argument whether it is a data frame, which imports pandas
+    # (0.4-0.8 s of the first run, before the map could be sent). The front end reports its
+    # view as soon as it is drawn whatever the default (its count starts at 0, not None), so
+    # the default only stands for the value until then, here as with st_folium.
+    value = _declare()(
         script=frame["script"], header=frame["header"], html=frame["html"], id=frame["id"], key=hash_key,
-        height=height, width=None, returned_objects=returned_objects, default=defaults, zoom=zoom, center=center,
+        height=height, width=None, returned_objects=tuple(returned_objects), default=None, zoom=zoom,
+        center=tuple(center) if isinstance(center, list) else center,
         feature_group=prefix + layers.spec_data(spec) + suffix, return_on_hover=False, layer_control=None,
-        pixelated=False, css_links=frame["css_links"], js_links=frame["js_links"], on_change=_on_change,
-        wrap_longitude=False)
+        pixelated=False, css_links=tuple(frame["css_links"]), js_links=tuple(frame["js_links"]),
+        on_change=_on_change, wrap_longitude=False)
+    return defaults if value is None else value
 

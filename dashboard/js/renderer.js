@@ -49,6 +49,14 @@ window.caRender = function (group, d) {
   }
   var S = d.strings, T = d.styles;
   window.caStopLayers = {};
+  // What each caravan drew, by its letter (lower case), for choice.js: choosing caravans in
+  // the sidebar hides the others at once, before the page's rerun brings this layer anew.
+  var drawn = window.caDrawn = {group: group, canvas: !!d.canvas, byLetter: {}, colors: {}, arrows: []};
+  function mine(cls, layer) {
+    var m = / ca-caravan-([a-z]+)/.exec(' ' + cls);
+    if (m) { (drawn.byLetter[m[1]] = drawn.byLetter[m[1]] || []).push(layer); }
+    return m ? m[1] : null;
+  }
   if (d.fitKey !== undefined && d.fitKey !== window.caFitKey) {  // the filters changed: show what they show
     window.caFitKey = d.fitKey;
     if (d.fit) {
@@ -64,6 +72,8 @@ window.caRender = function (group, d) {
       dashArray: l.dash, className: l.cls, lineCap: 'round', lineJoin: 'round', renderer: R});
     tip(pl, l.tip, {sticky: true, opacity: 0.95});
     pl.addTo(group);
+    var who = mine(l.cls || '', pl);
+    if (who) { drawn.colors[l.color] = (drawn.colors[l.color] || []).concat([who]); }
   });
   d.stops.forEach(function (row) {
     var st = T[row[2]], lines = row[4].map(function (i) { return S[i]; });
@@ -77,6 +87,7 @@ window.caRender = function (group, d) {
     c.on('click', sendNow);
     c.addTo(group);
     window.caStopLayers[s.ref] = c;
+    mine(c.options.className, c);
   });
   var keep = window.caKeepFocus;
   if (keep && Date.now() - keep.at < 15000) {  // Enter opened a stop: focus stays on it through the redraw
@@ -112,15 +123,16 @@ window.caRender = function (group, d) {
   });
   d.arrows.forEach(function (row) {
     var st = T[row[3]];
-    L.marker([row[0], row[1]], {interactive: false, keyboard: false, icon: L.divIcon({
+    drawn.arrows.push([st.color, L.marker([row[0], row[1]], {interactive: false, keyboard: false, icon: L.divIcon({
       className: 'ca-arrow', iconSize: [18, 18], iconAnchor: [9, 9],
       html: '<span style="color:' + st.color + ';opacity:' + st.opacity + ';transform:rotate(' + row[2] +
-            'deg)">&#9654;</span>'})}).addTo(group);
+            'deg)">&#9654;</span>'})}).addTo(group)]);
   });
   d.badges.forEach(function (b) {
-    L.marker([b.lat, b.lon], {interactive: false, keyboard: false, zIndexOffset: 1000, icon: L.divIcon({
+    var badge = L.marker([b.lat, b.lon], {interactive: false, keyboard: false, zIndexOffset: 1000, icon: L.divIcon({
       className: 'ca-badge', iconSize: [22, 22], iconAnchor: [b.ax, b.ay],
       html: b.hollow ? '<span class="ca-hollow" style="color:' + b.color + ';border-color:' + b.color + '">' + b.text + '</span>'
                      : '<span style="background:' + b.color + '">' + b.text + '</span>'})}).addTo(group);
+    mine('ca-caravan-' + String(b.text).toLowerCase(), badge);
   });
 };
