@@ -29,7 +29,7 @@ from .dates import DateMention, _clause_tense, find_dates
 from .learned import load_model
 from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, WAYPOINT, Caravan, Evidence,
                     Observation, PlaceRef)
-from .sizes import SizeMention, find_sizes
+from .sizes import SizeMention, find_sizes, round_estimate
 
 # -- role cues: the words just before a place -------------------------------------------
 # Words allowed between a cue and its place ("left the Mexican southern border city of").
@@ -557,7 +557,7 @@ def size_features(s: Sentence, z: SizeMention) -> dict[str, float]:
     if _GROWTH_VERB.search(s.text[max(0, rel_start - 40):rel_start]):
         f["report_verb"] = 1.0
     if z.low is not None and z.low == high and z.qualifier == "exact":
-        f["exact_round" if (high % 10 == 0 if high < 1000 else high % 50 == 0) else "exact_unround"] = 1.0
+        f["exact_round" if round_estimate(high) else "exact_unround"] = 1.0
     # How far (in words) the nearest crowd noun is from the figure, and cues of another group.
     crowd, other_group = _crowd_cues(s.text)
     if crowd:

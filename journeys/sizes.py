@@ -401,7 +401,7 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
     if re.search(r"\b(?:died|dead|killed|drowned|deaths)\b", s[at.end:at.end + 40], re.I):
         return False, "counts deaths"
     if cat in ("people", "composition") and q_start == at.start and not at.vague and at.low == at.high \
-            and not _round(at.low) and not (_CROWD_OF.search(before) or _GROWTH.search(before)):
+            and not round_estimate(at.low) and not (_CROWD_OF.search(before) or _GROWTH.search(before)):
         # "312 migrants", "1,087 people": an unqualified, unrounded head count is a tally
         # (of people detained, rescued, registered, housed); a crowd is estimated ("about
         # 300", "more than 1,000") unless its own organisers counted it ("a caravan of 312").
@@ -427,8 +427,9 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
     return False, "no counted noun (bare number)"
 
 
-def _round(n: int) -> bool:
-    """As crowds are estimated: to the ten below 1,000, to the fifty from there."""
+def round_estimate(n: int) -> bool:
+    """As crowds are estimated: to the ten below 1,000, to the fifty from there (the rule
+    above and the size model's feature read the same)."""
     return n % 10 == 0 if n < 1000 else n % 50 == 0
 
 
