@@ -145,7 +145,7 @@ class _Raw:
     m: re.Match
 
 
-def _clause_tense(text: str, pos: int) -> str | None:
+def clause_tense(text: str, pos: int) -> str | None:
     """'future' or 'past' from the nearest tense marker before `pos` in its clause."""
     lo = max(0, pos - 120)
     window = text[lo:pos]
@@ -312,7 +312,7 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0,
                     relative = True
                     if pub:
                         wd = WEEKDAYS[m["wd"].lower()] if m["wd"] else None
-                        future = _clause_tense(text, start) == "future"
+                        future = clause_tense(text, start) == "future"
                         date = _pick_year(pub, month, day, "future" if future else None, wd)
                         precision = "day" if date else None
                 start = _trim_leading_preposition(text, start, end)
@@ -327,7 +327,7 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0,
                     start = start + len(mod)
                 relative = True
                 if pub:
-                    date = _pick_month(pub, _month_num(m["month"]), _clause_tense(text, r.start), modl.split()[-1] if modl else None)
+                    date = _pick_month(pub, _month_num(m["month"]), clause_tense(text, r.start), modl.split()[-1] if modl else None)
                     precision = "month"
             elif kind == "holiday":
                 h = " ".join(m["h"].lower().replace("’", "'").split())
@@ -335,7 +335,7 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0,
                     h, (1, 1) if h.startswith("new year") else (12, 25))
                 relative = True
                 if pub:
-                    date = _pick_year(pub, month, day, _clause_tense(text, start), None)
+                    date = _pick_year(pub, month, day, clause_tense(text, start), None)
                     precision = "day" if date else None
             elif kind == "deictic":
                 w = " ".join(m["w"].lower().split())
@@ -410,7 +410,7 @@ def find_dates(text: str, published: _dt.date | None, *, offset: int = 0,
                     elif mod in ("next", "this coming"):
                         mode = "strict_future"
                     else:
-                        mode = "future" if _clause_tense(text, r.start) == "future" else "past"
+                        mode = "future" if clause_tense(text, r.start) == "future" else "past"
                     future = mode in ("future", "strict_future")
                     date, precision = _weekday_date(pub, wd, mode), "day"
             elif kind == "year":

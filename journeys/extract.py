@@ -25,7 +25,7 @@ from gazetteer.geocoder import default_gazetteer
 from geoparser import Toponym, geoparse
 
 from .articles import Article, Sentence, segment
-from .dates import DateMention, _clause_tense, find_dates
+from .dates import DateMention, clause_tense, find_dates
 from .learned import load_model
 from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, WAYPOINT, Caravan, Evidence,
                     Observation, PlaceRef)
@@ -955,7 +955,7 @@ def _carried_date(state: _State, c: Caravan, s: Sentence, t: Toponym) -> DateMen
     if d is None:
         return None
     before = s.text[:t.start - s.start]
-    if _clause_tense(before + " ", len(before)) != "past" or re.search(r"\b(?:had|has|have|'ve|’ve)\b", before):
+    if clause_tense(before + " ", len(before)) != "past" or re.search(r"\b(?:had|has|have|'ve|’ve)\b", before):
         return None  # "had crossed": earlier than that day; "have crossed": up to now
     if _LATER_ON.search(s.text):
         return None  # "later stopped at Huixtla": another day
