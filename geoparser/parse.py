@@ -125,8 +125,9 @@ DEFAULT_RECOGNITION = {
 }
 # "Rep. Nick Rahall, D-W. Va.", "Sen. Ray Miller, D-Columbus": a legislator's party and home.
 _PARTY_BEFORE = re.compile(r"(?:^|[\s(])(?:D|R|I|DFL)\s?-\s?$")
-# A dateline: "BANTAM — A Danbury mason...", "CHARLESTON, W.Va. -- All lanes..."
+# The same party glued to the front of a street or feature match ("R-Elbow Lake").
 _PARTY_PREFIX = re.compile(r"(?:D|R|I)-(?=[A-Z])")
+# A dateline: "BANTAM — A Danbury mason...", "CHARLESTON, W.Va. -- All lanes..."
 _DATELINE_AFTER = re.compile(r"(?:,\s*[A-Z][\w.]*(?:\s?[A-Z][\w.]*)?)?\s*(?:—|–|--|-)\s")
 
 

@@ -120,7 +120,7 @@ _CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|ex
 # a sentence about "migrants" is background ("a record number of migrants crossed the Darien").
 _THIS_CROWD = re.compile(r"\b(?:caravans?|group|march|convoy|exodus|contingent|procession|marchers|walkers|"
                          r"caravan members)\b", re.I)
-# Once the crowd is named, "their planned route", "our walk" still speak of it.
+# Once the crowd is named, "their planned route" still speaks of it (we/our/us: tried, not kept).
 _THEIR = re.compile(r"\btheir\b", re.I)
 _NEXT_STOP = re.compile(r"\s+(?:as|is|was|will be) (?:the|their|its) (?:next|last|final) (?:stop|destination)\b", re.I)
 _LATER = re.compile(r"\b(?:a few|several|two|three|four|some) days later\b", re.I)
