@@ -213,10 +213,15 @@ def size_error_kinds(x, gold_sizes: set, pred_sizes: set) -> list[tuple[tuple, s
         out.append((v, "size extra: " + (_reason_kind(zs[0].reason) if zs else "other")))
     for v in sorted(gold_sizes - pred_sizes):
         zs = found.get(v, [])
-        kind = ("kept in a skipped sentence (furniture or repeat)" if zs and all(
-            id(z) in skipped for z in zs if z.is_caravan_size) and any(z.is_caravan_size for z in zs) else
-                "kept then dropped" if any(z.is_caravan_size for z in zs) else
-                f"rejected as {_reason_kind(zs[0].reason)}" if zs else "no figure read")
+        kept = [z for z in zs if z.is_caravan_size]
+        if not zs:
+            kind = "no figure read"
+        elif not kept:
+            kind = f"rejected as {_reason_kind(zs[0].reason)}"
+        elif all(id(z) in skipped for z in kept):
+            kind = "kept in a skipped sentence (furniture or repeat)"
+        else:
+            kind = "kept then dropped"
         out.append((v, "size missed: " + kind))
     return out
 
