@@ -144,6 +144,17 @@ def dashboard_xss_articles_dir(tmp_path) -> Path:
     return write_dashboard_xss_articles(tmp_path / "xss-articles")
 
 
+@pytest.fixture(scope="module")
+def dashboard_server(tmp_path_factory):
+    """`streamlit run` of the app on the seeds, one server per browser test module that asks
+    (its log in a temp folder of its own)."""
+    from browser_support import DashboardServer, server_env
+
+    srv = DashboardServer(server_env(), tmp_path_factory.mktemp("dashboard") / "streamlit.log")
+    yield srv
+    srv.stop()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_user_store(tmp_path_factory):
     """Nothing under test may write the user's own store (~/.local/share/caravan-atlas):

@@ -9,16 +9,9 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from browser_support import CHROMIUM, MAP_FRAME, DashboardServer, GuardedContext, chromium, server_env  # noqa: E402
+from browser_support import CHROMIUM, MAP_FRAME, GuardedContext, chromium  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def dashboard_server(tmp_path_factory):
-    srv = DashboardServer(server_env(), tmp_path_factory.mktemp("choice") / "streamlit.log")
-    yield srv
-    srv.stop()
 
 
 def test_choosing_a_caravan_hides_the_others_before_the_rerun(dashboard_server):

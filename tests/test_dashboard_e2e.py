@@ -20,13 +20,6 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chro
 
 
 @pytest.fixture(scope="module")
-def dashboard_server(tmp_path_factory):
-    srv = DashboardServer(server_env(), tmp_path_factory.mktemp("e2e") / "streamlit.log")
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def dashboard_xss_server(tmp_path_factory):
     folder = write_dashboard_xss_articles(tmp_path_factory.mktemp("xss") / "articles")
     srv = DashboardServer(server_env(CARAVAN_ATLAS_ARTICLES_DIR=str(folder)), tmp_path_factory.mktemp("e2e") / "xss.log")
