@@ -669,6 +669,11 @@ class Extractor:
                 p = probs[role]
             else:
                 p = probs.get("none", 0.0)
+                add = self.roles.param("add_threshold", 0.0)
+                if add > 0.0 and 1.0 - p >= add:
+                    # a place no cue gives a role, that the model is this sure is a stop
+                    role = max((c for c in probs if c != "none"), key=probs.get)
+                    p = probs[role]
         if self.trace is not None:
             self.trace.append(StopCandidate(state.article.id, t, s, feats, role))
         if role is not None:

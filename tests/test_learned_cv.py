@@ -106,3 +106,14 @@ def test_a_model_with_a_stop_threshold_decides_whether_a_place_is_a_stop():
     rules_decide = LinearModel(lw.ROLES, tuple(4.0 if c == "waypoint" else 0.0 for c in lw.ROLES), {},
                                (("override_margin", 0.0),))
     assert "Escuintla" not in {p for _, p in _stops(rules_decide, text)}
+
+
+def test_a_model_with_an_add_threshold_adds_stops_but_keeps_the_rules_ones():
+    text = "The migrant caravan left Tapachula on Monday and rested in Huixtla, the mayor of Escuintla said."
+    def flat(favoured: str) -> LinearModel:
+        bias = tuple(4.0 if c == favoured else 0.0 for c in lw.ROLES)
+        return LinearModel(lw.ROLES, bias, {}, (("add_threshold", 0.5), ("override_margin", 0.0)))
+    # sure that no place is a stop: the rules' stops stay (the model only adds)
+    assert {p for _, p in _stops(flat("none"), text)} >= {"Tapachula", "Huixtla"}
+    # sure that every place is a waypoint: the place no cue gives a role is added
+    assert "Escuintla" in {p for _, p in _stops(flat("waypoint"), text)}
