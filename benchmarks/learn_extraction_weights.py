@@ -1,18 +1,20 @@
 """Learn the extractor's context decisions on the real corpus's TRAIN half only.
 
 - stop roles: every place a caravan sentence names is a candidate; its label is the role of
-  the labelled stop it matches (none when it matches no stop); a multinomial logistic
-  regression over the candidate's features (journeys.extract.stop_features) is fitted and
-  written to journeys/data/stop_roles.json;
+  the labelled stop it matches (none when it matches no stop; another mention of a labelled
+  stop's place is "repeat", which some settings leave out); a multinomial logistic regression
+  over the candidate's features (journeys.extract.stop_features) is fitted and written to
+  journeys/data/stop_roles.json. Its setting (L2, rule prior, whether it decides or adds
+  stops, feature set) is the one that scores best when the whole extraction is
+  cross-validated over train articles (5 folds of whole articles, 3 partitions; stop_grid);
 - caravan sizes: every figure find_sizes reports; label "size" when its range is one of the
   article's labelled sizes; written to journeys/data/caravan_sizes.json;
 - date confidence: the share of matched stops whose date was right, per kind of date
   expression, written to journeys/data/date_accuracy.json.
 
-The test half is never read here. Plain numpy; L2 strength chosen by 5-fold
-cross-validation over train articles (grouped by article).
+The test half is never read here (article_folds refuses a test article). Plain numpy.
 
-    python benchmarks/learn_extraction_weights.py
+    python benchmarks/learn_extraction_weights.py [--only stop_roles|caravan_sizes|date_accuracy]
 """
 from __future__ import annotations
 
