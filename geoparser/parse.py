@@ -25,7 +25,7 @@ from gazetteer.geocoder import LOCAL_KINDS, NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
 
-from .context import MentionContexts
+from .context import DocumentMass, MentionContexts
 
 MAX_TOKENS = 6
 # Place-name candidates weighed in one text: a news article has a few hundred, 10 MB of
@@ -33,6 +33,10 @@ MAX_TOKENS = 6
 # Past this the text is not read; `Toponyms.read_to` says where that part begins.
 MAX_CANDIDATES = 100_000
 _PIECE = 100_000  # characters tokenized at a time
+# The last pass reads again only the names whose best reading holds less than this share of
+# the evidence (chosen with the pass's two weights on LGL's training half:
+# `learn_geoparse_weights.py --document-pass`).
+DOUBT = 0.7
 
 # Letters (any script), inner apostrophes/hyphens; dotted abbreviations (U.S., D.F.).
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -725,11 +729,11 @@ class Geoparser:
         candidates = self.candidate_points(spans)
         near_cache: dict = {}
 
-        def in_context(confident, todo: set | None = None) -> dict[tuple, list[Match]]:
+        def in_context(confident, todo: set | None = None, doc_mass=None) -> dict[tuple, list[Match]]:
             """Each distinct mention ranked beside the prior and the *other* confident ones.
             The context is built once per pass ("CIUDAD HIDALGO" in the dateline is the same
             mention as "Ciudad Hidalgo": by norm). `todo`: only these (text, qualifier)s."""
-            contexts = MentionContexts(prior, confident, norm, candidates, near_cache)
+            contexts = MentionContexts(prior, confident, norm, candidates, near_cache, doc_mass)
             out: dict[tuple, list[Match]] = {}
             for s in spans:
                 key = (s.text, s.qualifier)
@@ -749,6 +753,23 @@ class Geoparser:
         if len(settled) > len(confident):
             doubt = {key for key, ranked in second.items() if ranked and ranked[0].confidence < 0.5}
             second.update(in_context(settled, doubt))
+        # Pass 4: the article as a whole. Each name is read again beside where all the other
+        # names lean (the share of their mentions in each country and state, by the
+        # confidence of their readings so far): the local namesake in a small-town story.
+        w = gaz.weights
+        if w.get("admin1_share") or w.get("country_share"):
+            mentions: dict[tuple, int] = {}
+            for s in spans:
+                key = (s.text, s.qualifier)
+                mentions[key] = mentions.get(key, 0) + 1
+            mass = DocumentMass((norm(text), mentions[(text, q)], ranked)
+                                for (text, q), ranked in second.items())
+            again = {key for key, ranked in second.items()
+                     if len(ranked) > 1 and ranked[0].confidence < DOUBT}
+            if again:
+                final = [(text, ranked[0].place) for (text, _), ranked in second.items()
+                         if ranked and ranked[0].confidence >= 0.5]
+                second.update(in_context(final, again, mass))
         out = []
         for s in spans:
             ranked = second[(s.text, s.qualifier)]
