@@ -302,8 +302,8 @@ class Gazetteer:
                 if d.population[refs[i] >> 1] * 100 < unit_pop:
                     del feats[i]["near_other_names"]
         # Where the article's other names lean picks between namesakes of a size too, never a
-        # hamlet over the famous place of that name (a village "San Diego" in a story that
-        # leans to Mexico).
+        # hamlet over the famous place of that name (Toronto, Ohio, in a story that leans to
+        # Ohio): the bound near_other_names has above.
         if any("admin1_share" in f or "country_share" in f for f in feats):
             top_pop = max(d.population[r >> 1] for r in refs)
             for r, f in zip(refs, feats):
