@@ -11,7 +11,7 @@
 The odd-indexed half of LGL and all of GeoVirus stay unseen, so
 `geoparse_corpora.py --split test` is an honest figure. Plain numpy, no ML library.
 
-    python benchmarks/learn_geoparse_weights.py [--document-pass]
+    python benchmarks/learn_geoparse_weights.py [--document-pass | --recognition-cues CUE,CUE]
 
 `--document-pass` fits only the two weights of the geoparser's last pass (where the
 article's other names lean: `admin1_share`, `country_share`) by a grid search end to end on
@@ -19,6 +19,10 @@ LGL's training half (acc@161 km of recognised names), the other weights held as 
 and writes just those two into gazetteer/data/weights.json. (That pass reads the names in
 doubt after the first three, so its weights cannot be fitted by the conditional logit below,
 which sees pass 1's context.)
+
+`--recognition-cues CUE,CUE`: refit only these recognition cues' weights (logistic regression
+with every other committed weight held as an offset; threshold kept), e.g. after a cue is
+split in two; writes them into geoparser/data/recognition_weights.json.
 """
 from __future__ import annotations
 
@@ -93,6 +97,41 @@ def fit_document_pass() -> int:
     return 0
 
 
+def fit_recognition_cues(cues: list[str]) -> int:
+    """Refit only `cues` on LGL's training half, the other recognition weights held fixed."""
+    from geoparser.parse import Geoparser, load_recognition_weights
+
+    docs = split(read_lgl(), "train")
+    weights, threshold = load_recognition_weights()
+    parser = Geoparser()
+    rows, offsets, labels = [], [], []
+    for doc in docs:
+        spans, toks = parser.candidates(doc.text)
+        parser._recognition_features(doc.text, toks, spans, {t.text for t in toks if t.text.islower()})
+        gold = {(g.start, g.end) for g in doc.gold}
+        for sp in spans:
+            f = sp.features
+            if f.get("person") or ((f.get("calendar") or f.get("direction")) and not f.get("comma_admin_after")):
+                continue  # hard rules in Geoparser.parse: not learned
+            rows.append([f.get(c, 0.0) for c in cues])
+            offsets.append(sum(weights.get(k, 0.0) * v for k, v in f.items() if k not in cues and v))
+            labels.append(1.0 if (sp.start, sp.end) in gold else 0.0)
+    X, off, y = np.array(rows), np.array(offsets), np.array(labels)
+    w = np.zeros(len(cues))
+    for _ in range(6000):
+        p = 1 / (1 + np.exp(-np.clip(X @ w + off, -30, 30)))
+        w -= 1.0 * (X.T @ (p - y) / len(y) + L2 * w)
+    path = ROOT / "geoparser" / "data" / "recognition_weights.json"
+    saved = json.loads(path.read_text())
+    saved["weights"].update({c: round(float(v), 4) for c, v in zip(cues, w)})
+    saved["weights"] = dict(sorted(saved["weights"].items()))
+    saved.setdefault("refit", []).append(f"{', '.join(cues)}: alone, the others held, on LGL even-indexed articles "
+                                         f"({len(docs)}), {len(y)} candidate spans")
+    path.write_text(json.dumps(saved, indent=1) + "\n")
+    print("refit " + ", ".join(f"{c} {v:.4f}" for c, v in zip(cues, w)) + f" (threshold {threshold} kept)")
+    return 0
+
+
 def main(argv=None) -> int:
     if not SHARED.is_dir():
         print(f"skipped: {SHARED} not found")
@@ -100,6 +139,8 @@ def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if "--document-pass" in args:
         return fit_document_pass()
+    if "--recognition-cues" in args:
+        return fit_recognition_cues(args[args.index("--recognition-cues") + 1].split(","))
     from gazetteer import ADMIN2, Context, haversine_km
     from gazetteer.geocoder import DEFAULT_WEIGHTS, DOCUMENT, FIXED
     from gazetteer.normalize import norm

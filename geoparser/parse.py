@@ -68,6 +68,11 @@ dept office council board commission committee club team street st road rd avenu
 drive dr lane highway hwy center centre mall airport station stadium park hotel restaurant high middle
 elementary fire library museum institute foundation association party group times-picayune
 """.split())
+# Organisation and title words of public bodies and offices, which are named for the place
+# they serve: "Lindsay Police", "Grapeland Fire Department", "Canaan Board of Finance",
+# "Texas Gov.", "Fulton County Sheriff", "District Attorney".
+PUBLIC_BODY = frozenset("""police fire sheriff board commission council committee office attorney gov governor
+sen senator rep representative""".split())
 PLACE_PREP = frozenset("in from to at near toward towards through across into outside inside via reached reach leaving left of".split())
 STOP = frozenset("""a an the this that these those he she it we they i you his her its our their my your
 will may can could would should must might shall do does did is are was were be been being have has had
@@ -125,7 +130,7 @@ DEFAULT_RECOGNITION = {
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
     "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
-    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0, "org_word": -2.0, "generic_word": -1.0,
+    "person_name": -1.0, "org_run_after": 1.0, "public_body_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0, "org_word": -2.0, "generic_word": -1.0,
 }
 # "Rep. Nick Rahall, D-W. Va.", "Sen. Ray Miller, D-Columbus": a legislator's party and home.
 _PARTY_BEFORE = re.compile(r"(?:^|[\s(])(?:D|R|I|DFL)\s?-\s?$")
@@ -580,13 +585,16 @@ class Geoparser:
             after = text[s.end:s.end + 40]
             # The capitalised words glued after it end in an organisation or a title:
             # "Springfield Science Museum", "Dublin City Council", "Carthage Police Chief".
-            org_run = False
+            org_run = public_body = False
             if glued_after:
                 k = s.last + 1
                 while k < len(toks) and k <= s.last + 4 and toks[k].capitalised and _joinable(text, toks[k - 1], toks[k]):
                     word = toks[k].text.lower()
                     if word in ORG_AFTER or word in TITLES:
-                        org_run = True
+                        # a public body or office is named for the place it serves ("Carthage
+                        # Police", "Ohio Gov."); a school, hospital or firm need not be
+                        public_body = word in PUBLIC_BODY
+                        org_run = not public_body
                         break
                     k += 1
             yield {
@@ -624,6 +632,7 @@ class Geoparser:
                 "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or person_name else 0.0,
                 "person_name": person_share,
                 "org_run_after": 1.0 if org_run else 0.0,
+                "public_body_after": 1.0 if public_body else 0.0,
                 "counties_after": 1.0 if has_counties and _COUNTIES_AFTER.match(
                     text, s.end, s.end + _COUNTIES_REACH) else 0.0,
                 "generic_word": generic_word,

@@ -306,3 +306,20 @@ def test_the_articles_lean_never_lifts_a_hamlet_over_the_famous_namesake(monkeyp
     assert largest > 100 * pop and top.country_code == "CA"
     monkeypatch.setattr(geocoder, "DOC_RATIO", 10**12)  # the guard is what keeps it so
     assert best_in("Toronto", "Ohio")[0].country_code == "US"
+
+
+@pytest.mark.parametrize("text, town", [
+    ("Officers of the Henderson Police Department made the arrest on Friday.", "Henderson"),
+    ("The Warren Fire Department sent two trucks to the barn.", "Warren"),
+])
+def test_a_public_body_is_named_for_the_town_it_serves(text, town):
+    # a surname-like town glued to "Police" or "Fire Department" is the town the body serves
+    got = [t for t in geoparse(text) if t.kind == "place"]
+    assert [t.text for t in got] == [town]
+    assert got[0].place is not None and got[0].place.country_code == "US"
+
+
+def test_a_school_named_like_a_town_is_not_read_as_the_town():
+    # "Marshall Academy" need not stand in any Marshall: no place, unlike "Marshall Police"
+    assert not [t for t in geoparse("Students of the Marshall Academy won the spelling bee.") if t.kind == "place"]
+    assert [t.text for t in geoparse("The Marshall Police Department made the arrest.") if t.kind == "place"] == ["Marshall"]
