@@ -759,14 +759,16 @@ class Geoparser:
         # settled by "Twickenham" settles "Richmond").
         settled = [(text, ranked[0].place) for (text, _), ranked in second.items()
                    if ranked and ranked[0].confidence >= 0.5]
-        if len(settled) > len(confident):
+        w = gaz.weights
+        whole = bool(w.get("admin1_share") or w.get("country_share"))  # pass 4 below
+        # (pass 4 reads every name in doubt again beside all that pass 2 settled: pass 3 is part of it)
+        if len(settled) > len(confident) and not whole:
             doubt = {key for key, ranked in second.items() if ranked and ranked[0].confidence < 0.5}
             second.update(in_context(settled, doubt))
         # Pass 4: the article as a whole. Each name is read again beside where all the other
         # names lean (the share of their mentions in each country and state, by the
         # confidence of their readings so far): the local namesake in a small-town story.
-        w = gaz.weights
-        if w.get("admin1_share") or w.get("country_share"):
+        if whole:
             mentions: dict[tuple, int] = {}
             for s in spans:
                 key = (s.text, s.qualifier)
