@@ -138,9 +138,9 @@ class MentionContexts:
 class DocumentMass:
     """Where the article's names lean, as a whole: each mention of each name spreads one unit
     over the countries and states of its ranked readings, by their confidence. A namesake in
-    the state (or country) that most of the *other* mentions lean to is likelier ("Marion"
-    among Indiana's towns, "Georgia" among Tbilisi and Gori) even when none of them alone
-    was sure. `admin1_share(cc, a1, key)` and `country_share(cc, key)`: the share of the
+    the state (or country) that most of the *other* mentions lean to is likelier ("Columbus"
+    beside Franklin, Greenwood and Shelbyville is Indiana's; "Georgia" beside Georgian towns
+    the country) even when none of them alone was sure. `admin1_share(cc, a1, key)` and `country_share(cc, key)`: the share of the
     other names' mentions (not `key`'s own) that lean there, 0..1."""
 
     __slots__ = ("_admin1", "_country", "_n", "_own")

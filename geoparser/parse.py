@@ -69,8 +69,8 @@ drive dr lane highway hwy center centre mall airport station stadium park hotel 
 elementary fire library museum institute foundation association party group times-picayune
 """.split())
 # Organisation and title words of public bodies and offices, which are named for the place
-# they serve: "Lindsay Police", "Grapeland Fire Department", "Canaan Board of Finance",
-# "Texas Gov.", "Fulton County Sheriff", "District Attorney".
+# they serve: "the Henderson Police", "the Warren Fire Department", "a Millbrook Board of
+# Finance", "the Texas Gov.", "a County Sheriff", "District Attorney".
 PUBLIC_BODY = frozenset("""police fire sheriff board commission council committee office attorney gov governor
 sen senator rep representative""".split())
 PLACE_PREP = frozenset("in from to at near toward towards through across into outside inside via reached reach leaving left of".split())
