@@ -166,7 +166,7 @@ _STAT_CUES = re.compile(
          surrender(?:ed|ing)|fiscal\s+year|
          (?:number\s+of|total|record|illegal|irregular|border|monthly|daily|annual)\s+crossings|incidents|
          deport(?:ed|ing|ations)|repatriat(?:ed|ing|ions)|returnees?|opted\s+to\s+return|
-         (?:sent|send|sending|flown|flew|bused|bussed|driven|taken)\s+(?:\S+\s+){0,6}?back|returned\s+home|expelled|expulsions|
+         (?:sent|send|sending|flown|flew|bused|bussed|driven|taken)\s+(?:\S+\s+){0,6}?back|(?:returned|went|gone|going|headed|sent|flown)\s+(?:back\s+)?home|expelled|expulsions|
          (?:been|were|was|being)\s+returned|detained|served|
          awaiting\s+processing|backlog|asylum\s+(?:applications|claims|requests)|visas?\s+(?:issued|granted)|
          since\s+last\s+year|this\s+year\s+alone|so\s+far\s+(?:this\s+year|in\s+\d{4})|
@@ -347,6 +347,8 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         return False, f"part of a compound modifier ({noun})"
     if cat == "unit":
         return False, f"a measure ({noun.lower()}), not people"
+    if re.match(r"\s?(?:°|º|˚)\s?[CF]?|\s?(?:deg\.?\s)?(?:Celsius|Fahrenheit)\b", s[at.end:]):
+        return False, "a measure (a temperature), not people"
     if cat == "security":
         return False, f"counts security forces or staff ({noun})"
     if cat == "statistic":
