@@ -175,6 +175,8 @@ _STAT_CUES = re.compile(
          # papers: a count of files, not of a crowd
          (?:received|granted|issued|given|obtained|applied\s+for|requested)\s+(?:\w+\s+){0,2}?
            (?:visas?|permits?|papers|documents|asylum|refugee\s+status|humanitarian)|
+         # a legal pathway's quota: places in a programme, not people on a road
+         work\s+(?:authori[sz]ations?|permits?)|(?:humanitarian\s+)?parole|sponsorship|
          # sent away or moved elsewhere by others
          turned\s+(?:back|away)|(?:were|been|was|being)\s+(?:removed|transferred|relocated)|
          (?:bused|bussed|flown|driven|transferred|relocated|taken)\s+(?:\S+\s+){0,3}?to\s+(?:shelters?|other|different|immigration|detention)|
