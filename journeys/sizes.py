@@ -165,6 +165,8 @@ _STAT_CUES = re.compile(
          (?:border|migrant|monthly|daily|total|record|recorded|number\s+of|those|[\d,]+)\s+encounters|
          surrender(?:ed|ing)|fiscal\s+year|
          (?:number\s+of|total|record|illegal|irregular|border|monthly|daily|annual)\s+crossings|incidents|
+         # unlawful entry as a flow over the border (the verb of "illegal crossings")
+         (?:illegally|unlawfully)\s+(?:enter|cross)\w*|(?:enter|cross)(?:s|es|ed|ing)?\s+(?:\S+\s+){0,4}?(?:illegally|unlawfully)|
          deport(?:ed|ing|ations)|repatriat(?:ed|ing|ions)|returnees?|opted\s+to\s+return|
          (?:sent|send|sending|flown|flew|bused|bussed|driven|taken)\s+(?:\S+\s+){0,6}?back|(?:returned|went|gone|going|headed|sent|flown)\s+(?:back\s+)?home|expelled|expulsions|
          (?:been|were|was|being)\s+returned|detained|served|

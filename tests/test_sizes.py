@@ -231,6 +231,9 @@ def test_crowd_sizes(sentence, low, high, qualifier):
         # a legal pathway's quota counts places in a programme
         "The scheme will let up to 30,000 Nicaraguans hold work authorization if a sponsor vouches for them.",
         "Some 5,000 Haitians may enter each month under humanitarian parole.",
+        # unlawful entry is a flow over the border, not one crowd
+        "Officials say thousands of Guatemalans are crossing the river illegally near the dam.",
+        "Hundreds of people illegally entered the country through the mountains, the ministry said.",
     ],
 )
 def test_other_counts_are_not_caravan_sizes(sentence):
