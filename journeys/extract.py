@@ -120,16 +120,6 @@ _CARAVAN_WORDS = re.compile(r"\b(?:caravan|migrants?|group|march|crowd|convoy|ex
 # a sentence about "migrants" is background ("a record number of migrants crossed the Darien").
 _THIS_CROWD = re.compile(r"\b(?:caravans?|group|march|convoy|exodus|contingent|procession|marchers|walkers|"
                          r"caravan members)\b", re.I)
-# An article that never speaks of a crowd on the move (no caravan, march, exodus, no one
-# walking or setting out) tells of no caravan: its figures count people held, helped, allowed
-# in or crossing over time, not a caravan's size. ("march" in lower case: not the month.)
-_ON_THE_MOVE = re.compile(r"\b(?:[Cc]aravan\w*|CARAVAN\w*|march(?:ed|ing|ers|es)?|Marchers|[Ee]xodus|[Cc]onvoys?|"
-                          r"[Cc]ontingents?|[Pp]rocessions?|on\s+foot|[Ww]alk(?:s|ed|ing|ers)?|[Tt]rek\w*|"
-                          r"set\s+(?:out|off)|setting\s+(?:out|off)|[Mm]obili[sz]ations?|"
-                          # a journey's verbs that a report on migration in general does not use
-                          r"[Dd]epart(?:s|ed|ing|ure)|head(?:s|ed|ing)\s+(?:north|to|toward|towards|for)|"
-                          r"bound\s+for|[\w.]+-bound|[Nn]orthbound|advanc(?:ed|es|ing)|on\s+the\s+move|"
-                          r"moving\s+(?:north|toward|towards|through))\b")
 # Once the crowd is named, "their planned route" still speaks of it (we/our/us: tried, not kept).
 _THEIR = re.compile(r"\btheir\b", re.I)
 _NEXT_STOP = re.compile(r"\s+(?:as|is|was|will be) (?:the|their|its) (?:next|last|final) (?:stop|destination)\b", re.I)
@@ -205,7 +195,6 @@ class _State:
         # A headline about a caravan names the crowd before the body does: the lead's
         # "hundreds of migrants who had entered Guatemala" is then that crowd, not background.
         self.crowd_named = bool(article.title and _THIS_CROWD.search(article.title))
-        self.on_the_move = bool(_ON_THE_MOVE.search(f"{article.title or ''}\n{article.text}"))
 
     def left_unread(self, kind: str, n: int) -> None:
         if n:
@@ -822,13 +811,6 @@ class Extractor:
             observations.append(obs)
 
         for z, size_confidence in sizes:
-            if not state.on_the_move and not any(o.place is not None and o.place.place is not None
-                                                  and o.place.place.kind not in ("country", "region")
-                                                  for o in observations):
-                # an article about no journey, a sentence that places no one nearer than a
-                # country: a count of people somewhere (held, allowed in, crossing over time,
-                # "hundreds of migrants have travelled to South America"), not a caravan's size
-                continue
             target = caravan_at(z.start)
             # A size belongs to where the caravan was, never to where it is going.
             host = next((o for o in observations if o in target.observations and o.size_low is None
