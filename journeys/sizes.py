@@ -165,8 +165,10 @@ _STAT_CUES = re.compile(
          (?:border|migrant|monthly|daily|total|record|recorded|number\s+of|those|[\d,]+)\s+encounters|
          surrender(?:ed|ing)|fiscal\s+year|
          (?:number\s+of|total|record|illegal|irregular|border|monthly|daily|annual)\s+crossings|incidents|
+         # unlawful entry as a flow over the border (the verb of "illegal crossings")
+         (?:illegally|unlawfully)\s+(?:enter|cross)\w*|(?:enter|cross)(?:s|es|ed|ing)?\s+(?:\S+\s+){0,4}?(?:illegally|unlawfully)|
          deport(?:ed|ing|ations)|repatriat(?:ed|ing|ions)|returnees?|opted\s+to\s+return|
-         (?:sent|send|sending|flown|flew|bused|bussed|driven|taken)\s+(?:\S+\s+){0,6}?back|returned\s+home|expelled|expulsions|
+         (?:sent|send|sending|flown|flew|bused|bussed|driven|taken)\s+(?:\S+\s+){0,6}?back|(?:returned|went|gone|going|headed|sent|flown)\s+(?:back\s+)?home|expelled|expulsions|
          (?:been|were|was|being)\s+returned|detained|served|
          awaiting\s+processing|backlog|asylum\s+(?:applications|claims|requests)|visas?\s+(?:issued|granted)|
          since\s+last\s+year|this\s+year\s+alone|so\s+far\s+(?:this\s+year|in\s+\d{4})|
@@ -175,6 +177,8 @@ _STAT_CUES = re.compile(
          # papers: a count of files, not of a crowd
          (?:received|granted|issued|given|obtained|applied\s+for|requested)\s+(?:\w+\s+){0,2}?
            (?:visas?|permits?|papers|documents|asylum|refugee\s+status|humanitarian)|
+         # a legal pathway's quota: places in a programme, not people on a road
+         work\s+(?:authori[sz]ations?|permits?)|(?:humanitarian\s+)?parole|sponsorship|
          # sent away or moved elsewhere by others
          turned\s+(?:back|away)|(?:were|been|was|being)\s+(?:removed|transferred|relocated)|
          (?:bused|bussed|flown|driven|transferred|relocated|taken)\s+(?:\S+\s+){0,3}?to\s+(?:shelters?|other|different|immigration|detention)|
@@ -347,6 +351,8 @@ def _decide(s: str, at: _Atom, q_start: int, cat: str | None, noun: str | None) 
         return False, f"part of a compound modifier ({noun})"
     if cat == "unit":
         return False, f"a measure ({noun.lower()}), not people"
+    if re.match(r"\s?(?:°|º|˚)\s?[CF]?|\s?(?:deg\.?\s)?(?:Celsius|Fahrenheit)\b", s[at.end:]):
+        return False, "a measure (a temperature), not people"
     if cat == "security":
         return False, f"counts security forces or staff ({noun})"
     if cat == "statistic":

@@ -223,6 +223,17 @@ def test_crowd_sizes(sentence, low, high, qualifier):
         "More than 350 people reached the border post on Friday alone.",
         "Around 9,000 migrants have crossed the jungle in the first three months of the year.",
         "Agents encountered about 900 migrants near the river in a single week.",
+        # a temperature is a measure; going back home is a return, however it is worded
+        "The marchers walked on although the heat reached 41°C by noon.",
+        "The caravan rested as temperatures hit 42 ºC in the afternoon.",
+        "More than 80 families have returned back home, the priest said.",
+        "About 250 Hondurans went back home on buses paid by their government.",
+        # a legal pathway's quota counts places in a programme
+        "The scheme will let up to 30,000 Nicaraguans hold work authorization if a sponsor vouches for them.",
+        "Some 5,000 Haitians may enter each month under humanitarian parole.",
+        # unlawful entry is a flow over the border, not one crowd
+        "Officials say thousands of Guatemalans are crossing the river illegally near the dam.",
+        "Hundreds of people illegally entered the country through the mountains, the ministry said.",
     ],
 )
 def test_other_counts_are_not_caravan_sizes(sentence):
