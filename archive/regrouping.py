@@ -10,8 +10,6 @@ import datetime as _dt
 
 from sqlalchemy import delete, func, insert, select, update
 
-from journeys.extract import caravan_label
-from journeys.join import JOIN_DAYS, _distinct_labels, anchors, departure_keys, label_with_size, merge_groups, regroup
 from journeys.model import Caravan, caravan_from_dict
 
 from .corrections import Correction, fact_key
@@ -19,9 +17,13 @@ from .corrections import apply as apply_corrections
 from .schema import articles, caravan_articles, caravans, corrections, extractions, local_caravans, observations, store_meta
 from .views import keep_everything
 
+# journeys.join and journeys.extract (the extractor, ~0.3 s to import) are imported by the
+# functions that join, so a reader of the store (the dashboard) never loads them.
+
 
 def rebuild(conn) -> None:
     """Every joined table derived again from all extractions, corrections applied on top."""
+    from journeys.join import _distinct_labels, anchors, departure_keys, merge_groups
     local, of_article = [], {}
     for aid, docs in conn.execute(select(extractions.c.article_id, extractions.c.caravans)):
         for d in docs:
@@ -66,6 +68,7 @@ def add(conn, added: list[str]) -> None:
     their articles' extractions, those corrections re-applied in order. What it gives
     is what a full rebuild gives (tested); a store from before local caravans were kept
     is rebuilt once instead."""
+    from journeys.join import JOIN_DAYS, departure_keys, merge_groups, regroup
     has_locals = conn.scalar(select(func.count()).select_from(local_caravans))
     n_articles = conn.scalar(select(func.count()).select_from(articles))
     if not has_locals or (len(added) > 1000 and len(added) * 5 > n_articles):
@@ -189,6 +192,7 @@ def derived_changed(conn) -> None:
 
 def relabel(conn, bases: set) -> None:
     """Labels shared by several caravans carry their sizes (as the join's `_distinct_labels`)."""
+    from journeys.join import label_with_size
     if not bases:
         return
     rows = conn.execute(select(caravans.c.id, caravans.c.base_label, caravans.c.size_low, caravans.c.size_high,
@@ -235,6 +239,7 @@ def _order_date(c: Caravan) -> _dt.date | None:
 def base_labels(cars: list[Caravan]) -> dict:
     """Each caravan's label as derived from its facts (an editor's name is kept as it is and
     has no base); sets it on the caravan too."""
+    from journeys.extract import caravan_label
     base = {}
     for c in cars:
         if not c.renamed:

@@ -4,13 +4,15 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 
-from journeys.extract import ArticleExtraction
-
 from .regrouping import add, rebuild
 from .schema import articles, extractions, toponyms
+
+if TYPE_CHECKING:
+    from journeys.extract import ArticleExtraction
 
 EXTRACTOR_VERSION = "1"
 

@@ -27,17 +27,20 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 
-from journeys.extract import ArticleExtraction
 from journeys.model import Caravan, caravan_from_dict
 
 from . import correcting, locking, migration, regrouping, saving
 from .document import read_document
 from .saving import EXTRACTOR_VERSION  # noqa: F401  (a store's version of the extractor, for callers)
 from .schema import articles, caravans, corrections, observations, store_meta, toponyms  # noqa: F401
+
+if TYPE_CHECKING:  # the extractor is imported by what writes (saving, regrouping), not by a reader
+    from journeys.extract import ArticleExtraction
 
 
 def default_url() -> str:

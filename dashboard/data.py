@@ -70,7 +70,6 @@ _stores: dict = {}
 def open_store(url: str):
     """One Store (and connection pool) per URL for the life of the server; a store
     that is empty is filled from the articles folder first."""
-    from archive.ingest import ingest
     from archive.store import Store
 
     store = _stores.get(url)
@@ -82,6 +81,7 @@ def open_store(url: str):
     if os.environ.get(ARTICLES_DIR_ENV) or store.counts()["articles"] == 0:
         if not folder.is_dir():
             raise FileNotFoundError(f"articles folder not found: {folder}")
+        from archive.ingest import ingest  # the extractor, only when there is something to read
         result = ingest([folder], store)
         if result.failed:
             _problems[url] = [f"{p}: {e}" for p, e in result.failed]

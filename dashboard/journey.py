@@ -387,8 +387,10 @@ def geodesic_km(a: Stop, b: Stop) -> float:
 
 @functools.lru_cache(maxsize=200_000)
 def _geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    from geopy.distance import geodesic
-    return geodesic((lat1, lon1), (lat2, lon2)).km
+    # geographiclib, as geopy's `geodesic` computes it (the same km to 1e-11), without importing
+    # geopy: its package loads every geocoder and requests (0.3-0.9 s of the first run)
+    from geographiclib.geodesic import Geodesic
+    return Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2, Geodesic.DISTANCE)["s12"] / 1000.0
 
 
 def caravan_summary(atlas: Atlas, caravan: CaravanInfo, stops: list[Stop]) -> dict:

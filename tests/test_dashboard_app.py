@@ -168,3 +168,34 @@ def test_unresolved_places_are_listed(monkeypatch, dashboard_sample_document_fil
     assert any("Xyzzy Creek" in b for b in html_bodies(at))
     df = at.dataframe[0].value
     assert "Xyzzy Creek" in set(df["Place"])
+
+
+def test_share_box_is_plain_html_code_boxes(seeds_env):
+    """The share link and the embed code are drawn as HTML code boxes, not with st.code, whose
+    front end (1.5 MB of JavaScript with every language's highlighter) is evaluated before the
+    page draws anything else on a first load, the map included."""
+    at = run_app({"caravan": SEED_A})
+    assert len(at.code) == 0
+    boxes = [b for b in html_bodies(at) if 'class="ca-code"' in b]
+    assert len(boxes) == 2
+    link, embed = boxes
+    assert "caravan=" in link and "ca-code-copy" in link
+    assert "&lt;iframe" in embed and "embed=true" in embed and "<iframe" not in embed  # shown, never run
+
+
+def test_reading_the_store_does_not_load_the_extractor():
+    """The dashboard reads a filled store without importing the extractor (journeys.extract
+    and what it needs): only writing (ingest, saving, joining) loads it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import archive.store, archive.views, archive.document, dashboard.data, dashboard.reads, "
+            "dashboard.journey, dashboard.overview, dashboard.sections.sidebar, dashboard.sections.routes_map, "
+            "dashboard.sections.evidence_panel, dashboard.sections.summaries, dashboard.sections.facts_table, "
+            "dashboard.sections.for_editors, dashboard.sections.header, dashboard.sections.sharing, "
+            "dashboard.sections.places_map, dashboard.sections.source; "
+            "print(sorted(m for m in ('journeys.extract', 'journeys.join', 'geoparser') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

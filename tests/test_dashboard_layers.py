@@ -405,3 +405,24 @@ def test_a_link_names_what_it_ignored():
     parse_query(to_query(vs), caravan_ids=["a1#1"], date_min=d0, date_max=d1, notes=quiet)
     assert quiet == []  # the app's own links are understood whole
 
+
+
+def test_summary_distances_are_geopys_geodesic_without_geopy():
+    """The summaries' km are geopy's geodesic (WGS-84) to the metre, computed without importing
+    geopy, which loads every geocoder (and requests) on the dashboard's first run."""
+    import random
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from geopy.distance import geodesic
+    rnd = random.Random(11)
+    for _ in range(200):
+        a, b = (rnd.uniform(-60, 60), rnd.uniform(-180, 180)), (rnd.uniform(-60, 60), rnd.uniform(-180, 180))
+        assert journey._geodesic_km(*a, *b) == pytest.approx(geodesic(a, b).km, abs=1e-6)
+    code = ("import sys; from dashboard import journey; journey._geodesic_km(14.9, -92.3, 19.4, -99.1); "
+            "print('geopy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
