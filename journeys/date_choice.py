@@ -120,125 +120,135 @@ class ArticleDates:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)
 
 
+def last_day(ad: ArticleDates, k: int):
+    """The last day named in sentences 0..k (None: none yet)."""
+    for j in range(k, -1, -1):
+        days = [d.date for d in ad.mentions[j] if d.precision == "day"]
+        if days:
+            return days[-1]
+    return None
+
+
 def _tense(text: str, pos: int) -> str:
     t = clause_tense(text, pos)
     return t or "none"
 
 
+_ROLE_GROUP = {"origin": "origin", "departure": "departure", "waypoint": "passed", "arrival": "passed",
+               "current": "current", "destination": "destination"}
+_EXPR_GROUP = {"yesterday": "deictic", "today": "deictic", "tomorrow": "deictic", "ago": "counted",
+               "relday": "counted", "week": "week", "period": "period", "year": "year", "month_part": "month_part",
+               "month_whole": "month_whole", "month": "month_whole", "weekday": "weekday",
+               "absolute_day": "absolute_day", "day_other": "weekday"}
+
+
+class _At:
+    def __init__(self, start: int):
+        self.start = start
+
+
 def candidates(ad: ArticleDates, o, places_in_sentence: list[tuple[int, int]]) -> list[Candidate]:
     """The candidate dates of stop `o` (its place at o.place.start), each with features."""
+    from .extract import _same_clause  # the clause test the rules use, as a feature
+
     text, art = ad.text, ad.article
     pos, end = o.place.start, o.place.end
     k = ad.index(pos)
     s = ad.sentences[k]
-    role = o.role
-    before_place = text[max(s.start, pos - 60):pos]
+    rg = _ROLE_GROUP.get(o.role, "passed")
+    head = text[s.start:pos]
     from_cue = bool(_FROM.search(text[max(s.start, pos - 40):pos]))
     tense_place = _tense(text, pos)
     here = ad.mentions[k]
     out: list[Candidate] = []
-
-    def common(c: Candidate, extra: dict) -> Candidate:
-        f = {f"type={c.kind}": 1.0, f"type={c.kind}&role={role}": 1.0}
-        f.update(extra)
-        c.features = f
-        return c
-
     pub = art.published
     rule_date = (o.date, o.date_precision) if o.date is not None else None
-    has_here = bool(here)
-    out.append(common(Candidate("none"), {
-        f"none&tense={tense_place}": 1.0,
-        **({"none&sentence_dated": 1.0} if has_here else {}),
-        **({"none&prev_dated": 1.0} if k > 0 and ad.mentions[k - 1] else {}),
+
+    def cand(kind, date, precision, dtext, f):
+        f = {f"type={kind}": 1.0, f"type={kind}&rg={rg}": 1.0, **f}
+        out.append(Candidate(kind, date, precision, dtext, f))
+
+    cand("none", None, None, None, {
+        **({"none&sentence_dated": 1.0} if here else {}),
+        **({"none&from": 1.0} if from_cue and rg != "departure" else {}),
         **({"rule_pick": 1.0} if rule_date is None else {}),
-        **({f"none&from&role={role}": 1.0} if from_cue else {}),
-    }))
+    })
     if pub is not None:
-        pick = rule_date is not None and rule_date == (pub, "day")
-        out.append(common(Candidate("pub", pub, "day", None), {
+        cand("pub", pub, "day", None, {
             f"pub&tense={tense_place}": 1.0,
-            **({"pub&sentence_dated": 1.0} if has_here else {}),
-            **({"pub&progressive": 1.0} if _PROGRESSIVE.search(before_place) else {}),
-            **({"pub&perfect": 1.0} if _PERFECT.search(before_place) else {}),
-            **({"rule_pick": 1.0, "rule_pick&pub": 1.0} if pick else {}),
-        }))
-    # The mentions: this sentence, the two before, and the lead (first two sentences).
-    seen_lead = set()
+            **({"pub&sentence_dated": 1.0} if here else {}),
+            **({"pub&progressive": 1.0} if _PROGRESSIVE.search(head[-80:]) else {}),
+            **({"pub&perfect": 1.0} if _PERFECT.search(head[-80:]) else {}),
+            **({"rule_pick": 1.0} if rule_date == (pub, "day") else {}),
+            **({"pub&lead": 1.0} if k <= 1 else {}),
+            **({f"pub&undated_so_far&rg={rg}": 1.0} if not any(ad.mentions[j] for j in range(k + 1)) else {}),
+            **({"pub&last_day_named_is_pub": 1.0} if last_day(ad, k) == pub else {}),
+        })
+    # The nearest date of the stop's own clause that can date it: a plan (after the report,
+    # or future tense) for a destination, a day or part-month passed for any other stop.
+    def eligible(d: DateMention) -> bool:
+        plan = (pub is not None and d.date > pub) or d.future
+        return (plan if rg == "destination" else not plan and d.precision != "year"
+                and expression_kind(d) not in ("month_whole", "month")) and \
+            not _REPORT_VERB.search(text[max(s.start, d.start - 50):d.start]) and not _EVENT_NOUN.match(text, d.end)
+    own = [d for d in here if eligible(d) and _same_clause(text, s, d, _At(pos))]
+    own_pick = min(own, key=lambda d: abs(d.start - pos) + (0 if d.precision == "day" else 200)) if own else None
     scopes = [(k, "same")] + [(j, f"prev{k - j}") for j in (k - 1, k - 2) if j >= 0]
-    for j in (0, 1):
-        if j < len(ad.sentences) and j < k - 2:
-            scopes.append((j, "lead"))
+    scopes += [(j, "lead") for j in (0, 1) if j < k - 2]
     rule_matched = False
     for j, where in scopes:
-        ms = ad.mentions[j]
         sj = ad.sentences[j]
-        for d in ms:
-            if (j, d.start) in seen_lead:
-                continue
-            seen_lead.add((j, d.start))
-            ek = expression_kind(d)
-            f: dict[str, float] = {f"where={where}": 1.0, f"expr={ek}": 1.0, f"expr={ek}&role={role}": 1.0,
-                                   f"where={where}&role={role}": 1.0, f"prec={d.precision}&role={role}": 1.0}
+        for d in ad.mentions[j]:
+            line_start = text.rfind("\n", 0, d.start) + 1
+            if d.start - line_start <= 60 and _DATELINE_TAIL.match(text, d.end):
+                continue  # "ROME, JANUARY 16 –": the day the report was filed (the publication candidate)
+            eg = _EXPR_GROUP.get(expression_kind(d), "weekday")
+            f: dict[str, float] = {f"where={where}": 1.0, f"where={where}&rg={rg}": 1.0, f"expr={eg}": 1.0}
             if pub is not None:
                 rel = "after" if d.date > pub else "pub" if d.date == pub else "before"
                 f[f"rel={rel}"] = 1.0
-                f[f"rel={rel}&role={role}"] = 1.0
-                if d.precision == "day" and rel == "before":
-                    f[f"days_before={_bucket((pub - d.date).days, (2, 4, 8, 31))}"] = 1.0
+                f[f"rel={rel}&{'plan' if rg == 'destination' else 'fact'}"] = 1.0
             if d.future:
-                f["future"] = 1.0
-                f[f"future&role={role}"] = 1.0
-            tense_d = _tense(text, d.start)
-            f[f"tense_date={tense_d}&role={role}"] = 1.0
+                f[f"future&{'plan' if rg == 'destination' else 'fact'}"] = 1.0
             if _REPORT_VERB.search(text[max(sj.start, d.start - 50):d.start]):
                 f["report_verb_before"] = 1.0
             if _EVENT_NOUN.match(text, d.end):
                 f["event_noun_after"] = 1.0
-            line_start = text.rfind("\n", 0, d.start) + 1
-            if d.start - line_start <= 60 and _DATELINE_TAIL.match(text, d.end):
-                f["dateline"] = 1.0
             if where == "same":
-                gap = pos - d.end if d.end <= pos else d.start - end
-                f["side=" + ("before" if d.end <= pos else "after")] = 1.0
-                f[f"dist={_bucket(max(gap, 0))}"] = 1.0
-                lo, hi = (d.end, pos) if d.end <= pos else (end, d.start)
+                before = d.end <= pos
+                gap = pos - d.end if before else d.start - end
+                lo, hi = (d.end, pos) if before else (end, d.start)
                 between = text[lo:hi]
-                if re.search(r"[;:]|\band\s+(?:then\s+)?(?:[a-z]+ed|went|came|left|began)\b", between):
-                    f["clause_break_between"] = 1.0
-                if re.search(r",\s*(?:which|who|that)\b|\b(?:which|who|that)\s+[a-z]+ed\b", between):
-                    f["relative_between"] = 1.0
-                nb = sum(1 for a, b in places_in_sentence if lo <= a and b <= hi)
-                if nb:
+                f["side=" + ("before" if before else "after")] = 1.0
+                f[f"dist={_bucket(max(gap, 0), (30, 80))}"] = 1.0
+                f["same_clause" if _same_clause(text, s, d, _At(pos)) else "other_clause"] = 1.0
+                if any(lo <= a and b <= hi for a, b in places_in_sentence):
                     f["place_between"] = 1.0
-                # Another stop of the sentence is nearer this date than this one is.
                 mine = abs((d.start + d.end) / 2 - (pos + end) / 2)
                 if any(abs((d.start + d.end) / 2 - (a + b) / 2) < mine for a, b in places_in_sentence if a != pos):
                     f["other_place_nearer"] = 1.0
-                nearest = min(here, key=lambda x: abs(x.start - pos))
-                if nearest is d:
+                if min(ad.mentions[j], key=lambda x: abs(x.start - pos)) is d:
                     f["nearest_in_sentence"] = 1.0
-                if from_cue and role != DEPARTURE:
+                if from_cue and rg != "departure":
                     f["from_cue"] = 1.0
-                if _LATER_ON.search(between):
-                    f["sequence_word_between"] = 1.0
-            elif where.startswith("prev"):
-                if has_here:
-                    f[f"{where}&sentence_dated"] = 1.0
-                f[f"{where}&tense_place={tense_place}"] = 1.0
-                if _LATER_ON.search(text[s.start:pos]):
-                    f[f"{where}&sequence_word"] = 1.0
-                if _PERFECT.search(text[s.start:pos]):
-                    f[f"{where}&perfect"] = 1.0
-            pick = rule_date is not None and rule_date == (d.date, d.precision) and (
-                o.date_text is None or o.date_text == d.text)
-            if pick:
+                if d is own_pick:
+                    f["own_clause_pick"] = 1.0
+                    f[f"own_clause_pick&rg={rg}"] = 1.0
+                if re.search(r"[;:]", between):
+                    f["clause_break_between"] = 1.0
+            else:
+                if here:
+                    f["earlier_sentence&sentence_dated"] = 1.0
+                f[f"earlier_sentence&tense_place={tense_place}"] = 1.0
+                if _LATER_ON.search(head):
+                    f["earlier_sentence&sequence_word"] = 1.0
+            if rule_date is not None and rule_date == (d.date, d.precision) and o.date_text in (None, d.text):
                 f["rule_pick"] = 1.0
                 rule_matched = True
             out.append(Candidate("mention", d.date, d.precision, d.text, f))
-    if rule_date is not None and not rule_matched and not (pub is not None and rule_date == (pub, "day")):
+    if rule_date is not None and not rule_matched and rule_date != (pub, "day"):
         # A day the rules derived (carried from the sentence before, a departure's month).
-        out.append(common(Candidate("rule", o.date, o.date_precision, o.date_text), {"rule_pick": 1.0}))
+        cand("rule", o.date, o.date_precision, o.date_text, {"rule_pick": 1.0})
     return out
 
 
@@ -254,7 +264,7 @@ def stops_to_date(caravans) -> list:
     return [o for c in caravans for o in c.observations if o.place is not None and o.role != REPORT]
 
 
-def redate(article, sentences, caravans, weights: dict[str, float], filtered: set | None = None) -> None:
+def redate(article, sentences, caravans, weights: dict[str, float], none_margin: float = 0.0) -> None:
     """Give every stop the date its likeliest candidate names (none: no date); the
     candidate's probability is the date's confidence."""
     stops = stops_to_date(caravans)
@@ -267,7 +277,8 @@ def redate(article, sentences, caravans, weights: dict[str, float], filtered: se
     for o in stops:
         cands = candidates(ad, o, spans.get(ad.index(o.place.start), []))
         p = scores(weights, cands)
-        i = max(range(len(cands)), key=lambda j: p[j])
+        # "No date" only when surer than of any date by the margin learned with the weights.
+        i = max(range(len(cands)), key=lambda j: p[j] * (math.exp(-none_margin) if cands[j].kind == "none" else 1.0))
         c = cands[i]
         if c.kind == "none":
             o.date = o.date_precision = o.date_text = None

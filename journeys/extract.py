@@ -595,6 +595,7 @@ class Extractor:
         # Which date dates a stop: learned (journeys.date_choice); None keeps the rules' dates.
         dates = load_model("date_choice")
         self.date_weights = date_choice_weights(dates) if dates is not None else None
+        self.date_none_margin = dates.param("none_margin", 0.0) if dates is not None else 0.0
 
     def _decide(self, state: "_State", s: Sentence, t: Toponym, rule: str | None, listed: bool,
                 prev_role: str | None) -> tuple[str | None, float]:
@@ -637,7 +638,7 @@ class Extractor:
         for c in caravans:
             _finish(c, article)
         if self.date_weights is not None:
-            redate(article, sentences, caravans, self.date_weights)
+            redate(article, sentences, caravans, self.date_weights, self.date_none_margin)
         return ArticleExtraction(article, caravans, toponyms, sentences, unread=state.unread)
 
     # -- one sentence ------------------------------------------------------------------------
