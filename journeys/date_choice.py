@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import DateMention, clause_tense, find_dates
-from .terms import DEPARTURE, DESTINATION, REPORT
+from .terms import REPORT
 
 _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 _DEICTIC_PAST = re.compile(r"\b(?:yesterday|last\s+night|overnight)\b", re.I)
@@ -100,24 +100,33 @@ def _bucket(n: int, edges=(10, 25, 50, 100, 200)) -> str:
 
 
 class ArticleDates:
-    """The article's sentences and the date mentions in each (resolved as the extractor does)."""
+    """The article's sentences and the date mentions in each (resolved as the extractor does:
+    "the day before" counts from the last day named before it). Mentions are read lazily, up
+    to the last sentence a stop asks about: a long article's tail past its last stop costs nothing."""
 
     def __init__(self, article, sentences):
         self.article = article
+        self.text = article.text
         self.sentences = [s for s in sentences if not s.furniture and s.duplicate_of is None]
         self.starts = [s.start for s in self.sentences]
-        self.mentions: list[list[DateMention]] = []
-        anchor = None
-        text = article.text
-        for s in self.sentences:
-            ds = find_dates(s.text, article.published, offset=s.start, anchor=anchor)
-            ds = [d for d in ds if d.date is not None]
-            anchor = next((d.date for d in reversed(ds) if d.precision == "day"), anchor)
-            self.mentions.append(ds)
-        self.text = text
+        self.mentions = _Mentions(self)
 
     def index(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+
+class _Mentions:
+    def __init__(self, ad: ArticleDates):
+        self.ad, self.done, self.anchor = ad, [], None
+
+    def __getitem__(self, k: int) -> list[DateMention]:
+        while len(self.done) <= k:
+            s = self.ad.sentences[len(self.done)]
+            ds = [d for d in find_dates(s.text, self.ad.article.published, offset=s.start, anchor=self.anchor)
+                  if d.date is not None]
+            self.anchor = next((d.date for d in reversed(ds) if d.precision == "day"), self.anchor)
+            self.done.append(ds)
+        return self.done[k]
 
 
 def last_day(ad: ArticleDates, k: int):
