@@ -423,6 +423,50 @@ def stop_features(text: str, s: Sentence, t: Toponym, rule: str | None, listed: 
     key = _place_key(PlaceRef(t.text, t.start, t.end, t.place))
     if key in seen:
         f["seen_place"] = 1.0
+    f.update(_general_features(text, s, t, kind, cues, before, seen))
+    return f
+
+
+# Features meant to carry across articles, named "g:..." (the words right at a place are often
+# one-offs): the preposition governing the place, the clause's tense and aspect, where in the article it
+# stands, how long the route is so far, whether the sentence speaks of another group or of
+# the authorities, and the cue families crossed with the kind of place ("bound for" a country
+# is not "bound for" a town).
+_PREPOSITIONS = frozenset("in at to into from through toward towards for via across near of on outside inside "
+                          "onto within along past reach reached reaching entered left".split())
+_AUTHORITIES = re.compile(r"\b(?:authorities|police|officials?|agents?|guards?|soldiers|troops|government|president|"
+                          r"governor|mayor|ministry|minister|institute|officers?|patrol)\b", re.I)
+_CLAUSE_PERFECT = re.compile(r"\b(?:had|has|have|’ve|'ve)\b(?:\s+\w+){0,3}\s*$", re.I)
+_CLAUSE_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were)\s+\w+ing\b(?:\s+\w+){0,4}\s*$", re.I)
+
+
+def _general_features(text: str, s: Sentence, t: Toponym, kind: str, cues: frozenset[str], before: list[str],
+                      seen: set[str]) -> dict[str, float]:
+    f: dict[str, float] = {}
+    prep = next((w for w in reversed(before[-4:]) if w in _PREPOSITIONS), None)
+    f[f"g:prep={prep or 'none'}"] = 1.0
+    f[f"g:prep={prep or 'none'}&kind={kind}"] = 1.0
+    head = text[s.start:t.start]
+    tense = clause_tense(head + " ", len(head)) or "none"
+    f[f"g:tense={tense}"] = 1.0
+    clause = head[-60:]
+    if _CLAUSE_PERFECT.search(clause):
+        f["g:aspect=perfect"] = 1.0
+    if _CLAUSE_PROGRESSIVE.search(clause):
+        f["g:aspect=progressive"] = 1.0
+    n = len(text) or 1
+    f[f"g:pos={min(3, int(4 * t.start / n))}"] = 1.0
+    f[f"g:route={'0' if not seen else '1-2' if len(seen) <= 2 else '3+'}"] = 1.0
+    if _OTHER_GROUP.search(s.text):
+        f["g:other_group"] = 1.0
+    if _AUTHORITIES.search(s.text):
+        f["g:authorities"] = 1.0
+    fired = [role for role, _ in _ROLE_CUES if role in cues] + [c for c in ("being_in", "from") if c in cues]
+    for c in fired:
+        f[f"g:cue={c}&kind={kind}"] = 1.0
+        f[f"g:cue={c}&tense={tense}"] = 1.0
+    if not fired:
+        f[f"g:nocue&kind={kind}"] = 1.0
     return f
 
 
@@ -606,7 +650,21 @@ class Extractor:
         # model chose roles better than the rules but did not find stops better: README,
         # Extraction quality.)
         role, p = rule, 1.0
-        if self.roles is not None:
+        threshold = self.roles.param("stop_threshold", 0.0) if self.roles is not None else 0.0
+        if threshold > 0.0:
+            # The model decides whether a place is a stop too, over every place the caravan's
+            # sentences name: a stop when it is at least this sure that the place is one (the
+            # threshold chosen by cross-validation over train articles), in its likeliest role
+            # unless the rules' own is within the override margin.
+            probs = self.roles.proba(feats)
+            if 1.0 - probs.get("none", 0.0) < threshold:
+                role, p = None, probs.get("none", 0.0)
+            else:
+                best = max((c for c in probs if c != "none"), key=probs.get)
+                keep_rule = rule is not None and probs.get(rule, 0.0) + self.roles.param("override_margin", 0.0) > probs[best]
+                role = rule if keep_rule else best
+                p = probs[role]
+        elif self.roles is not None:
             probs = self.roles.proba(feats)
             if rule is not None:
                 best = max((c for c in probs if c != "none"), key=probs.get)
@@ -616,6 +674,11 @@ class Extractor:
                 p = probs[role]
             else:
                 p = probs.get("none", 0.0)
+                add = self.roles.param("add_threshold", 0.0)
+                if add > 0.0 and 1.0 - p >= add:
+                    # a place no cue gives a role, that the model is this sure is a stop
+                    role = max((c for c in probs if c != "none"), key=probs.get)
+                    p = probs[role]
         if self.trace is not None:
             self.trace.append(StopCandidate(state.article.id, t, s, feats, role))
         if role is not None:
