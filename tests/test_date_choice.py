@@ -1,4 +1,5 @@
-"""The learned choice of a stop's date (journeys.date_choice) and its grouped CV splits.
+"""The learned choice of a stop's date (journeys.date_choice); its CV folds are
+learn_extraction_weights.article_folds' (tests/test_learned_cv.py).
 
 The real pipeline (real gazetteer, geoparser, extractor) on short texts written here (never
 copied from a corpus article). Weights are given by the tests, small and readable, so that
@@ -7,16 +8,11 @@ each test says which feature decides; the learned weights are benchmarks/learn_d
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 from journeys.articles import read_article
 from journeys.date_choice import ArticleDates, candidates, expression_kind, redate, stops_to_date
 from journeys.dates import find_dates
 from journeys.extract import Extractor, extract_article
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from grouped_cv import grouped_folds  # noqa: E402
 
 D = dt.date
 WED = D(2024, 3, 13)  # a Wednesday
@@ -36,18 +32,6 @@ def _stop_candidates(tmp_path, body: str, place: str):
     o = next(o for o in stops if o.place.text == place)
     spans = [(s.place.start, s.place.end) for s in stops if ad.index(s.place.start) == ad.index(o.place.start)]
     return o, candidates(ad, o, spans)
-
-
-def test_grouped_folds_never_split_an_article():
-    groups = ["a", "a", "b", "c", "c", "c", "d", "e", "f", "f", "g"]
-    folds = grouped_folds(groups, k=3, seed=1)
-    assert len(folds) == 3
-    held_all = sorted(i for _, held in folds for i in held)
-    assert held_all == list(range(len(groups)))  # every row held out exactly once
-    for fit, held in folds:
-        assert not {groups[i] for i in fit} & {groups[i] for i in held}
-        assert sorted(fit + held) == list(range(len(groups)))
-    assert len(grouped_folds(["a", "a", "b"], k=5)) == 2  # k cut to the number of articles
 
 
 def test_expression_kinds():
