@@ -46,8 +46,13 @@ DEFAULT_WEIGHTS = {
     "admin2_in_context": 2.0,
     "near_other_names": 1.0,
     "neighbour_in_context": 0.5,
+    # the share of the article's other mentions that lean to this country / this state
+    "country_share": 0.0,
+    "admin1_share": 0.0,
 }
 NEAR_KM = 100.0
+# The article's lean never lifts a namesake this many times smaller than the name's largest.
+DOC_RATIO = 100
 _KIND_CUE = {COUNTRY: "kind_country", ADMIN1: "kind_admin1", BORDER: "kind_border", FEATURE: "kind_border",
              ADMIN2: "kind_admin2", REGION: "kind_region"}
 LOCAL_KINDS = (CITY, BORDER, FEATURE)  # kinds whose point says where in a state
@@ -56,6 +61,9 @@ MAX_MATCHES = 10  # ranked candidates kept per name
 
 # Rules that LGL has too few cases of to learn; the learner keeps them as they are.
 FIXED = ("admin1_shadowed", "alt_name_of_container", "kind_border", "kind_region", "log_area")
+# The geoparser's last pass (the article's lean): fitted on their own, end to end
+# (`learn_geoparse_weights.py --document-pass`), not by the conditional logit.
+DOCUMENT = ("admin1_share", "country_share")
 
 
 @lru_cache(maxsize=1)
@@ -123,6 +131,9 @@ class Context:
     candidates: dict[tuple[int, int], list[tuple[float, float, str, float]]] = field(default_factory=dict)
     # names_near's answers, shared by every Context built over the same candidates
     near_cache: dict[tuple[int, str | None], float] = field(default_factory=dict)
+    # Where the article's other names lean as a whole (geoparser.context.DocumentMass: the
+    # share of their mentions in each country and state); None: not weighed
+    doc_mass: object = None
 
     def add_candidates(self, points: list[tuple[float, float]], name: str) -> None:
         for lat, lon in points:
@@ -260,6 +271,15 @@ class Gazetteer:
                     n = context.near_cache[(row, key)] = context.names_near(d.lat[row], d.lon[row], key)
                 if n:
                     f["near_other_names"] = math.log1p(n) / math.log(2)
+            dm = context.doc_mass
+            if dm is not None:
+                share = dm.country_share(cc, key)
+                if share:
+                    f["country_share"] = share
+                if a1 and kind != COUNTRY:
+                    share = dm.admin1_share(cc, a1, key)
+                    if share:
+                        f["admin1_share"] = share
         return f
 
     def _fits(self, row: int, q: Qualifier) -> bool:
@@ -281,6 +301,15 @@ class Gazetteer:
             for i in near:
                 if d.population[refs[i] >> 1] * 100 < unit_pop:
                     del feats[i]["near_other_names"]
+        # Where the article's other names lean picks between namesakes of a size too, never a
+        # hamlet over the famous place of that name (Toronto, Ohio, in a story that leans to
+        # Ohio): the bound near_other_names has above.
+        if any("admin1_share" in f or "country_share" in f for f in feats):
+            top_pop = max(d.population[r >> 1] for r in refs)
+            for r, f in zip(refs, feats):
+                if d.population[r >> 1] * DOC_RATIO < top_pop:
+                    f.pop("admin1_share", None)
+                    f.pop("country_share", None)
         # Only a city this name is the city's own name for, or the state's main city, shadows:
         # "Sinaloa" is also a name of Sinaloa de Leyva (pop. 5,000), not a reason to read the
         # state as a town.

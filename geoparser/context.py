@@ -47,6 +47,7 @@ class _View:
         self.candidates, self.near_cache = whole._nearby.candidates, whole._nearby.near_cache
         self.names_near = whole._nearby.names_near
         self._less_points = less.get("points", set())
+        self.doc_mass = whole.doc_mass
         for part in ("countries", "admin1s", "admin2s", "points"):
             full = getattr(whole, part)
             setattr(self, part, _Less(full, less[part]) if less.get(part) else full)
@@ -94,7 +95,9 @@ class MentionContexts:
     by every mention's view, as the nearby-namesakes cue reads them."""
 
     def __init__(self, prior: Context | None, confident: list[tuple[str, Place]], key,
-                 candidates: dict | None = None, near_cache: dict | None = None):
+                 candidates: dict | None = None, near_cache: dict | None = None,
+                 doc_mass: "DocumentMass | None" = None):
+        self.doc_mass = doc_mass  # where the article's names lean as a whole (the last pass)
         # (a Context holding only the document's candidate points, for Context.names_near)
         self._nearby = Context(candidates=candidates if candidates is not None else {},
                                   near_cache=near_cache if near_cache is not None else {})
@@ -130,3 +133,59 @@ class MentionContexts:
     def for_mention(self, own) -> _View:
         less = self._only.get(own)
         return self._whole if not less else _View(self, less)
+
+
+class DocumentMass:
+    """Where the article's names lean, as a whole: each mention of each name spreads one unit
+    over the countries and states of its ranked readings, by their confidence. A namesake in
+    the state (or country) that most of the *other* mentions lean to is likelier ("Columbus"
+    beside Franklin, Greenwood and Shelbyville is Indiana's; "Georgia" beside Georgian towns
+    the country) even when none of them alone was sure. `admin1_share(cc, a1, key)` and `country_share(cc, key)`: the share of the
+    other names' mentions (not `key`'s own) that lean there, 0..1."""
+
+    __slots__ = ("_admin1", "_country", "_n", "_own")
+
+    def __init__(self, readings) -> None:
+        """`readings`: (normalised name, number of mentions, ranked Matches) per distinct name."""
+        self._admin1: dict[tuple, float] = {}
+        self._country: dict[str, float] = {}
+        self._own: dict[str, tuple[float, dict, dict]] = {}
+        self._n = 0.0
+        for key, count, ranked in readings:
+            if not ranked:
+                continue
+            a1s: dict[tuple, float] = {}
+            ccs: dict[str, float] = {}
+            for m in ranked:
+                p = m.place
+                if not p.country_code:
+                    continue
+                ccs[p.country_code] = ccs.get(p.country_code, 0.0) + m.confidence * count
+                if p.admin1:
+                    a1 = (p.country_code, p.admin1)
+                    a1s[a1] = a1s.get(a1, 0.0) + m.confidence * count
+            n, own_a1, own_cc = self._own.get(key, (0.0, {}, {}))
+            for k, v in a1s.items():
+                self._admin1[k] = self._admin1.get(k, 0.0) + v
+                own_a1[k] = own_a1.get(k, 0.0) + v
+            for k, v in ccs.items():
+                self._country[k] = self._country.get(k, 0.0) + v
+                own_cc[k] = own_cc.get(k, 0.0) + v
+            self._own[key] = (n + count, own_a1, own_cc)
+            self._n += count
+
+    def admin1_share(self, cc: str, a1: str, key) -> float:
+        mass = self._admin1.get((cc, a1))
+        if not mass:
+            return 0.0
+        n, own, _ = self._own.get(key, (0.0, {}, {}))
+        rest = self._n - n
+        return (mass - own.get((cc, a1), 0.0)) / rest if rest > 0 else 0.0
+
+    def country_share(self, cc: str, key) -> float:
+        mass = self._country.get(cc)
+        if not mass:
+            return 0.0
+        n, _, own = self._own.get(key, (0.0, {}, {}))
+        rest = self._n - n
+        return (mass - own.get(cc, 0.0)) / rest if rest > 0 else 0.0

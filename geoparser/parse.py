@@ -25,7 +25,7 @@ from gazetteer.geocoder import LOCAL_KINDS, NO_QUALIFIER, Qualifier
 from gazetteer.normalize import norm
 from gazetteer.us_states import AP
 
-from .context import MentionContexts
+from .context import DocumentMass, MentionContexts
 
 MAX_TOKENS = 6
 # Place-name candidates weighed in one text: a news article has a few hundred, 10 MB of
@@ -33,6 +33,10 @@ MAX_TOKENS = 6
 # Past this the text is not read; `Toponyms.read_to` says where that part begins.
 MAX_CANDIDATES = 100_000
 _PIECE = 100_000  # characters tokenized at a time
+# The last pass reads again only the names whose best reading holds less than this share of
+# the evidence (chosen with the pass's two weights on LGL's training half:
+# `learn_geoparse_weights.py --document-pass`).
+DOUBT = 0.7
 
 # Letters (any script), inner apostrophes/hyphens; dotted abbreviations (U.S., D.F.).
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -64,6 +68,11 @@ dept office council board commission committee club team street st road rd avenu
 drive dr lane highway hwy center centre mall airport station stadium park hotel restaurant high middle
 elementary fire library museum institute foundation association party group times-picayune
 """.split())
+# Organisation and title words of public bodies and offices, which are named for the place
+# they serve: "the Henderson Police", "the Warren Fire Department", "a Millbrook Board of
+# Finance", "the Texas Gov.", "a County Sheriff", "District Attorney".
+PUBLIC_BODY = frozenset("""police fire sheriff board commission council committee office attorney gov governor
+sen senator rep representative""".split())
 PLACE_PREP = frozenset("in from to at near toward towards through across into outside inside via reached reach leaving left of".split())
 STOP = frozenset("""a an the this that these those he she it we they i you his her its our their my your
 will may can could would should must might shall do does did is are was were be been being have has had
@@ -121,7 +130,7 @@ DEFAULT_RECOGNITION = {
     "short": -1.5, "n_candidates": 0.0, "calendar": -5.0, "direction": -3.0, "street": 1.0,
     "natural": 1.0, "us_state_abbrev": 4.0, "after_comma_place": 1.0, "in_name_run": -2.0,
     "repeated": 0.0, "initial_but_seen_mid": 0.0, "kind_region": 1.5,
-    "person_name": -1.0, "org_run_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0, "org_word": -2.0, "generic_word": -1.0,
+    "person_name": -1.0, "org_run_after": 1.0, "public_body_after": 1.0, "party_before": 3.0, "dateline": 2.0, "counties_after": 2.0, "org_word": -2.0, "generic_word": -1.0,
 }
 # "Rep. Nick Rahall, D-W. Va.", "Sen. Ray Miller, D-Columbus": a legislator's party and home.
 _PARTY_BEFORE = re.compile(r"(?:^|[\s(])(?:D|R|I|DFL)\s?-\s?$")
@@ -576,13 +585,16 @@ class Geoparser:
             after = text[s.end:s.end + 40]
             # The capitalised words glued after it end in an organisation or a title:
             # "Springfield Science Museum", "Dublin City Council", "Carthage Police Chief".
-            org_run = False
+            org_run = public_body = False
             if glued_after:
                 k = s.last + 1
                 while k < len(toks) and k <= s.last + 4 and toks[k].capitalised and _joinable(text, toks[k - 1], toks[k]):
                     word = toks[k].text.lower()
                     if word in ORG_AFTER or word in TITLES:
-                        org_run = True
+                        # a public body or office is named for the place it serves ("Carthage
+                        # Police", "Ohio Gov."); a school, hospital or firm need not be
+                        public_body = word in PUBLIC_BODY
+                        org_run = not public_body
                         break
                     k += 1
             yield {
@@ -620,6 +632,7 @@ class Geoparser:
                 "person": 1.0 if any(k in person_idx for k in range(s.first, s.last + 1)) or person_name else 0.0,
                 "person_name": person_share,
                 "org_run_after": 1.0 if org_run else 0.0,
+                "public_body_after": 1.0 if public_body else 0.0,
                 "counties_after": 1.0 if has_counties and _COUNTIES_AFTER.match(
                     text, s.end, s.end + _COUNTIES_REACH) else 0.0,
                 "generic_word": generic_word,
@@ -725,11 +738,11 @@ class Geoparser:
         candidates = self.candidate_points(spans)
         near_cache: dict = {}
 
-        def in_context(confident, todo: set | None = None) -> dict[tuple, list[Match]]:
+        def in_context(confident, todo: set | None = None, doc_mass=None) -> dict[tuple, list[Match]]:
             """Each distinct mention ranked beside the prior and the *other* confident ones.
             The context is built once per pass ("CIUDAD HIDALGO" in the dateline is the same
             mention as "Ciudad Hidalgo": by norm). `todo`: only these (text, qualifier)s."""
-            contexts = MentionContexts(prior, confident, norm, candidates, near_cache)
+            contexts = MentionContexts(prior, confident, norm, candidates, near_cache, doc_mass)
             out: dict[tuple, list[Match]] = {}
             for s in spans:
                 key = (s.text, s.qualifier)
@@ -746,9 +759,28 @@ class Geoparser:
         # settled by "Twickenham" settles "Richmond").
         settled = [(text, ranked[0].place) for (text, _), ranked in second.items()
                    if ranked and ranked[0].confidence >= 0.5]
-        if len(settled) > len(confident):
+        w = gaz.weights
+        whole = bool(w.get("admin1_share") or w.get("country_share"))  # pass 4 below
+        # (pass 4 reads every name in doubt again beside all that pass 2 settled: pass 3 is part of it)
+        if len(settled) > len(confident) and not whole:
             doubt = {key for key, ranked in second.items() if ranked and ranked[0].confidence < 0.5}
             second.update(in_context(settled, doubt))
+        # Pass 4: the article as a whole. Each name is read again beside where all the other
+        # names lean (the share of their mentions in each country and state, by the
+        # confidence of their readings so far): the local namesake in a small-town story.
+        if whole:
+            mentions: dict[tuple, int] = {}
+            for s in spans:
+                key = (s.text, s.qualifier)
+                mentions[key] = mentions.get(key, 0) + 1
+            mass = DocumentMass((norm(text), mentions[(text, q)], ranked)
+                                for (text, q), ranked in second.items())
+            again = {key for key, ranked in second.items()
+                     if len(ranked) > 1 and ranked[0].confidence < DOUBT}
+            if again:
+                final = [(text, ranked[0].place) for (text, _), ranked in second.items()
+                         if ranked and ranked[0].confidence >= 0.5]
+                second.update(in_context(final, again, mass))
         out = []
         for s in spans:
             ranked = second[(s.text, s.qualifier)]

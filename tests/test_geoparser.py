@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from gazetteer import haversine_km
+from gazetteer import Context, haversine_km
 from geoparser import geoparse
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -261,3 +261,65 @@ def test_a_union_of_countries_is_one_place_not_a_demonym_and_a_word():
     assert union.kind == "region" and union.population > 100_000_000
     # GeoNames' own record of the Union puts it at its seat, not at the continent's middle
     assert haversine_km(union.lat, union.lon, 50.85, 4.35) < 50
+
+
+def test_a_bare_namesake_follows_the_state_the_rest_of_the_article_leans_to():
+    # No other name alone settles where "Columbus" is, but most of the article's names lean to
+    # one state: the Columbus there, not the largest one
+    from gazetteer import Gazetteer
+    from gazetteer.geocoder import load_weights
+    from geoparser.parse import Geoparser
+
+    text = ("The library in Franklin will close for repairs. Readers can use branches in Greenwood, "
+            "Columbus and Shelbyville, Indiana officials said. Indiana libraries share one card.")
+    got = {t.text: t.place for t in geoparse(text)}
+    assert (got["Columbus"].country_code, got["Columbus"].admin1) == ("US", "Indiana")
+    assert got["Franklin"].admin1 == "Indiana"
+    # the document pass is what reads it so: without its two weights the largest Columbus wins
+    parser = Geoparser(Gazetteer(weights={**load_weights(), "admin1_share": 0.0, "country_share": 0.0}))
+    without = {t.text: t.place for t in parser.parse(text)}
+    assert without["Columbus"].admin1 != "Indiana"
+
+
+def test_the_articles_lean_never_lifts_a_hamlet_over_the_famous_namesake(monkeypatch):
+    # A document leaning hard to one state: a namesake of a size there wins over a larger one
+    # elsewhere; a namesake a hundred times smaller than the name's largest does not
+    import gazetteer.geocoder as geocoder
+    from gazetteer import Gazetteer, Match
+    from geoparser.context import DocumentMass
+
+    gaz = Gazetteer(weights={**geocoder.load_weights(), "admin1_share": 50.0, "country_share": 50.0})
+    d = gaz.index
+
+    def best_in(name, state):
+        refs = list(gaz.refs(name))
+        ours = [r for r in refs if d.admin1[r >> 1] == state and d.country_code[r >> 1] == "US"]
+        assert ours, f"no {name} in {state}"
+        place = gaz.place(ours[0] >> 1)
+        ctx = Context(doc_mass=DocumentMass([("other", 5, [Match(place, 1.0)])]))
+        largest = max(d.population[r >> 1] for r in refs)
+        return gaz.rank(refs, ctx, key=name.lower())[0].place, place.population, largest
+
+    top, pop, largest = best_in("Columbus", "Indiana")
+    assert largest < 100 * pop and top.admin1 == "Indiana"
+    top, pop, largest = best_in("Toronto", "Ohio")
+    assert largest > 100 * pop and top.country_code == "CA"
+    monkeypatch.setattr(geocoder, "DOC_RATIO", 10**12)  # the guard is what keeps it so
+    assert best_in("Toronto", "Ohio")[0].country_code == "US"
+
+
+@pytest.mark.parametrize("text, town", [
+    ("Officers of the Henderson Police Department made the arrest on Friday.", "Henderson"),
+    ("The Warren Fire Department sent two trucks to the barn.", "Warren"),
+])
+def test_a_public_body_is_named_for_the_town_it_serves(text, town):
+    # a surname-like town glued to "Police" or "Fire Department" is the town the body serves
+    got = [t for t in geoparse(text) if t.kind == "place"]
+    assert [t.text for t in got] == [town]
+    assert got[0].place is not None and got[0].place.country_code == "US"
+
+
+def test_a_school_named_like_a_town_is_not_read_as_the_town():
+    # "Marshall Academy" need not stand in any Marshall: no place, unlike "Marshall Police"
+    assert not [t for t in geoparse("Students of the Marshall Academy won the spelling bee.") if t.kind == "place"]
+    assert [t.text for t in geoparse("The Marshall Police Department made the arrest.") if t.kind == "place"] == ["Marshall"]
