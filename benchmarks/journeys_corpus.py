@@ -10,7 +10,7 @@ pairs of articles (same `event` key) that the join puts together, and different-
 pairs it wrongly puts together. Errors are counted by kind; `-v` lists train's one by one
 (never test's: the test half is read as counts only).
 
-    python benchmarks/journeys_corpus.py [-v] [--split train|test]
+    python benchmarks/journeys_corpus.py [-v] [--split train|test] [--cv]
 """
 from __future__ import annotations
 
@@ -290,6 +290,8 @@ def main(argv=None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="list train's misses and extras one by one")
     ap.add_argument("--split", choices=real_corpus.SPLITS, help="one split only")
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validated estimate on train")
+    ap.add_argument("--cv", action="store_true", help="also the learned date choice's article-grouped CV on train "
+                    "(benchmarks/learn_date_choice.py; ~30 s)")
     args = ap.parse_args(argv)
     items = real_corpus.load()
     if not items:
@@ -300,6 +302,9 @@ def main(argv=None) -> int:
         report(split, score(part, verbose=args.verbose and split == "train"))
         if split == "train" and not args.no_cv:
             cv_report(part)
+        if args.cv and split == "train":
+            from learn_date_choice import cv_summary
+            print("  dates  " + cv_summary(part))
     return 0
 
 

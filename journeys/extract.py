@@ -25,6 +25,7 @@ from gazetteer.geocoder import default_gazetteer
 from geoparser import Toponym, geoparse
 
 from .articles import Article, Sentence, segment
+from .date_choice import redate, weights as date_choice_weights
 from .dates import DateMention, clause_tense, find_dates
 from .learned import load_model
 from .model import (ARRIVAL, CURRENT, DEPARTURE, DESTINATION, ORIGIN, REPORT, WAYPOINT, Caravan, Evidence,
@@ -635,6 +636,10 @@ class Extractor:
         self.trace = trace  # a list: every stop candidate is appended (learning reads them)
         self.roles = load_model("stop_roles")
         self.size_model = load_model("caravan_sizes")
+        # Which date dates a stop: learned (journeys.date_choice); None keeps the rules' dates.
+        dates = load_model("date_choice")
+        self.date_weights = date_choice_weights(dates) if dates is not None else None
+        self.date_none_margin = dates.param("none_margin", 0.0) if dates is not None else 0.0
 
     def _decide(self, state: "_State", s: Sentence, t: Toponym, rule: str | None, listed: bool,
                 prev_role: str | None) -> tuple[str | None, float]:
@@ -695,6 +700,8 @@ class Extractor:
         caravans = [c for c in state.caravans if c.observations]
         for c in caravans:
             _finish(c, article)
+        if self.date_weights is not None:
+            redate(article, sentences, caravans, self.date_weights, self.date_none_margin)
         return ArticleExtraction(article, caravans, toponyms, sentences, unread=state.unread)
 
     # -- one sentence ------------------------------------------------------------------------
