@@ -105,6 +105,16 @@ def _sample_document() -> dict:
     }
 
 
+def write_article(folder: Path, body: str, published):
+    """An article written to a file with front matter, published on the given day and read back:
+    the extractor's tests read the same file form as a real article."""
+    from journeys.articles import read_article
+    f = folder / "a.txt"
+    f.write_text(f"---\ntitle: test\npublished: {published.isoformat()}\nurl: https://example.org/a\n---\n{body}\n",
+                 encoding="utf-8")
+    return read_article(f)
+
+
 @pytest.fixture
 def dashboard_sample_document() -> dict:
     """A small hand-made extract document (fresh copy per test)."""

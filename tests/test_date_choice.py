@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from journeys.articles import read_article
+from conftest import write_article
 from journeys.date_choice import ArticleDates, candidates, expression_kind, redate, stops_to_date
 from journeys.dates import find_dates
 from journeys.extract import Extractor, extract_article
@@ -19,10 +19,7 @@ WED = D(2024, 3, 13)  # a Wednesday
 
 
 def _article(tmp_path, body: str, published: dt.date = WED):
-    f = tmp_path / "a.txt"
-    f.write_text(f"---\ntitle: test\npublished: {published.isoformat()}\nurl: https://example.org/a\n---\n{body}\n",
-                 encoding="utf-8")
-    return read_article(f)
+    return write_article(tmp_path, body, published)
 
 
 def _stop_candidates(tmp_path, body: str, place: str):

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from journeys.articles import read_article
+from conftest import write_article
 from journeys.extract import extract_article
 
 D = dt.date
@@ -17,10 +17,7 @@ WED = D(2024, 3, 13)  # a Wednesday
 
 
 def _extract(tmp_path, body: str, published: dt.date = WED):
-    f = tmp_path / "a.txt"
-    f.write_text(f"---\ntitle: test\npublished: {published.isoformat()}\nurl: https://example.org/a\n---\n{body}\n",
-                 encoding="utf-8")
-    return extract_article(read_article(f))
+    return extract_article(write_article(tmp_path, body, published))
 
 
 def _stop(x, place: str, role: str | None = None):
