@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
 
 from browser_support import (ARTIFACTS, CHROMIUM, MAP_FRAME, DashboardServer, GuardedContext, chromium,  # noqa: E402
                              server_env)
@@ -247,7 +248,8 @@ def test_stacked_stops_are_all_reachable_by_pointer_and_keyboard(dashboard_serve
     box = page.locator(".st-key-ca-stack")
     box.wait_for(timeout=20_000)
     buttons = box.locator("button")
-    assert buttons.count() == len(here)
+    # the list streams in with the rerun: wait for it to settle, fail if it never holds them all
+    expect(buttons).to_have_count(len(here), timeout=20_000)
     listed = sorted(t.split("·")[0].strip() for t in buttons.all_inner_texts())
     assert listed == here
     top = _panel_ref(page)
