@@ -372,7 +372,7 @@ def _kind(t: Toponym) -> str:
 
 
 def stop_features(text: str, s: Sentence, t: Toponym, rule: str | None, listed: bool, prev_role: str | None,
-                  seen: set[str]) -> dict[str, float]:
+                  seen: set[str], general: bool = True) -> dict[str, float]:
     """What a reader looks at to tell a place's role: the cue words and preposition before
     it, the words after, tense, how far the caravan noun is, what kind of place it is, the
     rules' own reading and the route so far."""
@@ -423,7 +423,8 @@ def stop_features(text: str, s: Sentence, t: Toponym, rule: str | None, listed: 
     key = _place_key(PlaceRef(t.text, t.start, t.end, t.place))
     if key in seen:
         f["seen_place"] = 1.0
-    f.update(_general_features(text, s, t, kind, cues, before, seen))
+    if general:
+        f.update(_general_features(text, s, t, kind, cues, before, seen))
     return f
 
 
@@ -635,6 +636,9 @@ class Extractor:
         self.prior = route_prior()
         self.trace = trace  # a list: every stop candidate is appended (learning reads them)
         self.roles = load_model("stop_roles")
+        # The "g:" features cost a tense parse per place; read them only when the shipped
+        # model weighs them or a learner is tracing candidates (it may).
+        self.general = trace is not None or (self.roles is not None and any(k.startswith("g:") for k in self.roles.weights))
         self.size_model = load_model("caravan_sizes")
         # Which date dates a stop: learned (journeys.date_choice); None keeps the rules' dates.
         dates = load_model("date_choice")
@@ -644,7 +648,7 @@ class Extractor:
     def _decide(self, state: "_State", s: Sentence, t: Toponym, rule: str | None, listed: bool,
                 prev_role: str | None) -> tuple[str | None, float]:
         """The role of a place in this sentence (None: no stop) and how sure that is."""
-        feats = stop_features(state.article.text, s, t, rule, listed, prev_role, state.seen)
+        feats = stop_features(state.article.text, s, t, rule, listed, prev_role, state.seen, self.general)
         # The rules decide whether the place is a stop; the learned model decides which role
         # it plays, and its probability is the confidence. (On train, by cross-validation, the
         # model chose roles better than the rules but did not find stops better: README,

@@ -2,6 +2,7 @@
 of a model that decides stops (issue 10: an estimate of unseen articles that never reads test)."""
 from __future__ import annotations
 
+import datetime
 import sys
 from pathlib import Path
 
@@ -117,3 +118,18 @@ def test_a_model_with_an_add_threshold_adds_stops_but_keeps_the_rules_ones():
     assert {p for _, p in _stops(flat("none"), text)} >= {"Tapachula", "Huixtla"}
     # sure that every place is a waypoint: the place no cue gives a role is added
     assert "Escuintla" in {p for _, p in _stops(flat("waypoint"), text)}
+
+
+def test_general_features_are_read_only_when_a_model_weighs_them_or_a_learner_traces():
+    text = "The migrant caravan left Tapachula on Monday and rested in Huixtla."
+    article = Article(id="g", path="g.txt", title=None, outlet=None, published=datetime.date(2021, 6, 7), url=None, text=text)
+    shipped = Extractor()
+    assert shipped.general == any(k.startswith("g:") for k in (shipped.roles.weights if shipped.roles else {}))
+    # a learner tracing candidates sees them
+    trace: list = []
+    Extractor(trace=trace).extract(article)
+    assert trace and all(any(k.startswith("g:") for k in c.features) for c in trace)
+    # an extractor whose model does not weigh them does not compute them (watched here through a trace)
+    shipped.general, shipped.trace = False, []
+    shipped.extract(article)
+    assert shipped.trace and not any(k.startswith("g:") for c in shipped.trace for k in c.features)
